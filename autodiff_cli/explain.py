@@ -1,0 +1,129 @@
+"""The pipeline, text to :class:`Explanation`: parse, build, forward, partials, adjoints, paths.
+
+The Explanation is the one result every renderer reads; renderers compute
+nothing of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .errors import AdexplainError
+from .graph import Graph, build, suggestion
+from .parser import parse
+from .passes import Diagnostic, Edge, Path, adjoints, count_paths, edge_partials, forward, list_paths
+from .point import resolve_point
+
+DEFAULT_MAX_PATHS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ChainRule:
+    """∂Z/∂variable, as the sum over paths and as reverse accumulation computed it."""
+
+    variable: str
+    node: int
+    gradient: float
+    """From reverse accumulation (the adjoint of the variable's node)."""
+    path_count: int
+    """Exact, however large."""
+    paths: tuple[Path, ...]
+    """The first few paths; at most the listing bound."""
+
+    @property
+    def unlisted(self) -> int:
+        return self.path_count - len(self.paths)
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    expression: str
+    point: Mapping[str, float]
+    graph: Graph
+    values: tuple[float, ...]
+    edges: tuple[Edge, ...]
+    adjoints: tuple[float, ...]
+    chains: tuple[ChainRule, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    max_paths: int
+
+    @property
+    def output_value(self) -> float:
+        return self.values[self.graph.output]
+
+    @property
+    def gradient(self) -> Mapping[str, float]:
+        return MappingProxyType({chain.variable: chain.gradient for chain in self.chains})
+
+
+def explain(
+    expression: str,
+    at: Mapping[str, float | int | str] | Iterable[tuple[str, float | int | str]],
+    wrt: str | Sequence[str] = "all",
+    max_paths: int = DEFAULT_MAX_PATHS,
+) -> Explanation:
+    """Explain how reverse-mode AD differentiates ``expression`` at the point ``at``.
+
+    ``at`` maps each variable to a number or a constant expression (``"pi/2"``);
+    its order is the input numbering w1…wk. ``wrt`` is ``"all"`` or the
+    variables whose chain rule to show. At most ``max_paths`` paths are listed
+    per variable; all of them are counted.
+
+    >>> explain("y - max(0,w*x+b)", at={"y": 5, "w": 2, "x": 1, "b": 1}, wrt=["w"]).gradient["w"]
+    -1.0
+    """
+    pairs = at.items() if isinstance(at, Mapping) else at
+    point = resolve_point(pairs)
+    graph = build(parse(expression), expression, list(point))
+    values, overflow = forward(graph, list(point.values()))
+    edges, kinks = edge_partials(graph, values)
+    adjoint = adjoints(graph, edges)
+    chains = tuple(
+        _chain_rule(graph, edges, adjoint, name, max_paths) for name in _variables(graph, wrt)
+    )
+    diagnostics = tuple(sorted(overflow + kinks, key=lambda d: (d.node, d.code)))
+    return Explanation(
+        expression=expression,
+        point=MappingProxyType(point),
+        graph=graph,
+        values=values,
+        edges=edges,
+        adjoints=adjoint,
+        chains=chains,
+        diagnostics=diagnostics,
+        max_paths=max_paths,
+    )
+
+
+def _variables(graph: Graph, wrt: str | Sequence[str]) -> list[str]:
+    names = [node.name for node in graph.inputs if node.name is not None]
+    if isinstance(wrt, str):
+        wrt = names if wrt == "all" else [wrt]
+    chosen: list[str] = []
+    for name in wrt:
+        if name not in names:
+            raise AdexplainError(
+                f"cannot differentiate by {name!r}: it is not a variable of the expression"
+                + suggestion(name, names),
+                code="unknown-wrt",
+            )
+        if name not in chosen:
+            chosen.append(name)
+    return chosen
+
+
+def _chain_rule(
+    graph: Graph, edges: Sequence[Edge], adjoint: Sequence[float], name: str, max_paths: int
+) -> ChainRule:
+    node = graph.input_index(name)
+    assert node is not None, "checked by _variables"
+    counts = count_paths(graph, node)
+    return ChainRule(
+        variable=name,
+        node=node,
+        gradient=adjoint[node],
+        path_count=counts[graph.output],
+        paths=list_paths(graph, edges, node, counts, max_paths),
+    )

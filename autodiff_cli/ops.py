@@ -1,0 +1,451 @@
+"""The table of operations: what each one computes and what its local partials are.
+
+This is the formula sheet of the tool, and the only place that knows about any
+particular operation. Each entry declares:
+
+- how to compute its value;
+- one partial per argument, both as a number and as a formula to print, side by
+  side so a reader can check one against the other;
+- where it is not defined (its domain), and where it is defined but not
+  differentiable (a kink), with the convention used there.
+
+Every pass and renderer loops over this table; none of them has an
+``if op == "sin"`` branch. Adding an operation is adding one entry.
+
+Partials receive ``(args, value)``: the argument values and the node's own value,
+so ``exp``, ``tanh`` or ``sigmoid`` can reuse what the forward pass computed.
+
+At a kink the partial returns the value PyTorch uses, so a learner who checks
+against PyTorch sees the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .numbers import constant_text
+
+
+@dataclass(frozen=True, slots=True)
+class Operand:
+    """An argument as a formula sees it: its text (a node id or a constant) and, if constant, its value."""
+
+    text: str
+    constant: float | None = None
+
+
+FormulaFn = Callable[[Sequence[Operand]], str]
+PartialFn = Callable[[Sequence[float], float], float]
+CheckFn = Callable[[Sequence[float]], "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """∂(op)/∂(argument): ``formula`` is a template over ``{0}``, ``{1}`` (or a function of the
+    operands, for formulas that simplify when an argument is a constant); ``value`` computes it."""
+
+    formula: str | FormulaFn
+    value: PartialFn
+
+    def text(self, operands: Sequence[Operand]) -> str:
+        if isinstance(self.formula, str):
+            return self.formula.format(*(operand.text for operand in operands))
+        return self.formula(operands)
+
+
+def _never(args: Sequence[float]) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    name: str
+    arity: int
+    compute: Callable[..., float]
+    partials: tuple[Partial, ...]
+    display: str
+    """How a node of this op is written, as a template over ``{0}``, ``{1}``."""
+    undefined: CheckFn = _never
+    """Why the op has no value at these arguments (outside its domain), or None."""
+    nondifferentiable: CheckFn = _never
+    """Why the op has no derivative at these arguments (a kink), naming the convention used, or None."""
+
+    def evaluate(self, args: Sequence[float]) -> float:
+        """The value at ``args``, which must be inside the domain; overflow gives ±inf."""
+        try:
+            return self.compute(*args)
+        except OverflowError:
+            return math.inf
+
+    def formula(self, operands: Sequence[Operand]) -> str:
+        return self.display.format(*(operand.text for operand in operands))
+
+
+# --- Helpers that follow IEEE 754 where Python raises instead ---------------
+
+
+def _divide(a: float, b: float) -> float:
+    """a / b, giving ±inf or nan for b = 0 as IEEE 754 does (Python raises)."""
+    if b != 0:
+        return a / b
+    if a == 0 or math.isnan(a):
+        return math.nan
+    return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def _power(a: float, b: float) -> float:
+    """a ** b for real a, b inside pow's domain, or where only the derivative is asked for."""
+    if a == 0 and b < 0:
+        return math.inf
+    try:
+        return math.pow(a, b)
+    except OverflowError:
+        odd_integer = b.is_integer() and int(b) % 2 == 1
+        return -math.inf if a < 0 and odd_integer else math.inf
+    except ValueError:
+        return math.nan
+
+
+def _sigmoid(a: float) -> float:
+    # Two forms, so that exp never overflows for large |a|.
+    if a >= 0:
+        return 1.0 / (1.0 + math.exp(-a))
+    z = math.exp(a)
+    return z / (1.0 + z)
+
+
+def _softplus(a: float) -> float:
+    return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
+
+
+def _sinh(a: float) -> float:
+    try:
+        return math.sinh(a)
+    except OverflowError:
+        return math.copysign(math.inf, a)
+
+
+def _step(a: float, b: float) -> float:
+    """∂max(a, b)/∂a: 1 where a wins, 0 where b wins, and 1/2 at a tie (PyTorch splits the gradient)."""
+    if a > b:
+        return 1.0
+    if a < b:
+        return 0.0
+    return 0.5
+
+
+def _sign(a: float) -> float:
+    """∂|a|/∂a, with 0 at a = 0 as in PyTorch (torch.sign(0) = 0)."""
+    if a > 0:
+        return 1.0
+    if a < 0:
+        return -1.0
+    return 0.0
+
+
+# --- Formulas that simplify when an argument is a constant ------------------
+
+
+def _power_base_formula(operands: Sequence[Operand]) -> str:
+    """∂(a^b)/∂a = b * a^(b - 1), written out as a student would when b is a number."""
+    base, exponent = operands
+    if exponent.constant is None:
+        return f"{exponent.text} * {base.text}^({exponent.text} - 1)"
+    n = exponent.constant
+    if n == 0:
+        return "0"
+    if n == 1:
+        return "1"
+    if n == 2:
+        return f"2 * {base.text}"
+    lowered = constant_text(n - 1)
+    lowered = f"({lowered})" if n - 1 < 0 else lowered
+    return f"{exponent.text} * {base.text}^{lowered}"
+
+
+def _power_base_partial(args: Sequence[float], value: float) -> float:
+    a, b = args
+    if b == 0:
+        return 0.0  # PyTorch masks this term to 0, even at a = 0
+    return b * _power(a, b - 1)
+
+
+def _power_exponent_partial(args: Sequence[float], value: float) -> float:
+    a, _ = args
+    if a == 0:
+        return 0.0  # PyTorch's convention: 0^b * log(0) is taken as 0
+    if a < 0:
+        return math.nan
+    return value * math.log(a)
+
+
+# --- Domains and kinks -------------------------------------------------------
+
+
+def _power_undefined(args: Sequence[float]) -> str | None:
+    a, b = args
+    if a < 0 and not b.is_integer():
+        return "a negative number to a non-integer power is not a real number"
+    if a == 0 and b < 0:
+        return "0 to a negative power is a division by zero"
+    return None
+
+
+def _power_nondifferentiable(args: Sequence[float]) -> str | None:
+    a, b = args
+    if a == 0 and 0 < b < 1:
+        return (
+            f"a^b with 0 < b < 1 has an infinite slope at a = 0; "
+            f"the partial by the base is inf, as in PyTorch"
+        )
+    if a < 0:
+        return (
+            "a^b with a < 0 is defined only for integer b, so it has no derivative "
+            "by the exponent; that partial is nan, as in PyTorch"
+        )
+    return None
+
+
+def _positive_only(name: str) -> CheckFn:
+    def check(args: Sequence[float]) -> str | None:
+        return None if args[0] > 0 else f"{name} is defined only for arguments > 0"
+
+    return check
+
+
+def _unit_interval_only(name: str) -> CheckFn:
+    def check(args: Sequence[float]) -> str | None:
+        return None if -1 <= args[0] <= 1 else f"{name} is defined only for arguments in [-1, 1]"
+
+    return check
+
+
+def _kink_at_zero(name: str, convention: str) -> CheckFn:
+    def check(args: Sequence[float]) -> str | None:
+        return f"{name} is not differentiable at 0; {convention}" if args[0] == 0 else None
+
+    return check
+
+
+def _infinite_slope_at_unit(name: str) -> CheckFn:
+    def check(args: Sequence[float]) -> str | None:
+        if abs(args[0]) == 1:
+            return f"{name} has an infinite slope at ±1; the partial is inf, as in PyTorch"
+        return None
+
+    return check
+
+
+def _tie(name: str) -> CheckFn:
+    def check(args: Sequence[float]) -> str | None:
+        if args[0] == args[1]:
+            return (
+                f"{name}(a, b) is not differentiable where a = b; each argument's partial "
+                f"is 1/2, as PyTorch splits the gradient between ties"
+            )
+        return None
+
+    return check
+
+
+def _divisor_nonzero(args: Sequence[float]) -> str | None:
+    return "division by zero" if args[1] == 0 else None
+
+
+def _sqrt_undefined(args: Sequence[float]) -> str | None:
+    return None if args[0] >= 0 else "sqrt is defined only for arguments >= 0"
+
+
+def _sqrt_nondifferentiable(args: Sequence[float]) -> str | None:
+    if args[0] == 0:
+        return "sqrt has an infinite slope at 0; the partial is inf, as in PyTorch"
+    return None
+
+
+# --- The table ---------------------------------------------------------------
+
+_ONE = Partial("1", lambda args, value: 1.0)
+
+_TABLE = (
+    # Operators written with a symbol.
+    Op("add", 2, lambda a, b: a + b, (_ONE, _ONE), "{0} + {1}"),
+    Op(
+        "sub",
+        2,
+        lambda a, b: a - b,
+        (_ONE, Partial("-1", lambda args, value: -1.0)),
+        "{0} - {1}",
+    ),
+    Op(
+        "mul",
+        2,
+        lambda a, b: a * b,
+        (
+            Partial("{1}", lambda args, value: args[1]),
+            Partial("{0}", lambda args, value: args[0]),
+        ),
+        "{0} * {1}",
+    ),
+    Op(
+        "div",
+        2,
+        lambda a, b: a / b,
+        (
+            Partial("1/{1}", lambda args, value: 1.0 / args[1]),
+            Partial("-{0}/{1}^2", lambda args, value: -args[0] / args[1] ** 2),
+        ),
+        "{0} / {1}",
+        undefined=_divisor_nonzero,
+    ),
+    Op("neg", 1, lambda a: -a, (Partial("-1", lambda args, value: -1.0),), "-{0}"),
+    Op(
+        "pow",
+        2,
+        _power,
+        (
+            Partial(_power_base_formula, _power_base_partial),
+            Partial("{0}^{1} * log({0})", _power_exponent_partial),
+        ),
+        "{0}^{1}",
+        undefined=_power_undefined,
+        nondifferentiable=_power_nondifferentiable,
+    ),
+    # Functions written by name.
+    Op("exp", 1, math.exp, (Partial("exp({0})", lambda args, value: value),), "exp({0})"),
+    Op(
+        "log",
+        1,
+        math.log,
+        (Partial("1/{0}", lambda args, value: 1.0 / args[0]),),
+        "log({0})",
+        undefined=_positive_only("log"),
+    ),
+    Op(
+        "sqrt",
+        1,
+        math.sqrt,
+        (Partial("1/(2*sqrt({0}))", lambda args, value: _divide(1.0, 2.0 * value)),),
+        "sqrt({0})",
+        undefined=_sqrt_undefined,
+        nondifferentiable=_sqrt_nondifferentiable,
+    ),
+    Op("sin", 1, math.sin, (Partial("cos({0})", lambda args, value: math.cos(args[0])),), "sin({0})"),
+    Op(
+        "cos", 1, math.cos, (Partial("-sin({0})", lambda args, value: -math.sin(args[0])),), "cos({0})"
+    ),
+    Op(
+        "tan",
+        1,
+        math.tan,
+        (Partial("1/cos({0})^2", lambda args, value: 1.0 / math.cos(args[0]) ** 2),),
+        "tan({0})",
+    ),
+    Op(
+        "tanh",
+        1,
+        math.tanh,
+        (Partial("1 - tanh({0})^2", lambda args, value: 1.0 - value * value),),
+        "tanh({0})",
+    ),
+    Op(
+        "sigmoid",
+        1,
+        _sigmoid,
+        (Partial("sigmoid({0}) * (1 - sigmoid({0}))", lambda args, value: value * (1.0 - value)),),
+        "sigmoid({0})",
+    ),
+    Op(
+        "softplus",
+        1,
+        _softplus,
+        (Partial("sigmoid({0})", lambda args, value: _sigmoid(args[0])),),
+        "softplus({0})",
+    ),
+    Op(
+        "relu",
+        1,
+        lambda a: a if a > 0 else 0.0,
+        (Partial("(1 if {0} > 0, 0 if {0} < 0)", lambda args, value: 1.0 if args[0] > 0 else 0.0),),
+        "relu({0})",
+        nondifferentiable=_kink_at_zero("relu", "its partial is taken as 0, as in PyTorch"),
+    ),
+    Op(
+        "abs",
+        1,
+        abs,
+        (Partial("(1 if {0} > 0, -1 if {0} < 0)", lambda args, value: _sign(args[0])),),
+        "abs({0})",
+        nondifferentiable=_kink_at_zero("abs", "its partial is taken as 0, as in PyTorch"),
+    ),
+    Op(
+        "max",
+        2,
+        max,
+        (
+            Partial("(1 if {0} > {1}, 0 if {0} < {1})", lambda args, value: _step(args[0], args[1])),
+            Partial("(1 if {1} > {0}, 0 if {1} < {0})", lambda args, value: _step(args[1], args[0])),
+        ),
+        "max({0}, {1})",
+        nondifferentiable=_tie("max"),
+    ),
+    Op(
+        "min",
+        2,
+        min,
+        (
+            Partial("(1 if {0} < {1}, 0 if {0} > {1})", lambda args, value: _step(args[1], args[0])),
+            Partial("(1 if {1} < {0}, 0 if {1} > {0})", lambda args, value: _step(args[0], args[1])),
+        ),
+        "min({0}, {1})",
+        nondifferentiable=_tie("min"),
+    ),
+    Op(
+        "asin",
+        1,
+        math.asin,
+        (Partial("1/sqrt(1 - {0}^2)", lambda args, value: _divide(1.0, math.sqrt(1 - args[0] ** 2))),),
+        "asin({0})",
+        undefined=_unit_interval_only("asin"),
+        nondifferentiable=_infinite_slope_at_unit("asin"),
+    ),
+    Op(
+        "acos",
+        1,
+        math.acos,
+        (
+            Partial(
+                "-1/sqrt(1 - {0}^2)", lambda args, value: _divide(-1.0, math.sqrt(1 - args[0] ** 2))
+            ),
+        ),
+        "acos({0})",
+        undefined=_unit_interval_only("acos"),
+        nondifferentiable=_infinite_slope_at_unit("acos"),
+    ),
+    Op(
+        "atan",
+        1,
+        math.atan,
+        (Partial("1/(1 + {0}^2)", lambda args, value: 1.0 / (1.0 + args[0] ** 2)),),
+        "atan({0})",
+    ),
+    Op("sinh", 1, _sinh, (Partial("cosh({0})", lambda args, value: math.cosh(args[0])),), "sinh({0})"),
+    Op("cosh", 1, math.cosh, (Partial("sinh({0})", lambda args, value: _sinh(args[0])),), "cosh({0})"),
+)
+
+OPS: dict[str, Op] = {op.name: op for op in _TABLE}
+"""Every operation, by its canonical name."""
+
+OPERATORS = frozenset({"add", "sub", "mul", "div", "neg", "pow"})
+"""Operations written with a symbol; their names are not callable as functions (``add(x, y)``)."""
+
+FUNCTIONS: dict[str, Op] = {
+    **{name: op for name, op in OPS.items() if name not in OPERATORS},
+    "pow": OPS["pow"],
+    "ln": OPS["log"],
+}
+"""Every name a user may call, including aliases (``ln`` is ``log``)."""
+
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+"""Named constants, unless the user gives a variable of that name a value."""

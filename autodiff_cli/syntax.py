@@ -1,0 +1,46 @@
+"""The syntax tree the parser produces: numbers, names, operators and function calls.
+
+Every tree node records the span of source text it came from, so later stages
+can point at "which part of my expression is w6" and put a caret under errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    value: float
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    """An operator written with a symbol (``a + b``, ``-a``, ``a ^ b``); ``op`` is its table key."""
+
+    op: str
+    args: tuple[Expr, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A function call as written (``sin(x)``); the name is resolved against the table later."""
+
+    function: str
+    function_span: Span
+    args: tuple[Expr, ...]
+    span: Span
+
+
+Expr = Number | Name | Operator | Call
