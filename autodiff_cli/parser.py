@@ -9,6 +9,7 @@ the Python stack. Lark's exceptions are translated here, at the boundary, into
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from importlib import resources
 from typing import Any
 
@@ -108,9 +109,10 @@ class _TreeBuilder(Transformer):  # type: ignore[type-arg]
         return Name(str(token), _token_span(token))
 
     def group(self, children: list[Any]) -> Expr:
-        # Parentheses only group; the inner expression keeps its own span.
-        _lpar, inner, _rpar = children
-        result: Expr = inner
+        # Parentheses make no node, but they belong to the text the inner node came
+        # from: the source of x / (x-1) must end at its closing parenthesis.
+        lpar, inner, rpar = children
+        result: Expr = replace(inner, span=Span(lpar.start_pos, rpar.end_pos))
         return result
 
     def args(self, children: list[Any]) -> list[Expr]:

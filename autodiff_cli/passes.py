@@ -85,17 +85,24 @@ def _arg_value(arg: int | Constant, values: Sequence[float]) -> float:
 
 def _domain_error(graph: Graph, node: Node, args: Sequence[float], reason: str) -> AdexplainError:
     described = [
-        f"{graph.nodes[arg].id} = {format_number(value)}"
+        _describe_argument(graph, graph.nodes[arg], value)
         for arg, value in zip(node.args, args, strict=True)
         if isinstance(arg, int)
     ]
     return AdexplainError(
-        f"{node.id} = {node.formula} (from {graph.source_of(node)!r}) is undefined here: "
-        f"{reason}, but {' and '.join(described)}",
+        f"{node.id} = {node.formula} (from {graph.source_of(node)!r}) is undefined: "
+        f"{reason} (here {', '.join(described)})",
         code="domain",
         text=graph.source,
         span=node.span,
     )
+
+
+def _describe_argument(graph: Graph, node: Node, value: float) -> str:
+    """``w2 = x-2 = -1``: the argument's id, its source text when that says more, its value."""
+    source = " ".join(graph.source_of(node).split())
+    shown = f" = {source}" if node.kind == "op" and len(source) <= 40 else ""
+    return f"{node.id}{shown} = {format_number(value)}"
 
 
 def edge_partials(

@@ -1,0 +1,266 @@
+"""The ``adexplain`` command: read options, run the pipeline, print with the chosen renderer.
+
+The command line is thin on purpose: everything it prints comes from an
+:class:`~autodiff_cli.explain.Explanation` and a renderer, and every user error
+arrives as an :class:`AdexplainError` that becomes one message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .errors import AdexplainError, ExitCode
+from .explain import DEFAULT_MAX_PATHS, Explanation, explain
+from .point import parse_assignments
+from .problem import load_problem
+from .render import RENDERERS, RenderOptions, renderer
+
+EXAMPLES = """\b
+Examples:
+  adexplain "y - max(0,w*x+b)" --at y=5,w=2,x=1,b=1 --wrt w
+  adexplain "x*x + x" --at x=3
+  adexplain "sin(x)/x" --at x=pi/2 --format json | jq .gradient
+  echo "log(x) + x*y" | adexplain - --at x=2,y=5
+  adexplain --file samples/relu_neuron.toml
+
+\b
+Exit codes: 0 success, 1 a homework check found a wrong answer, 2 bad input.
+"""
+
+
+class _ExplainByDefault(click.Group):
+    """``adexplain EXPR ...`` runs ``adexplain explain EXPR ...``; other words name subcommands."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "--version")):
+            args = ["explain", *args]
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as err:
+            # A bug of ours: still one message and no traceback, unless asked for.
+            if os.environ.get("ADEXPLAIN_DEBUG"):
+                raise
+            click.echo(
+                f"adexplain: internal error: {type(err).__name__}: {err}\n"
+                "  This is a bug in adexplain; set ADEXPLAIN_DEBUG=1 to see where.",
+                err=True,
+            )
+            sys.exit(ExitCode.BAD_INPUT)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        command = self.commands["explain"]
+        with click.Context(command, info_name=ctx.info_name) as sub_context:
+            command.format_help(sub_context, formatter)
+        self.format_commands(ctx, formatter)
+
+
+@click.group(cls=_ExplainByDefault, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="adexplain")
+def main() -> None:
+    """Show, step by step, how automatic differentiation finds a derivative."""
+
+
+class _ExpressionMayStartWithMinus(click.Command):
+    """Lets ``adexplain "-x^2" --at x=3`` work: a leading ``-`` would otherwise read as an option.
+
+    A word that starts with ``-`` but is neither a known option nor shaped like
+    one (``--wtr`` stays an unknown option, with a suggestion) is moved behind
+    ``--``, where click takes it as EXPR.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" not in args:
+            args = self._move_expression_last(args)
+        return super().parse_args(ctx, args)
+
+    def _move_expression_last(self, args: list[str]) -> list[str]:
+        takes_value = {
+            name
+            for param in self.params
+            if isinstance(param, click.Option) and not param.is_flag
+            for name in param.opts
+        }
+        known = {name for param in self.params for name in param.opts} | {"-h", "--help"}
+        kept: list[str] = []
+        expression: str | None = None
+        index = 0
+        while index < len(args):
+            word = args[index]
+            name = word.split("=", 1)[0]
+            if name in known:
+                # An option's value is kept with it, even when it starts with "-" (--at x=-1).
+                value_follows = name in takes_value and "=" not in word
+                kept.extend(args[index : index + (2 if value_follows else 1)])
+                index += 2 if value_follows else 1
+                continue
+            if expression is None and word.startswith("-") and word != "-":
+                if not _OPTION_LIKE.match(word):
+                    expression = word
+                    index += 1
+                    continue
+            kept.append(word)
+            index += 1
+        return kept if expression is None else [*kept, "--", expression]
+
+
+@main.command(
+    "explain",
+    cls=_ExpressionMayStartWithMinus,
+    epilog=EXAMPLES,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.argument("expression", required=False, metavar="EXPR")
+@click.option(
+    "--at",
+    "at_options",
+    multiple=True,
+    metavar="NAME=VALUE,...",
+    help="The point: a value for every variable. Their order numbers the inputs w1, w2, ... "
+    "Values may be constant expressions (1/3, pi/2). May be repeated.",
+)
+@click.option(
+    "--wrt",
+    default=None,
+    metavar="NAME,...|all",
+    help="Variables to show the chain rule for [default: all].",
+)
+@click.option(
+    "--file",
+    "problem_file",
+    type=click.Path(dir_okay=False),
+    help="Explain a problem file (TOML with expr, at and wrt) instead of EXPR.",
+)
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(list(RENDERERS)),
+    default=None,
+    help="Output format [default: rich on a terminal, plain when piped or when NO_COLOR is set].",
+)
+@click.option(
+    "--digits",
+    type=click.IntRange(1, 17),
+    default=6,
+    show_default=True,
+    help="Significant digits of printed numbers (JSON keeps full precision).",
+)
+@click.option(
+    "--max-paths",
+    type=click.IntRange(0, 10_000),
+    default=DEFAULT_MAX_PATHS,
+    show_default=True,
+    help="List at most this many paths per variable; all of them are still counted.",
+)
+def explain_command(
+    expression: str | None,
+    at_options: tuple[str, ...],
+    wrt: str | None,
+    problem_file: str | None,
+    format_name: str | None,
+    digits: int,
+    max_paths: int,
+) -> None:
+    """Explain how reverse-mode AD differentiates EXPR at a point.
+
+    Shows the computational graph as numbered nodes w1...wn, the node values
+    (forward pass), the local partial on every edge, and the chain rule: every
+    path from the output Z down to each variable, multiplied out and summed.
+    EXPR of - reads the expression from standard input.
+    """
+    try:
+        result = _run(expression, at_options, wrt, problem_file, max_paths)
+        format_name = format_name or _default_format()
+        options = RenderOptions(
+            digits=digits,
+            width=shutil.get_terminal_size().columns if sys.stdout.isatty() else None,
+            color=format_name == "rich" and _color_allowed(),
+        )
+        text = renderer(format_name)(result, options)
+    except AdexplainError as err:
+        _fail(err)
+    _write(text)
+
+
+def _run(
+    expression: str | None,
+    at_options: tuple[str, ...],
+    wrt: str | None,
+    problem_file: str | None,
+    max_paths: int,
+) -> Explanation:
+    if problem_file is not None:
+        if expression is not None or at_options:
+            raise AdexplainError(
+                "give either EXPR with --at, or --file, not both", code="usage"
+            )
+        problem = load_problem(problem_file)
+        chosen_wrt = _split_names(wrt) if wrt is not None else problem.wrt
+        try:
+            return explain(problem.expr, problem.at, chosen_wrt, max_paths)
+        except AdexplainError as err:
+            raise (err if err.origin else err.with_origin(problem_file)) from None
+    if expression is None:
+        raise AdexplainError(
+            "no expression given; try: adexplain \"x*x + x\" --at x=3  (or --help)",
+            code="usage",
+        )
+    if expression == "-":
+        expression = click.get_text_stream("stdin").read()
+    pairs: list[tuple[str, float | int | str]] = []
+    for option in at_options:
+        try:
+            pairs.extend(parse_assignments(option))
+        except AdexplainError as err:
+            raise err.with_origin("--at") from None
+    return explain(expression, pairs, _split_names(wrt) if wrt is not None else "all", max_paths)
+
+
+def _split_names(wrt: str) -> str | list[str]:
+    names = [name.strip() for name in wrt.split(",") if name.strip()]
+    return "all" if names == ["all"] else names
+
+
+def _default_format() -> str:
+    if sys.stdout.isatty() and not _no_color_requested():
+        return "rich"
+    return "plain"
+
+
+def _no_color_requested() -> bool:
+    # https://no-color.org: any non-empty value turns colour off.
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def _color_allowed() -> bool:
+    return sys.stdout.isatty() and not _no_color_requested()
+
+
+_OPTION_LIKE = re.compile(r"--[A-Za-z][\w-]*(=.*)?\Z")
+
+
+def _fail(err: AdexplainError) -> NoReturn:
+    click.echo(err.render(), err=True)
+    sys.exit(ExitCode.BAD_INPUT)
+
+
+def _write(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (head, less) has gone: that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(ExitCode.OK)

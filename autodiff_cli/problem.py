@@ -1,0 +1,94 @@
+"""Problem files (SPEC.md, "Problem files and homework answers"): TOML with expr, at and wrt.
+
+The answer sections (``values``, ``partials``, ``gradient``) are read by the
+homework checker; explaining a problem ignores them, but a section of the wrong
+type is still reported, so a broken submission is noticed early.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import AdexplainError
+
+ANSWER_SECTIONS = ("values", "partials", "gradient")
+KNOWN_KEYS = ("expr", "at", "wrt", "title", "description", *ANSWER_SECTIONS)
+
+MAX_FILE_BYTES = 1_000_000
+"""A problem is a few lines; anything far larger is a mistake, not a problem file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    expr: str
+    at: tuple[tuple[str, float | int | str], ...]
+    wrt: str | tuple[str, ...]
+    answers: Mapping[str, Mapping[str, Any]]
+
+
+def load_problem(path: str | Path) -> Problem:
+    """Read and check a problem file; every problem is an AdexplainError naming the file."""
+    path = Path(path)
+    origin = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise AdexplainError(
+            f"cannot read {origin}: {err.strerror or err}", code="file", origin=origin
+        ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise AdexplainError(
+            f"{origin} is {len(raw)} bytes; a problem file is at most {MAX_FILE_BYTES}",
+            code="file",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AdexplainError(f"{origin} is not UTF-8 text", code="file") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise AdexplainError(f"{origin} is not valid TOML: {err}", code="toml") from None
+    return _problem(data, origin)
+
+
+def _problem(data: dict[str, Any], origin: str) -> Problem:
+    unknown = sorted(set(data) - set(KNOWN_KEYS))
+    if unknown:
+        raise AdexplainError(
+            f"{origin}: unknown key {unknown[0]!r}; a problem has {', '.join(KNOWN_KEYS)}",
+            code="problem",
+        )
+    expr = data.get("expr")
+    if not isinstance(expr, str):
+        raise AdexplainError(f"{origin}: 'expr' must be a string", code="problem")
+    at = data.get("at", {})
+    if not isinstance(at, dict):
+        raise AdexplainError(
+            f"{origin}: 'at' must be a table, as in at = {{ x = 1, y = 2 }}", code="problem"
+        )
+    for name, value in at.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise AdexplainError(
+                f"{origin}: at.{name} must be a number or a string such as \"pi/2\"",
+                code="problem",
+            )
+    wrt = data.get("wrt", "all")
+    if isinstance(wrt, list) and all(isinstance(name, str) for name in wrt):
+        wrt = tuple(wrt)
+    elif not isinstance(wrt, str):
+        raise AdexplainError(
+            f"{origin}: 'wrt' must be a list of names, as in wrt = [\"w\"], or \"all\"",
+            code="problem",
+        )
+    answers: dict[str, Mapping[str, Any]] = {}
+    for section in ANSWER_SECTIONS:
+        entries = data.get(section, {})
+        if not isinstance(entries, dict):
+            raise AdexplainError(f"{origin}: [{section}] must be a table", code="problem")
+        answers[section] = entries
+    return Problem(expr=expr, at=tuple(at.items()), wrt=wrt, answers=answers)

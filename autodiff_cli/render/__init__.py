@@ -1,0 +1,42 @@
+"""Renderers: one module per output format, each offering ``render(explanation, options) -> str``.
+
+Modules are imported only when their format is chosen, so ``--format json``
+never pays for importing rich.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ..explain import Explanation
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    digits: int = 6
+    """Significant digits of printed numbers (JSON always keeps full precision)."""
+    width: int | None = None
+    """Columns for rich output; None means the terminal's width."""
+    color: bool = False
+    """Whether rich output may use colour and styles."""
+
+
+class Renderer(Protocol):
+    def __call__(self, explanation: Explanation, options: RenderOptions) -> str: ...
+
+
+RENDERERS: dict[str, str] = {
+    "rich": "autodiff_cli.render.rich_text",
+    "plain": "autodiff_cli.render.plain",
+    "json": "autodiff_cli.render.json_output",
+}
+"""Format name to the module that renders it."""
+
+
+def renderer(format_name: str) -> Renderer:
+    module = importlib.import_module(RENDERERS[format_name])
+    render: Renderer = module.render
+    return render

@@ -1,0 +1,97 @@
+"""JSON in schema ``adexplain/1`` (SPEC.md): strict RFC 8259, full precision.
+
+Non-finite numbers become the strings ``"inf"``, ``"-inf"`` and ``"nan"``;
+exact integers (node values like 5, path counts like 2^60) are JSON integers.
+An argument list mixes node ids (strings) and constants (numbers):
+``max(0, w6)`` has ``"args": [0, "w6"]``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..explain import ChainRule, Explanation
+from ..graph import Constant, Graph, Node, node_id
+from ..numbers import json_number
+from ..passes import Path
+from . import RenderOptions
+
+SCHEMA = "adexplain/1"
+
+
+def render(ex: Explanation, options: RenderOptions) -> str:
+    return json.dumps(document(ex), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def document(ex: Explanation) -> dict[str, Any]:
+    graph = ex.graph
+    return {
+        "schema": SCHEMA,
+        "expression": ex.expression,
+        "at": {name: json_number(value) for name, value in ex.point.items()},
+        "nodes": [_node(graph, node, ex.values[node.index]) for node in graph.nodes],
+        "output": node_id(graph.output),
+        "value": json_number(ex.output_value),
+        "edges": [
+            {
+                "from": node_id(edge.source),
+                "to": node_id(edge.target),
+                "arg": edge.position,
+                "partial": edge.formula,
+                "value": json_number(edge.value),
+                "nondifferentiable": edge.nondifferentiable,
+            }
+            for edge in ex.edges
+        ],
+        "gradient": {name: json_number(value) for name, value in ex.gradient.items()},
+        "wrt": {chain.variable: _chain(chain, ex.max_paths) for chain in ex.chains},
+        "adjoints": {
+            node_id(index): json_number(value) for index, value in enumerate(ex.adjoints)
+        },
+        "warnings": [
+            {"code": d.code, "node": node_id(d.node), "message": d.message}
+            for d in ex.diagnostics
+        ],
+    }
+
+
+def _node(graph: Graph, node: Node, value: float) -> dict[str, Any]:
+    span = [node.span.start, node.span.end]
+    if node.kind == "input":
+        return {"id": node.id, "kind": "input", "name": node.name, "value": json_number(value),
+                "span": span}
+    return {
+        "id": node.id,
+        "kind": "op",
+        "op": node.op,
+        "args": [
+            json_number(arg.value) if isinstance(arg, Constant) else node_id(arg)
+            for arg in node.args
+        ],
+        "formula": node.formula,
+        "source": graph.source_of(node),
+        "span": span,
+        "value": json_number(value),
+    }
+
+
+def _chain(chain: ChainRule, max_paths: int) -> dict[str, Any]:
+    return {
+        "node": node_id(chain.node),
+        "gradient": json_number(chain.gradient),
+        "path_count": chain.path_count,
+        "paths": [_path(path) for path in chain.paths],
+        "paths_listed": len(chain.paths),
+        "paths_unlisted": chain.unlisted,
+        "max_paths": max_paths,
+    }
+
+
+def _path(path: Path) -> dict[str, Any]:
+    return {
+        "nodes": [node_id(n) for n in path.nodes],
+        "args": list(path.positions),
+        "factors": [json_number(f) for f in path.factors],
+        "product": json_number(path.product),
+    }

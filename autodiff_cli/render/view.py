@@ -1,0 +1,198 @@
+"""What the human-readable formats show, as rows and lines of text.
+
+The plain and rich renderers lay out the same content; this module decides the
+content once (which columns, which labels, how a chain-rule product is written)
+so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..explain import ChainRule, Explanation
+from ..graph import Graph, node_id
+from ..numbers import format_number
+from ..passes import Edge, Path
+
+SOURCE_WIDTH = 40
+"""Longer source snippets are shortened in tables (JSON keeps them whole)."""
+
+KINK_MARK = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class TableView:
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
+    """Per column: right-align it."""
+    notes: tuple[str, ...] = ()
+
+
+def summary_lines(ex: Explanation, digits: int) -> list[str]:
+    point = ", ".join(f"{name} = {format_number(v, digits)}" for name, v in ex.point.items())
+    output = ex.graph.nodes[ex.graph.output]
+    return [
+        f"Expression: {ex.expression.strip()}",
+        f"Point:      {point}",
+        f"Output:     Z = {output.id} = {format_number(ex.output_value, digits)}",
+    ]
+
+
+def values_table(ex: Explanation, digits: int) -> TableView:
+    rows = []
+    for node, value in zip(ex.graph.nodes, ex.values, strict=True):
+        source = "" if node.kind == "input" else shorten(ex.graph.source_of(node))
+        rows.append((node.id, node.formula, source, format_number(value, digits)))
+    output = ex.graph.nodes[ex.graph.output]
+    rows.append(("Z", output.id, "", format_number(ex.output_value, digits)))
+    return TableView(
+        title="Forward pass: node values",
+        headers=("node", "expression", "source", "value"),
+        rows=tuple(rows),
+        numeric=(False, False, False, True),
+    )
+
+
+def partials_table(ex: Explanation, digits: int) -> TableView:
+    labels = edge_labels(ex.edges)
+    rows = tuple(
+        (
+            labels[i] + (f" {KINK_MARK}" if edge.nondifferentiable else ""),
+            edge.formula,
+            format_number(edge.value, digits),
+        )
+        for i, edge in enumerate(ex.edges)
+    )
+    notes: tuple[str, ...] = ()
+    if any(edge.nondifferentiable for edge in ex.edges):
+        notes = (f"{KINK_MARK} not differentiable at this point; see the warnings below",)
+    return TableView(
+        title="Edge partials: the local derivative on each edge",
+        headers=("edge", "formula", "value"),
+        rows=rows,
+        numeric=(False, False, True),
+        notes=notes,
+    )
+
+
+def edge_labels(edges: Sequence[Edge]) -> list[str]:
+    """``∂w5/∂w2``; when one node feeds another twice (``x*x``), the argument is named too."""
+    repeats = Counter((edge.source, edge.target) for edge in edges)
+    return [
+        _edge_label(edge) + (f" ({_ordinal(edge.position + 1)} arg)" if repeats[(edge.source, edge.target)] > 1 else "")
+        for edge in edges
+    ]
+
+
+def _edge_label(edge: Edge) -> str:
+    return f"∂{node_id(edge.target)}/∂{node_id(edge.source)}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n if n < 20 else n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def chain_rule_lines(ex: Explanation, chain: ChainRule, digits: int) -> list[str]:
+    """The chain rule for one variable: each listed path multiplied out, then the sum."""
+    graph = ex.graph
+    z = f"∂Z/∂{chain.variable}"
+    var_id = node_id(chain.node)
+    output_id = node_id(graph.output)
+    plural = "path" if chain.path_count == 1 else "paths"
+    lines = [f"{z}: {chain.variable} is {var_id}, Z is {output_id}; {chain.path_count} {plural}"]
+    if chain.node == graph.output:
+        lines.append(f"  Z is {chain.variable} itself, so {z} = 1")
+        return lines
+    if chain.path_count == 0:
+        lines.append(f"  no path leads from Z to {var_id}, so {z} = 0")
+        return lines
+    labels = _labels_by_edge(ex.edges)
+    for number, path in enumerate(chain.paths, start=1):
+        lines.extend(_path_lines(graph, labels, path, number, chain.path_count, digits))
+    lines.extend(_sum_lines(chain, digits))
+    return lines
+
+
+def _labels_by_edge(edges: Sequence[Edge]) -> dict[tuple[int, int], tuple[str, str]]:
+    """(target, position) to the edge's label and formula."""
+    labels = edge_labels(edges)
+    return {(edge.target, edge.position): (labels[i], edge.formula) for i, edge in enumerate(edges)}
+
+
+def _path_lines(
+    graph: Graph,
+    labels: dict[tuple[int, int], tuple[str, str]],
+    path: Path,
+    number: int,
+    total: int,
+    digits: int,
+) -> list[str]:
+    route = " → ".join(node_id(n) for n in path.nodes)
+    heading = f"  {route}" if total == 1 else f"  path {number}: {route}"
+    steps = [(target, position) for target, position in zip(path.nodes, path.positions)]
+    symbolic = " · ".join(labels[step][0] for step in steps)
+    formulas = " · ".join(_factor(labels[step][1]) for step in steps)
+    numbers = " · ".join(_factor(format_number(f, digits)) for f in path.factors)
+    product = format_number(path.product, digits)
+    forms = [symbolic]
+    for form in (formulas, numbers, product):
+        if form != forms[-1]:
+            forms.append(form)
+    lines = [heading, f"      {forms[0]}"]
+    lines.extend(f"    = {form}" for form in forms[1:])
+    return lines
+
+
+def _factor(text: str) -> str:
+    """A factor of a product, in parentheses unless it is a single number, name or call."""
+    return text if _is_atomic(text) else f"({text})"
+
+
+def _is_atomic(text: str) -> bool:
+    depth = 0
+    for i, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and (char in "+*/^ " or (char == "-" and i == 0)):
+            return False
+    return True
+
+
+def _sum_lines(chain: ChainRule, digits: int) -> list[str]:
+    z = f"∂Z/∂{chain.variable}"
+    gradient = format_number(chain.gradient, digits)
+    if chain.unlisted:
+        return [
+            f"  … and {chain.unlisted} more {'path' if chain.unlisted == 1 else 'paths'} "
+            f"not listed (the bound is {len(chain.paths)}; set it with --max-paths)",
+            f"  Summing path by path is not how the computer does it: reverse accumulation",
+            f"  visits each edge once and gives {z} = {gradient}",
+        ]
+    if chain.path_count == 1:
+        return [f"  {z} = {gradient}"]
+    terms = " + ".join(_factor(format_number(p.product, digits)) for p in chain.paths)
+    return [f"  sum over paths: {z} = {terms} = {gradient}"]
+
+
+def gradient_line(ex: Explanation, digits: int) -> str:
+    parts = [f"∂Z/∂{c.variable} = {format_number(c.gradient, digits)}" for c in ex.chains]
+    return "Gradient: " + ", ".join(parts)
+
+
+def warning_lines(ex: Explanation) -> list[str]:
+    return [f"warning: {d.message}" for d in ex.diagnostics]
+
+
+def shorten(text: str, width: int = SOURCE_WIDTH) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    keep = width - 1
+    return flat[: keep - keep // 2] + "…" + flat[len(flat) - keep // 2 :]
