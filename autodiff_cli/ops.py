@@ -49,6 +49,13 @@ class Partial:
     formula: str | FormulaFn
     value: PartialFn
 
+    def evaluate(self, args: Sequence[float], value: float) -> float:
+        """The partial's value; a result too large for a float is ±inf, never an exception."""
+        try:
+            return self.value(args, value)
+        except OverflowError:
+            return math.inf
+
     def text(self, operands: Sequence[Operand]) -> str:
         if isinstance(self.formula, str):
             return self.formula.format(*(operand.text for operand in operands))
@@ -127,6 +134,13 @@ def _sinh(a: float) -> float:
         return math.copysign(math.inf, a)
 
 
+def _cosh(a: float) -> float:
+    try:
+        return math.cosh(a)
+    except OverflowError:
+        return math.inf
+
+
 def _step(a: float, b: float) -> float:
     """∂max(a, b)/∂a: 1 where a wins, 0 where b wins, and 1/2 at a tie (PyTorch splits the gradient)."""
     if a > b:
@@ -195,10 +209,12 @@ def _power_undefined(args: Sequence[float]) -> str | None:
 
 def _power_nondifferentiable(args: Sequence[float]) -> str | None:
     a, b = args
+    if a == 0 and b == 0:
+        return "0^0 is taken as 1 and both its partials as 0, as in PyTorch"
     if a == 0 and 0 < b < 1:
         return (
-            f"a^b with 0 < b < 1 has an infinite slope at a = 0; "
-            f"the partial by the base is inf, as in PyTorch"
+            "a^b with 0 < b < 1 has an infinite slope at a = 0; "
+            "the partial by the base is inf, as in PyTorch"
         )
     if a < 0:
         return (
@@ -294,7 +310,7 @@ _TABLE = (
         lambda a, b: a / b,
         (
             Partial("1/{1}", lambda args, value: 1.0 / args[1]),
-            Partial("-{0}/{1}^2", lambda args, value: -args[0] / args[1] ** 2),
+            Partial("-{0}/{1}^2", lambda args, value: _divide(-args[0], args[1] * args[1])),
         ),
         "{0} / {1}",
         undefined=_divisor_nonzero,
@@ -339,7 +355,7 @@ _TABLE = (
         "tan",
         1,
         math.tan,
-        (Partial("1/cos({0})^2", lambda args, value: 1.0 / math.cos(args[0]) ** 2),),
+        (Partial("1/cos({0})^2", lambda args, value: _divide(1.0, math.cos(args[0]) * math.cos(args[0]))),),
         "tan({0})",
     ),
     Op(
@@ -405,7 +421,7 @@ _TABLE = (
         "asin",
         1,
         math.asin,
-        (Partial("1/sqrt(1 - {0}^2)", lambda args, value: _divide(1.0, math.sqrt(1 - args[0] ** 2))),),
+        (Partial("1/sqrt(1 - {0}^2)", lambda args, value: _divide(1.0, math.sqrt(1 - args[0] * args[0]))),),
         "asin({0})",
         undefined=_unit_interval_only("asin"),
         nondifferentiable=_infinite_slope_at_unit("asin"),
@@ -416,7 +432,7 @@ _TABLE = (
         math.acos,
         (
             Partial(
-                "-1/sqrt(1 - {0}^2)", lambda args, value: _divide(-1.0, math.sqrt(1 - args[0] ** 2))
+                "-1/sqrt(1 - {0}^2)", lambda args, value: _divide(-1.0, math.sqrt(1 - args[0] * args[0]))
             ),
         ),
         "acos({0})",
@@ -427,11 +443,11 @@ _TABLE = (
         "atan",
         1,
         math.atan,
-        (Partial("1/(1 + {0}^2)", lambda args, value: 1.0 / (1.0 + args[0] ** 2)),),
+        (Partial("1/(1 + {0}^2)", lambda args, value: 1.0 / (1.0 + args[0] * args[0])),),
         "atan({0})",
     ),
-    Op("sinh", 1, _sinh, (Partial("cosh({0})", lambda args, value: math.cosh(args[0])),), "sinh({0})"),
-    Op("cosh", 1, math.cosh, (Partial("sinh({0})", lambda args, value: _sinh(args[0])),), "cosh({0})"),
+    Op("sinh", 1, _sinh, (Partial("cosh({0})", lambda args, value: _cosh(args[0])),), "sinh({0})"),
+    Op("cosh", 1, _cosh, (Partial("sinh({0})", lambda args, value: _sinh(args[0])),), "cosh({0})"),
 )
 
 OPS: dict[str, Op] = {op.name: op for op in _TABLE}

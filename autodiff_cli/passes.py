@@ -132,7 +132,7 @@ def edge_partials(
                     target=node.index,
                     position=position,
                     formula=partial.text(operands),
-                    value=partial.value(args, values[node.index]),
+                    value=partial.evaluate(args, values[node.index]),
                     nondifferentiable=kink is not None,
                 )
             )
@@ -224,5 +224,5 @@ def _path(trail: Sequence[int], taken: Sequence[Edge]) -> Path:
         nodes=tuple(trail),
         positions=tuple(edge.position for edge in taken),
         factors=factors,
-        product=math.prod(factors),
+        product=math.prod(factors, start=1.0),
     )

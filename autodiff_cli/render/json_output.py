@@ -21,7 +21,43 @@ SCHEMA = "adexplain/1"
 
 
 def render(ex: Explanation, options: RenderOptions) -> str:
-    return json.dumps(document(ex), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return dumps(document(ex)) + "\n"
+
+
+def dumps(value: Any, indent: str = "") -> str:
+    """JSON laid out for reading: one line per node, edge or path, nested objects indented.
+
+    A container holding only scalars (or lists of scalars) goes on one line;
+    anything deeper opens onto lines of its own. Scalars go through json.dumps,
+    which does the escaping and refuses NaN.
+    """
+    if _is_flat(value):
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+    inner = indent + "  "
+    if isinstance(value, dict):
+        items = [
+            f"{inner}{json.dumps(key, ensure_ascii=False)}: {dumps(item, inner)}"
+            for key, item in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    items = [inner + dumps(item, inner) for item in value]
+    return "[\n" + ",\n".join(items) + "\n" + indent + "]"
+
+
+def _is_flat(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_is_scalar_or_scalar_list(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_is_scalar(item) for item in value)
+    return True
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def _is_scalar_or_scalar_list(value: Any) -> bool:
+    return _is_scalar(value) or (isinstance(value, list) and all(map(_is_scalar, value)))
 
 
 def document(ex: Explanation) -> dict[str, Any]:

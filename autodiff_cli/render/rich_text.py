@@ -39,8 +39,9 @@ def render(ex: Explanation, options: RenderOptions) -> str:
     digits = options.digits
     console.print(Text("\n".join(summary_lines(ex, digits)), style="bold"))
     console.print()
-    console.print(_table(values_table(ex, digits)))
-    console.print(_table(partials_table(ex, digits)))
+    for view in (values_table(ex, digits), partials_table(ex, digits)):
+        console.print(Text(view.title, style="bold underline"))
+        console.print(_table(view))
     for chain in ex.chains:
         lines = chain_rule_lines(ex, chain, digits)
         body = Group(*(Text(line) for line in lines[1:]))
@@ -51,14 +52,12 @@ def render(ex: Explanation, options: RenderOptions) -> str:
         console.print(Text(line, style="yellow"))
     output = console.file
     assert isinstance(output, io.StringIO)
-    return output.getvalue()
+    # Rich pads every line to the table's width; the padding carries nothing.
+    return "\n".join(line.rstrip() for line in output.getvalue().split("\n"))
 
 
 def _table(view: TableView) -> Table:
     table = Table(
-        title=view.title,
-        title_justify="left",
-        title_style="bold",
         box=box.SIMPLE_HEAD,
         caption="\n".join(view.notes) or None,
         caption_justify="left",

@@ -68,6 +68,8 @@ def partials_table(ex: Explanation, digits: int) -> TableView:
         for i, edge in enumerate(ex.edges)
     )
     notes: tuple[str, ...] = ()
+    if not ex.edges:
+        notes = ("(no edges: the output is an input itself)",)
     if any(edge.nondifferentiable for edge in ex.edges):
         notes = (f"{KINK_MARK} not differentiable at this point; see the warnings below",)
     return TableView(
