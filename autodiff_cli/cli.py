@@ -105,11 +105,15 @@ class _ExpressionMayStartWithMinus(click.Command):
                 kept.extend(args[index : index + (2 if value_follows else 1)])
                 index += 2 if value_follows else 1
                 continue
-            if expression is None and word.startswith("-") and word != "-":
-                if not _OPTION_LIKE.match(word):
-                    expression = word
-                    index += 1
-                    continue
+            if (
+                expression is None
+                and word.startswith("-")
+                and word != "-"
+                and not _OPTION_LIKE.match(word)
+            ):
+                expression = word
+                index += 1
+                continue
             kept.append(word)
             index += 1
         return kept if expression is None else [*kept, "--", expression]
@@ -202,9 +206,7 @@ def _run(
 ) -> Explanation:
     if problem_file is not None:
         if expression is not None or at_options:
-            raise AdexplainError(
-                "give either EXPR with --at, or --file, not both", code="usage"
-            )
+            raise AdexplainError("give either EXPR with --at, or --file, not both", code="usage")
         problem = load_problem(problem_file)
         chosen_wrt = _split_names(wrt) if wrt is not None else problem.wrt
         try:
@@ -213,11 +215,11 @@ def _run(
             raise (err if err.origin else err.with_origin(problem_file)) from None
     if expression is None:
         raise AdexplainError(
-            "no expression given; try: adexplain \"x*x + x\" --at x=3  (or --help)",
+            'no expression given; try: adexplain "x*x + x" --at x=3  (or --help)',
             code="usage",
         )
     if expression == "-":
-        expression = click.get_text_stream("stdin").read()
+        expression = sys.stdin.read()
     pairs: list[tuple[str, float | int | str]] = []
     for option in at_options:
         try:

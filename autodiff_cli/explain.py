@@ -13,7 +13,16 @@ from types import MappingProxyType
 from .errors import AdexplainError
 from .graph import Graph, build, suggestion
 from .parser import parse
-from .passes import Diagnostic, Edge, Path, adjoints, count_paths, edge_partials, forward, list_paths
+from .passes import (
+    Diagnostic,
+    Edge,
+    Path,
+    adjoints,
+    count_paths,
+    edge_partials,
+    forward,
+    list_paths,
+)
 from .point import resolve_point
 
 DEFAULT_MAX_PATHS = 20

@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -114,7 +114,7 @@ def build(tree: Expr, source: str, input_names: Sequence[str]) -> Graph:
 
 
 def fold_constant(tree: Expr, source: str) -> float:
-    """The value of an expression without variables (``pi/2``, ``-e^2``), as a point's coordinate."""
+    """The value of an expression without variables (``pi/2``, ``-e^2``)."""
     root = _Builder(source, (), constant_only=True).walk(tree)
     assert isinstance(root, Constant), "with no inputs every name is a constant or an error"
     return root.value
@@ -176,7 +176,9 @@ class _Builder:
             message = f"{expr.name} is a function: write {expr.name}(...)"
         elif self.constant_only:
             close = suggestion(expr.name, list(CONSTANTS))
-            message = f"a value must be a constant such as 2, -1/3 or pi/2; {expr.name!r} is not{close}"
+            message = (
+                f"a value must be a constant such as 2, -1/3 or pi/2; {expr.name!r} is not{close}"
+            )
         else:
             close = suggestion(expr.name, [*self.input_names, *CONSTANTS])
             message = f"no value given for {expr.name!r}{close}: add one, as in --at {expr.name}=1"
@@ -257,7 +259,7 @@ class _Builder:
 
 
 def operand(arg: Arg) -> Operand:
-    """An argument as formulas write it: a node id, or a constant's text in parentheses if needed."""
+    """An argument as formulas write it: a node id, or a constant's text (bracketed if needed)."""
     if isinstance(arg, int):
         return Operand(node_id(arg))
     return Operand(_parenthesize(arg.text), arg.value)
@@ -267,11 +269,26 @@ _ATOM = re.compile(r"^(\w+|\d*\.?\d+([eE][+-]?\d+)?)$")
 
 
 def _parenthesize(text: str) -> str:
-    """Wrap a constant's text in parentheses unless it is a single number or name."""
-    return text if _ATOM.match(text) else f"({text})"
+    """Wrap a constant's text in parentheses unless it is a number, a name or already wrapped."""
+    call = re.match(r"\w+(?=\()", text)
+    if _ATOM.match(text) or _wrapped(text) or (call and _wrapped(text[call.end() :])):
+        return text
+    return f"({text})"
 
 
-def suggestion(name: str, candidates: Sequence[str] | dict[str, object]) -> str:
+def _wrapped(text: str) -> bool:
+    """``(2*pi)`` is wrapped; ``(1)+(2)`` is not, though it starts and ends with parentheses."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for char in text[:-1]:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return False
+    return True
+
+
+def suggestion(name: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'sin'?)`` when a candidate is close to ``name``, else nothing."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

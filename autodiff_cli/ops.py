@@ -30,7 +30,7 @@ from .numbers import constant_text
 
 @dataclass(frozen=True, slots=True)
 class Operand:
-    """An argument as a formula sees it: its text (a node id or a constant) and, if constant, its value."""
+    """An argument as a formula sees it: a node id or a constant's text, and a constant's value."""
 
     text: str
     constant: float | None = None
@@ -77,7 +77,7 @@ class Op:
     undefined: CheckFn = _never
     """Why the op has no value at these arguments (outside its domain), or None."""
     nondifferentiable: CheckFn = _never
-    """Why the op has no derivative at these arguments (a kink), naming the convention used, or None."""
+    """Why the op has no derivative at these arguments (a kink), and the convention; or None."""
 
     def evaluate(self, args: Sequence[float]) -> float:
         """The value at ``args``, which must be inside the domain; overflow gives ±inf."""
@@ -142,7 +142,7 @@ def _cosh(a: float) -> float:
 
 
 def _step(a: float, b: float) -> float:
-    """∂max(a, b)/∂a: 1 where a wins, 0 where b wins, and 1/2 at a tie (PyTorch splits the gradient)."""
+    """∂max(a, b)/∂a: 1 where a wins, 0 where b wins, 1/2 at a tie (PyTorch splits the gradient)."""
     if a > b:
         return 1.0
     if a < b:
@@ -347,15 +347,30 @@ _TABLE = (
         undefined=_sqrt_undefined,
         nondifferentiable=_sqrt_nondifferentiable,
     ),
-    Op("sin", 1, math.sin, (Partial("cos({0})", lambda args, value: math.cos(args[0])),), "sin({0})"),
     Op(
-        "cos", 1, math.cos, (Partial("-sin({0})", lambda args, value: -math.sin(args[0])),), "cos({0})"
+        "sin",
+        1,
+        math.sin,
+        (Partial("cos({0})", lambda args, value: math.cos(args[0])),),
+        "sin({0})",
+    ),
+    Op(
+        "cos",
+        1,
+        math.cos,
+        (Partial("-sin({0})", lambda args, value: -math.sin(args[0])),),
+        "cos({0})",
     ),
     Op(
         "tan",
         1,
         math.tan,
-        (Partial("1/cos({0})^2", lambda args, value: _divide(1.0, math.cos(args[0]) * math.cos(args[0]))),),
+        (
+            Partial(
+                "1/cos({0})^2",
+                lambda args, value: _divide(1.0, math.cos(args[0]) * math.cos(args[0])),
+            ),
+        ),
         "tan({0})",
     ),
     Op(
@@ -400,8 +415,12 @@ _TABLE = (
         2,
         max,
         (
-            Partial("(1 if {0} > {1}, 0 if {0} < {1})", lambda args, value: _step(args[0], args[1])),
-            Partial("(1 if {1} > {0}, 0 if {1} < {0})", lambda args, value: _step(args[1], args[0])),
+            Partial(
+                "(1 if {0} > {1}, 0 if {0} < {1})", lambda args, value: _step(args[0], args[1])
+            ),
+            Partial(
+                "(1 if {1} > {0}, 0 if {1} < {0})", lambda args, value: _step(args[1], args[0])
+            ),
         ),
         "max({0}, {1})",
         nondifferentiable=_tie("max"),
@@ -411,8 +430,12 @@ _TABLE = (
         2,
         min,
         (
-            Partial("(1 if {0} < {1}, 0 if {0} > {1})", lambda args, value: _step(args[1], args[0])),
-            Partial("(1 if {1} < {0}, 0 if {1} > {0})", lambda args, value: _step(args[0], args[1])),
+            Partial(
+                "(1 if {0} < {1}, 0 if {0} > {1})", lambda args, value: _step(args[1], args[0])
+            ),
+            Partial(
+                "(1 if {1} < {0}, 0 if {1} > {0})", lambda args, value: _step(args[0], args[1])
+            ),
         ),
         "min({0}, {1})",
         nondifferentiable=_tie("min"),
@@ -421,7 +444,12 @@ _TABLE = (
         "asin",
         1,
         math.asin,
-        (Partial("1/sqrt(1 - {0}^2)", lambda args, value: _divide(1.0, math.sqrt(1 - args[0] * args[0]))),),
+        (
+            Partial(
+                "1/sqrt(1 - {0}^2)",
+                lambda args, value: _divide(1.0, math.sqrt(1 - args[0] * args[0])),
+            ),
+        ),
         "asin({0})",
         undefined=_unit_interval_only("asin"),
         nondifferentiable=_infinite_slope_at_unit("asin"),
@@ -432,7 +460,8 @@ _TABLE = (
         math.acos,
         (
             Partial(
-                "-1/sqrt(1 - {0}^2)", lambda args, value: _divide(-1.0, math.sqrt(1 - args[0] * args[0]))
+                "-1/sqrt(1 - {0}^2)",
+                lambda args, value: _divide(-1.0, math.sqrt(1 - args[0] * args[0])),
             ),
         ),
         "acos({0})",

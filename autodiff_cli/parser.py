@@ -36,9 +36,9 @@ _HUMAN_TOKEN_NAMES = {
 def parse(text: str) -> Expr:
     """Parse an expression; raise AdexplainError (code ``syntax``) with a span on bad input."""
     try:
-        tree: Expr = _parser().parse(text)
+        tree: Expr = _parser().parse(text)  # type: ignore[assignment]  # our callbacks build it
     except UnexpectedCharacters as err:
-        raise _unexpected_character(text, err.pos_in_stream) from None
+        raise _unexpected_character(text, err.pos_in_stream or 0) from None
     except UnexpectedToken as err:
         raise _unexpected_token(text, err.token, err.expected) from None
     except UnexpectedInput as err:  # UnexpectedEOF and any future kind

@@ -54,7 +54,9 @@ class Path:
     product: float
 
 
-def forward(graph: Graph, point: Sequence[float]) -> tuple[tuple[float, ...], tuple[Diagnostic, ...]]:
+def forward(
+    graph: Graph, point: Sequence[float]
+) -> tuple[tuple[float, ...], tuple[Diagnostic, ...]]:
     """Node values at ``point`` (one value per input, in input order), and overflow warnings.
 
     Raises AdexplainError (code ``domain``) at the first node outside its operation's domain.

@@ -74,7 +74,7 @@ def _problem(data: dict[str, Any], origin: str) -> Problem:
     for name, value in at.items():
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise AdexplainError(
-                f"{origin}: at.{name} must be a number or a string such as \"pi/2\"",
+                f'{origin}: at.{name} must be a number or a string such as "pi/2"',
                 code="problem",
             )
     wrt = data.get("wrt", "all")
@@ -82,7 +82,7 @@ def _problem(data: dict[str, Any], origin: str) -> Problem:
         wrt = tuple(wrt)
     elif not isinstance(wrt, str):
         raise AdexplainError(
-            f"{origin}: 'wrt' must be a list of names, as in wrt = [\"w\"], or \"all\"",
+            f'{origin}: \'wrt\' must be a list of names, as in wrt = ["w"], or "all"',
             code="problem",
         )
     answers: dict[str, Mapping[str, Any]] = {}

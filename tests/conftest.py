@@ -15,7 +15,10 @@ GOLDEN = REPO / "tests" / "golden"
 # "ci" keeps the suite fast and deterministic; "long" is for a deeper local run:
 #   HYPOTHESIS_PROFILE=long pytest
 settings.register_profile(
-    "ci", max_examples=150, deadline=None, derandomize=True,
+    "ci",
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile(

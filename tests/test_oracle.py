@@ -159,7 +159,11 @@ def test_values_and_gradients_agree_with_sympy(tree: Tree, point: dict[str, floa
         if derivative is None:
             continue  # e.g. sympy's Heaviside(0) at an exact tie that we did not flag
         assert close(result.gradient[name], derivative, scale), (
-            text, at, name, result.gradient[name], derivative,
+            text,
+            at,
+            name,
+            result.gradient[name],
+            derivative,
         )
 
 

@@ -82,12 +82,9 @@ def document(ex: Explanation) -> dict[str, Any]:
         ],
         "gradient": {name: json_number(value) for name, value in ex.gradient.items()},
         "wrt": {chain.variable: _chain(chain, ex.max_paths) for chain in ex.chains},
-        "adjoints": {
-            node_id(index): json_number(value) for index, value in enumerate(ex.adjoints)
-        },
+        "adjoints": {node_id(index): json_number(value) for index, value in enumerate(ex.adjoints)},
         "warnings": [
-            {"code": d.code, "node": node_id(d.node), "message": d.message}
-            for d in ex.diagnostics
+            {"code": d.code, "node": node_id(d.node), "message": d.message} for d in ex.diagnostics
         ],
     }
 
@@ -95,8 +92,13 @@ def document(ex: Explanation) -> dict[str, Any]:
 def _node(graph: Graph, node: Node, value: float) -> dict[str, Any]:
     span = [node.span.start, node.span.end]
     if node.kind == "input":
-        return {"id": node.id, "kind": "input", "name": node.name, "value": json_number(value),
-                "span": span}
+        return {
+            "id": node.id,
+            "kind": "input",
+            "name": node.name,
+            "value": json_number(value),
+            "span": span,
+        }
     return {
         "id": node.id,
         "kind": "op",

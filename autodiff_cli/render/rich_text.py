@@ -45,8 +45,15 @@ def render(ex: Explanation, options: RenderOptions) -> str:
     for chain in ex.chains:
         lines = chain_rule_lines(ex, chain, digits)
         body = Group(*(Text(line) for line in lines[1:]))
-        console.print(Panel(body, title=Text(lines[0], style="bold"), title_align="left",
-                            box=box.ROUNDED, expand=False))
+        console.print(
+            Panel(
+                body,
+                title=Text(lines[0], style="bold"),
+                title_align="left",
+                box=box.ROUNDED,
+                expand=False,
+            )
+        )
     console.print(Text(gradient_line(ex, digits), style="bold green"))
     for line in warning_lines(ex):
         console.print(Text(line, style="yellow"))
@@ -64,8 +71,12 @@ def _table(view: TableView) -> Table:
         caption_style="yellow",
     )
     for header, numeric in zip(view.headers, view.numeric, strict=True):
-        table.add_column(header, justify="right" if numeric else "left",
-                         style="bold" if numeric else None, overflow="fold")
+        table.add_column(
+            header,
+            justify="right" if numeric else "left",
+            style="bold" if numeric else None,
+            overflow="fold",
+        )
     for row in view.rows:
         table.add_row(*row)
     return table

@@ -85,7 +85,12 @@ def edge_labels(edges: Sequence[Edge]) -> list[str]:
     """``∂w5/∂w2``; when one node feeds another twice (``x*x``), the argument is named too."""
     repeats = Counter((edge.source, edge.target) for edge in edges)
     return [
-        _edge_label(edge) + (f" ({_ordinal(edge.position + 1)} arg)" if repeats[(edge.source, edge.target)] > 1 else "")
+        _edge_label(edge)
+        + (
+            f" ({_ordinal(edge.position + 1)} arg)"
+            if repeats[(edge.source, edge.target)] > 1
+            else ""
+        )
         for edge in edges
     ]
 
@@ -136,7 +141,7 @@ def _path_lines(
 ) -> list[str]:
     route = " → ".join(node_id(n) for n in path.nodes)
     heading = f"  {route}" if total == 1 else f"  path {number}: {route}"
-    steps = [(target, position) for target, position in zip(path.nodes, path.positions)]
+    steps = list(zip(path.nodes, path.positions, strict=False))  # the last node has no step
     symbolic = " · ".join(labels[step][0] for step in steps)
     formulas = " · ".join(_factor(labels[step][1]) for step in steps)
     numbers = " · ".join(_factor(format_number(f, digits)) for f in path.factors)
@@ -174,7 +179,7 @@ def _sum_lines(chain: ChainRule, digits: int) -> list[str]:
         return [
             f"  … and {chain.unlisted} more {'path' if chain.unlisted == 1 else 'paths'} "
             f"not listed (the bound is {len(chain.paths)}; set it with --max-paths)",
-            f"  Summing path by path is not how the computer does it: reverse accumulation",
+            "  Summing path by path is not how the computer does it: reverse accumulation",
             f"  visits each edge once and gives {z} = {gradient}",
         ]
     if chain.path_count == 1:

@@ -1,0 +1,167 @@
+"""Numbering, constants, spans and the passes, on the spec's cases."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autodiff_cli import AdexplainError, explain
+from autodiff_cli.graph import Constant
+
+SPEC_EXAMPLE = "y - max(0,w*x+b)"
+SPEC_POINT = {"y": 5, "w": 2, "x": 1, "b": 1}
+
+
+def test_spec_example_node_table() -> None:
+    result = explain(SPEC_EXAMPLE, SPEC_POINT, wrt=["w"])
+    table = [(node.id, node.formula, result.values[node.index]) for node in result.graph.nodes]
+    assert table == [
+        ("w1", "y", 5),
+        ("w2", "w", 2),
+        ("w3", "x", 1),
+        ("w4", "b", 1),
+        ("w5", "w2 * w3", 2),
+        ("w6", "w5 + w4", 3),
+        ("w7", "max(0, w6)", 3),
+        ("w8", "w1 - w7", 2),
+    ]
+    assert result.graph.output == 7
+    assert result.output_value == 2
+
+
+def test_spec_example_edges() -> None:
+    result = explain(SPEC_EXAMPLE, SPEC_POINT)
+    edges = [(f"w{e.target + 1}/w{e.source + 1}", e.formula, e.value) for e in result.edges]
+    assert edges == [
+        ("w5/w2", "w3", 1),
+        ("w5/w3", "w2", 2),
+        ("w6/w5", "1", 1),
+        ("w6/w4", "1", 1),
+        ("w7/w6", "(1 if w6 > 0, 0 if w6 < 0)", 1),
+        ("w8/w1", "1", 1),
+        ("w8/w7", "-1", -1),
+    ]
+
+
+def test_spec_example_chain_rule_for_w_is_minus_one() -> None:
+    (chain,) = explain(SPEC_EXAMPLE, SPEC_POINT, wrt=["w"]).chains
+    assert chain.gradient == -1
+    assert chain.path_count == 1
+    (path,) = chain.paths
+    assert [f"w{n + 1}" for n in path.nodes] == ["w8", "w7", "w6", "w5", "w2"]
+    assert path.factors == (-1, 1, 1, 1)
+    assert path.product == -1
+
+
+def test_inputs_are_numbered_in_the_order_of_the_point_not_of_the_text() -> None:
+    result = explain("a + b", [("b", 1), ("a", 2)])
+    assert [node.name for node in result.graph.inputs] == ["b", "a"]
+    assert result.graph.nodes[2].formula == "w2 + w1"
+
+
+def test_a_variable_is_one_node_but_each_operation_occurrence_is_its_own() -> None:
+    result = explain("sin(x) + sin(x)", {"x": 1})
+    assert [node.formula for node in result.graph.nodes] == ["x", "sin(w1)", "sin(w1)", "w2 + w3"]
+
+
+def test_x_times_x_plus_x_has_three_paths() -> None:
+    (chain,) = explain("x*x + x", {"x": 3}).chains
+    assert chain.path_count == 3
+    assert [p.product for p in chain.paths] == [3, 3, 1]
+    assert chain.gradient == 7
+    assert [p.positions for p in chain.paths] == [(0, 0), (0, 1), (1,)]
+
+
+def test_constants_fold_into_the_node_that_uses_them() -> None:
+    result = explain("x * (2*pi) + -3 + x^(1/2)", {"x": 4})
+    formulas = [node.formula for node in result.graph.nodes]
+    assert formulas == ["x", "w1 * (2*pi)", "w2 + (-3)", "w1^(1/2)", "w3 + w4"]
+    constant = result.graph.nodes[1].args[1]
+    assert isinstance(constant, Constant)
+    assert constant.value == pytest.approx(2 * math.pi)
+    # d/dx of x^(1/2) printed with the exponent lowered by one
+    assert [e.formula for e in result.edges if e.target == 3] == ["(1/2) * w1^(-0.5)"]
+
+
+def test_a_user_value_for_e_or_pi_overrides_the_constant() -> None:
+    result = explain("e * x", {"e": 2, "x": 3})
+    assert result.output_value == 6
+    assert result.gradient["e"] == 3
+
+
+def test_spans_say_which_part_of_the_expression_each_node_is() -> None:
+    result = explain("y - max(0,w*x+b)", SPEC_POINT)
+    sources = [result.graph.source_of(node) for node in result.graph.nodes[4:]]
+    assert sources == ["w*x", "w*x+b", "max(0,w*x+b)", "y - max(0,w*x+b)"]
+
+
+def test_path_listing_is_bounded_and_counting_is_exact() -> None:
+    text = " + ".join(["x"] * 50)
+    (chain,) = explain(text, {"x": 1}, max_paths=5).chains
+    assert chain.path_count == 50
+    assert len(chain.paths) == 5
+    assert chain.unlisted == 45
+    assert chain.gradient == 50
+
+
+def test_deep_nesting_builds_without_recursion() -> None:
+    depth = 5000
+    text = "sin(" * depth + "x" + ")" * depth
+    result = explain(text, {"x": 0.5}, max_paths=1)
+    assert len(result.graph.nodes) == depth + 1
+    expected = 0.5
+    derivative = 1.0
+    for _ in range(depth):
+        derivative *= math.cos(expected)
+        expected = math.sin(expected)
+    assert result.output_value == pytest.approx(expected)
+    assert result.gradient["x"] == pytest.approx(derivative)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "code", "fragment"),
+    [
+        ("sine(x)", {"x": 1}, "unknown-function", "did you mean 'sin'"),
+        ("max(x)", {"x": 1}, "arity", "max takes 2 arguments, but was given 1"),
+        ("x + yy", {"x": 1, "y": 2}, "unknown-name", "did you mean 'y'"),
+        ("x + sin", {"x": 1}, "unknown-name", "sin is a function"),
+        ("x", {"x": 1, "y": 2}, "unused-input", "y is given a value but not used"),
+        ("2 + 3", {}, "no-variables", "no variables"),
+        ("log(x - 2)", {"x": 1}, "domain", "(here w2 = x - 2 = -1)"),
+        ("x / (x - 1)", {"x": 1}, "domain", "division by zero"),
+        ("sqrt(x - 5)", {"x": 1}, "domain", "w2 = x - 5 = -4"),
+        ("x + log(-1)", {"x": 1}, "domain", "log(-1) is undefined"),
+        ("x + 1e999", {"x": 1}, "number-too-large", "1e999"),
+        ("x", {"x": "y + 1"}, "unknown-name", "'y' is not"),
+        ("x", {"x": "1/0"}, "domain", "division by zero"),
+        ("x", {"x": "exp(1000)"}, "bad-at", "not a finite number"),
+        ("x", {"x": True}, "bad-at", "must be a number"),
+    ],
+)
+def test_errors_name_what_is_wrong(text: str, at: dict, code: str, fragment: str) -> None:
+    with pytest.raises(AdexplainError) as caught:
+        explain(text, at)
+    assert caught.value.code == code
+    assert fragment in caught.value.message
+
+
+def test_unknown_wrt_suggests_a_variable() -> None:
+    with pytest.raises(AdexplainError, match="did you mean 'w'"):
+        explain(SPEC_EXAMPLE, SPEC_POINT, wrt=["ww"])
+
+
+def test_kink_is_a_warning_with_the_convention_and_marks_the_edge() -> None:
+    result = explain("y - max(0,w*x+b)", {"y": 5, "w": 1, "x": 1, "b": -1})
+    (warning,) = result.diagnostics
+    assert warning.code == "nondifferentiable"
+    assert result.graph.nodes[warning.node].op == "max"
+    assert "1/2" in warning.message and "PyTorch" in warning.message
+    marked = [e for e in result.edges if e.nondifferentiable]
+    assert [(e.target, e.value) for e in marked] == [(warning.node, 0.5)]
+
+
+def test_overflow_is_a_warning_and_inf() -> None:
+    result = explain("exp(x)", {"x": 1000})
+    assert result.output_value == math.inf
+    assert [d.code for d in result.diagnostics] == ["overflow"]

@@ -1,0 +1,155 @@
+"""The tool as a user installs it: the console script, ``python -m``, and a real wheel.
+
+These run in subprocesses, so they see what a shell user sees: the entry
+point, the exit code, and the grammar found as package data.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import REPO
+
+EXAMPLE = ["y - max(0,w*x+b)", "--at", "y=5,w=2,x=1,b=1", "--wrt", "w"]
+
+
+def console_script() -> str:
+    beside_python = Path(sys.executable).with_name("adexplain")
+    found = str(beside_python) if beside_python.exists() else shutil.which("adexplain")
+    assert found, "the adexplain console script is not installed (pip install -e '.[test]')"
+    return found
+
+
+def test_console_script_runs_the_readme_example(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [console_script(), *EXAMPLE],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Forward pass: node values" in result.stdout
+    assert result.stdout.rstrip().endswith("Gradient: ∂Z/∂w = -1")
+    assert result.stderr == ""
+
+
+def test_console_script_reports_bad_input_with_exit_code_2(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [console_script(), "log(x)", "--at", "x=-1"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("adexplain: error: w2 = log(w1)")
+    assert "Traceback" not in result.stderr
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "autodiff_cli", *EXAMPLE, "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"gradient": {"w": -1}' in result.stdout
+
+
+def test_json_output_does_not_import_rich(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from autodiff_cli.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:], standalone_mode=False)\n"
+        "finally:\n"
+        "    sys.stderr.write('rich imported' if 'rich' in sys.modules else 'rich not imported')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *EXAMPLE, "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "rich not imported"
+
+
+def test_non_editable_wheel_runs_from_another_directory(tmp_path: Path) -> None:
+    """Build a real wheel, install it into a fresh directory, run it from elsewhere.
+
+    This is what proves the grammar ships inside the package: an editable
+    install would find grammar/ in the source tree.
+    """
+    wheels = tmp_path / "wheels"
+    target = tmp_path / "site"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "--wheel-dir",
+            str(wheels),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert build.returncode == 0, build.stderr
+    (wheel,) = wheels.glob("adexplain-*.whl")
+    install = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--quiet",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert install.returncode == 0, install.stderr
+    assert (target / "autodiff_cli" / "grammar" / "expr.lark").is_file()
+
+    env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
+    where = subprocess.run(
+        [sys.executable, "-c", "import autodiff_cli; print(autodiff_cli.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=60,
+    )
+    assert Path(where.stdout.strip()).is_relative_to(target), where.stdout
+    result = subprocess.run(
+        [sys.executable, "-m", "autodiff_cli", *EXAMPLE],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith("Gradient: ∂Z/∂w = -1")
