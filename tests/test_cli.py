@@ -253,3 +253,44 @@ def test_toml_syntax_error_gives_the_line() -> None:
     result = run("--file", str(REPO / "tests" / "data" / "broken.toml"))
     assert result.exit_code == 2
     assert "line 3" in result.stderr
+
+
+def test_a_bug_is_one_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr("autodiff_cli.cli.explain", broken)
+    result = run("x", "--at", "x=1")
+    assert result.exit_code == 2
+    assert "internal error: RuntimeError: simulated bug" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_max_paths_zero_lists_no_path_but_still_counts() -> None:
+    doc = strict_json(run("x*x", "--at", "x=2", "--max-paths", "0", "--format", "json").stdout)
+    assert doc["wrt"]["x"]["paths"] == []
+    assert doc["wrt"]["x"]["path_count"] == 2
+    assert doc["gradient"] == {"x": 4}
+
+
+def test_an_empty_value_is_refused() -> None:
+    result = run("x", "--at", "x=")
+    assert result.exit_code == 2
+    assert "x is given no value" in result.stderr
+
+
+def test_a_huge_problem_file_is_refused(tmp_path: Path) -> None:
+    problem = tmp_path / "huge.toml"
+    problem.write_text('expr = "x"\n' + "# padding\n" * 200_000)
+    result = run("--file", str(problem))
+    assert result.exit_code == 2
+    assert "a problem file is at most" in result.stderr
+
+
+def test_caret_under_an_error_in_a_very_long_line_stays_readable() -> None:
+    text = " + ".join(["x"] * 200) + " + sine(x)"
+    result = run(text, "--at", "x=1")
+    assert result.exit_code == 2
+    source_line, caret_line = result.stderr.splitlines()[-2:]
+    assert len(source_line) < 140
+    assert source_line[caret_line.index("^") :].startswith("sine")

@@ -165,3 +165,18 @@ def test_overflow_is_a_warning_and_inf() -> None:
     result = explain("exp(x)", {"x": 1000})
     assert result.output_value == math.inf
     assert [d.code for d in result.diagnostics] == ["overflow"]
+
+
+def test_formatting_of_special_numbers() -> None:
+    from autodiff_cli.numbers import format_number, json_number
+
+    assert [format_number(v) for v in (math.nan, math.inf, -math.inf, -0.0, 2.0, 1e-7)] == [
+        "nan",
+        "inf",
+        "-inf",
+        "0",
+        "2",
+        "1e-7",
+    ]
+    assert format_number(1234567.0) == "1.23457e6"
+    assert [json_number(v) for v in (math.nan, 2.0, 0.5, 2.0**60)] == ["nan", 2, 0.5, 2.0**60]
