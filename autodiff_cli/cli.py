@@ -7,10 +7,12 @@ arrives as an :class:`AdexplainError` that becomes one message and exit code 2.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import click
@@ -18,9 +20,17 @@ import click
 from . import __version__
 from .errors import AdexplainError, ExitCode
 from .explain import DEFAULT_MAX_PATHS, Explanation, explain
+from .notation import NOTATIONS, NotationStyle
 from .point import parse_assignments
 from .problem import load_problem
-from .render import RENDERERS, RenderOptions, renderer
+from .render import (
+    DEFAULT_JSON_SECTIONS,
+    DEFAULT_SECTIONS,
+    RENDERERS,
+    SECTIONS,
+    RenderOptions,
+    renderer,
+)
 
 EXAMPLES = """\b
 Examples:
@@ -167,6 +177,21 @@ class _ExpressionMayStartWithMinus(click.Command):
     show_default=True,
     help="List at most this many paths per variable; all of them are still counted.",
 )
+@click.option(
+    "--show",
+    metavar="SECTION,...|all",
+    default=None,
+    help=f"Sections to show, from {', '.join(SECTIONS)} "
+    f"[default: {','.join(DEFAULT_SECTIONS)}; for json: {','.join(DEFAULT_JSON_SECTIONS)}].",
+)
+@click.option(
+    "--notation",
+    type=click.Choice(NOTATIONS),
+    default="w",
+    show_default=True,
+    help="Name nodes w1...wn, or v(1-n)...v0 for inputs and v1...vl for operations "
+    "(Griewank-Walther, as in Baydin et al. 2018).",
+)
 def explain_command(
     expression: str | None,
     at_options: tuple[str, ...],
@@ -175,6 +200,8 @@ def explain_command(
     format_name: str | None,
     digits: int,
     max_paths: int,
+    show: str | None,
+    notation: NotationStyle,
 ) -> None:
     """Explain how reverse-mode AD differentiates EXPR at a point.
 
@@ -183,13 +210,22 @@ def explain_command(
     path from the output Z down to each variable, multiplied out and summed.
     EXPR of - reads the expression from standard input.
     """
+    format_name = format_name or _default_format()
+    sections = _sections(show, format_name)
+    compute = functools.partial(
+        explain,
+        max_paths=max_paths,
+        notation=notation,
+        forward_mode="tangents" in sections,
+        check="check" in sections,
+    )
     try:
-        result = _run(expression, at_options, wrt, problem_file, max_paths)
-        format_name = format_name or _default_format()
+        result = _run(expression, at_options, wrt, problem_file, compute)
         options = RenderOptions(
             digits=digits,
             width=shutil.get_terminal_size().columns if sys.stdout.isatty() else None,
             color=format_name == "rich" and _color_allowed(),
+            sections=sections,
         )
         text = renderer(format_name)(result, options)
     except AdexplainError as err:
@@ -202,7 +238,7 @@ def _run(
     at_options: tuple[str, ...],
     wrt: str | None,
     problem_file: str | None,
-    max_paths: int,
+    compute: Callable[..., Explanation],
 ) -> Explanation:
     if problem_file is not None:
         if expression is not None or at_options:
@@ -210,7 +246,7 @@ def _run(
         problem = load_problem(problem_file)
         chosen_wrt = _split_names(wrt) if wrt is not None else problem.wrt
         try:
-            return explain(problem.expr, problem.at, chosen_wrt, max_paths)
+            return compute(problem.expr, problem.at, chosen_wrt)
         except AdexplainError as err:
             raise (err if err.origin else err.with_origin(problem_file)) from None
     if expression is None:
@@ -226,7 +262,22 @@ def _run(
             pairs.extend(parse_assignments(option))
         except AdexplainError as err:
             raise err.with_origin("--at") from None
-    return explain(expression, pairs, _split_names(wrt) if wrt is not None else "all", max_paths)
+    return compute(expression, pairs, _split_names(wrt) if wrt is not None else "all")
+
+
+def _sections(show: str | None, format_name: str) -> frozenset[str]:
+    if show is None:
+        return frozenset(DEFAULT_JSON_SECTIONS if format_name == "json" else DEFAULT_SECTIONS)
+    names = {name.strip() for name in show.split(",") if name.strip()}
+    if names == {"all"}:
+        return frozenset(SECTIONS)
+    unknown = sorted(names - set(SECTIONS))
+    if unknown:
+        raise click.BadParameter(
+            f"unknown section {unknown[0]!r}; choose from {', '.join(SECTIONS)} or all",
+            param_hint="--show",
+        )
+    return frozenset(names)
 
 
 def _split_names(wrt: str) -> str | list[str]:

@@ -6,15 +6,17 @@ nothing of their own.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .crosscheck import CrossCheck, cross_check
 from .errors import AdexplainError
-from .graph import Graph, build, suggestion
+from .graph import Diagnostic, Graph, build, suggestion
+from .notation import NotationStyle
 from .parser import parse
 from .passes import (
-    Diagnostic,
     Edge,
     Path,
     adjoints,
@@ -22,6 +24,7 @@ from .passes import (
     edge_partials,
     forward,
     list_paths,
+    tangents,
 )
 from .point import resolve_point
 
@@ -57,6 +60,10 @@ class Explanation:
     chains: tuple[ChainRule, ...]
     diagnostics: tuple[Diagnostic, ...]
     max_paths: int
+    tangents: Mapping[str, tuple[float, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Per variable asked for, ẇᵢ for every node (one forward sweep each); empty unless asked."""
+    checks: Mapping[str, CrossCheck] = field(default_factory=lambda: MappingProxyType({}))
+    """Per variable, the four routes compared; empty unless asked."""
 
     @property
     def output_value(self) -> float:
@@ -72,27 +79,53 @@ def explain(
     at: Mapping[str, float | int | str] | Iterable[tuple[str, float | int | str]],
     wrt: str | Sequence[str] = "all",
     max_paths: int = DEFAULT_MAX_PATHS,
+    *,
+    notation: NotationStyle = "w",
+    forward_mode: bool = False,
+    check: bool = False,
 ) -> Explanation:
     """Explain how reverse-mode AD differentiates ``expression`` at the point ``at``.
 
     ``at`` maps each variable to a number or a constant expression (``"pi/2"``);
     its order is the input numbering w1…wk. ``wrt`` is ``"all"`` or the
     variables whose chain rule to show. At most ``max_paths`` paths are listed
-    per variable; all of them are counted.
+    per variable; all of them are counted. ``notation`` names the nodes (``"w"``
+    or ``"v"``). ``forward_mode`` adds one forward (tangent) sweep per variable;
+    ``check`` compares path sum, reverse, forward and a finite difference.
 
     >>> explain("y - max(0,w*x+b)", at={"y": 5, "w": 2, "x": 1, "b": 1}, wrt=["w"]).gradient["w"]
     -1.0
     """
     pairs = at.items() if isinstance(at, Mapping) else at
     point = resolve_point(pairs)
-    graph = build(parse(expression), expression, list(point))
+    graph = build(parse(expression), expression, list(point), notation)
     values, overflow = forward(graph, list(point.values()))
     edges, kinks = edge_partials(graph, values)
     adjoint = adjoints(graph, edges)
     chains = tuple(
         _chain_rule(graph, edges, adjoint, name, max_paths) for name in _variables(graph, wrt)
     )
-    diagnostics = tuple(sorted(overflow + kinks, key=lambda d: (d.node, d.code)))
+    sweeps = {
+        chain.variable: tangents(graph, edges, chain.node)
+        for chain in chains
+        if forward_mode or check
+    }
+    checks = {
+        chain.variable: cross_check(
+            graph,
+            list(point.values()),
+            chain.variable,
+            chain.node,
+            _path_sum(chain),
+            chain.gradient,
+            sweeps[chain.variable][graph.output],
+            kinks,
+        )
+        for chain in chains
+        if check
+    }
+    warnings = graph.diagnostics + overflow + kinks
+    diagnostics = tuple(sorted(warnings, key=lambda d: (d.node, d.code)))
     return Explanation(
         expression=expression,
         point=MappingProxyType(point),
@@ -103,7 +136,15 @@ def explain(
         chains=chains,
         diagnostics=diagnostics,
         max_paths=max_paths,
+        tangents=MappingProxyType(sweeps),
+        checks=MappingProxyType(checks),
     )
+
+
+def _path_sum(chain: ChainRule) -> float | None:
+    if chain.unlisted:
+        return None
+    return math.fsum(path.product for path in chain.paths)
 
 
 def _variables(graph: Graph, wrt: str | Sequence[str]) -> list[str]:

@@ -3,11 +3,12 @@
 Numbering rules (see SPEC.md, "Numbering and the graph"):
 
 - inputs first, w1…wk, in the order the user gave their values;
-- then operations in evaluation order (post-order, left to right);
+- then operations in evaluation order (post-order, left to right), statement
+  after statement in a program;
 - constants are not nodes: a subexpression without variables is folded into a
   :class:`Constant` that stays inside the formula of the node using it;
-- each occurrence of an operation is its own node; a variable is one node
-  however often it is used.
+- each occurrence of an operation is its own node; a variable, and a named
+  intermediate of a program, is one node however often it is used.
 
 The graph knows structure only; values at a point come from the passes.
 """
@@ -18,13 +19,14 @@ import difflib
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from .errors import AdexplainError, Span
+from .notation import Notation, NotationStyle
 from .numbers import format_number
 from .ops import CONSTANTS, FUNCTIONS, OPS, Op, Operand
-from .syntax import Call, Expr, Name, Number, Operator
+from .syntax import Call, Expr, Name, Number, Operator, Program, Statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +44,11 @@ Arg = int | Constant
 @dataclass(frozen=True, slots=True)
 class Node:
     index: int
+    id: str
+    """``w3``, or ``v₀`` in the survey's notation."""
     kind: Literal["input", "op"]
     name: str | None
-    """The variable's name, for inputs."""
+    """The variable's name for an input; the intermediate's name for a program's ``a = ...``."""
     op: str | None
     """The operation's key in ``ops.OPS``, for operations."""
     args: tuple[Arg, ...]
@@ -54,17 +58,18 @@ class Node:
     """Where the node came from in the source text (for an input, its first use)."""
 
     @property
-    def id(self) -> str:
-        return node_id(self.index)
-
-    @property
     def operation(self) -> Op:
         assert self.op is not None, "inputs have no operation"
         return OPS[self.op]
 
 
-def node_id(index: int) -> str:
-    return f"w{index + 1}"
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """Something a learner should know about a node: a kink, an overflow, an unused name."""
+
+    code: str
+    node: int
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +77,18 @@ class Graph:
     source: str
     nodes: tuple[Node, ...]
     input_count: int
-
-    @property
-    def output(self) -> int:
-        """Z is the last node: post-order puts the root of the expression last."""
-        return len(self.nodes) - 1
+    output: int
+    """Z: the node of the last statement."""
+    notation: Notation
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """What building found worth a warning (a named intermediate never used)."""
 
     @property
     def inputs(self) -> tuple[Node, ...]:
         return self.nodes[: self.input_count]
+
+    def id(self, index: int) -> str:
+        return self.nodes[index].id
 
     def input_index(self, name: str) -> int | None:
         for node in self.inputs:
@@ -92,44 +100,140 @@ class Graph:
         return self.source[node.span.start : node.span.end]
 
 
-def build(tree: Expr, source: str, input_names: Sequence[str]) -> Graph:
-    """Number the tree's operations after the inputs, folding constant subexpressions.
+def build(
+    program: Program, source: str, input_names: Sequence[str], notation: NotationStyle = "w"
+) -> Graph:
+    """Number the program's operations after the inputs, folding constant subexpressions.
 
     Raises AdexplainError for an unknown name or function, a wrong number of
-    arguments, a constant outside a function's domain, an input given a value
-    but never used, and an expression with no variable at all.
+    arguments, a constant outside a function's domain, a name defined twice or
+    used before its definition, an input given a value but never used, and a
+    program whose output has no variable at all.
     """
-    builder = _Builder(source, input_names)
-    root = builder.walk(tree)
-    if isinstance(root, Constant):
+    builder = _Builder(source, input_names, Notation(notation, len(input_names)))
+    builder.declare([statement for statement in program if statement.name is not None])
+    output: Arg = Constant(0.0, "0")
+    for position, statement in enumerate(program):
+        output = builder.statement(statement, last=position == len(program) - 1)
+    if isinstance(output, Constant):
         raise AdexplainError(
-            f"the expression has no variables (it is the constant {format_number(root.value)}), "
+            f"the output has no variables (it is the constant {format_number(output.value)}), "
             "so there is nothing to differentiate",
             code="no-variables",
             text=source,
-            span=tree.span,
+            span=program[-1].span,
         )
-    builder.check_all_inputs_used()
-    return Graph(source, tuple(builder.nodes), len(input_names))
+    return builder.finish(output)
 
 
 def fold_constant(tree: Expr, source: str) -> float:
     """The value of an expression without variables (``pi/2``, ``-e^2``)."""
-    root = _Builder(source, (), constant_only=True).walk(tree)
+    root = _Builder(source, (), Notation("w", 0), constant_only=True).walk(tree)
     assert isinstance(root, Constant), "with no inputs every name is a constant or an error"
     return root.value
 
 
 class _Builder:
     def __init__(
-        self, source: str, input_names: Sequence[str], *, constant_only: bool = False
+        self,
+        source: str,
+        input_names: Sequence[str],
+        notation: Notation,
+        *,
+        constant_only: bool = False,
     ) -> None:
         self.source = source
+        self.notation = notation
         self.constant_only = constant_only
         self.input_names = list(input_names)
         self.input_index = {name: i for i, name in enumerate(input_names)}
         self.first_use: dict[int, Span] = {}
-        self.nodes: list[Node] = []
+        # Inputs are numbered first; each span is set to its first use in finish().
+        self.nodes: list[Node] = [
+            Node(i, notation.id(i), "input", name, None, (), name, Span(0, 0))
+            for i, name in enumerate(input_names)
+        ]
+        self.statements: dict[str, Statement] = {}
+        self.defined: dict[str, Arg] = {}
+        self.used_names: set[str] = set()
+
+    def declare(self, named: Sequence[Statement]) -> None:
+        """Know every statement's name up front, to tell "used too early" from "unknown"."""
+        for statement in named:
+            assert statement.name is not None and statement.name_span is not None
+            if statement.name in self.input_index:
+                raise AdexplainError(
+                    f"{statement.name} is an input with a value from --at; "
+                    "give this intermediate another name",
+                    code="redefined",
+                    text=self.source,
+                    span=statement.name_span,
+                )
+            if statement.name in self.statements:
+                line = _line_of(self.source, self.statements[statement.name].span.start)
+                raise AdexplainError(
+                    f"{statement.name} is defined twice (first on line {line})",
+                    code="redefined",
+                    text=self.source,
+                    span=statement.name_span,
+                )
+            self.statements[statement.name] = statement
+
+    def statement(self, statement: Statement, *, last: bool) -> Arg:
+        if statement.name is None and not last:
+            raise AdexplainError(
+                "only the last statement may be a bare expression (it is the output); "
+                "name this one, as in a = ...",
+                code="unnamed-statement",
+                text=self.source,
+                span=statement.span,
+            )
+        created_before = len(self.nodes)
+        root = self.walk(statement.expr)
+        if statement.name is not None:
+            if isinstance(root, int) and root >= created_before:
+                # The statement made this node: it carries the name, and its source
+                # is the whole statement ("a1 = x*x").
+                self.nodes[root] = replace(
+                    self.nodes[root], name=statement.name, span=statement.span
+                )
+            self.defined[statement.name] = root
+        return root
+
+    def finish(self, output: int) -> Graph:
+        unused = [name for i, name in enumerate(self.input_names) if i not in self.first_use]
+        if unused:
+            names = ", ".join(unused)
+            verb = "is" if len(unused) == 1 else "are"
+            raise AdexplainError(
+                f"{names} {verb} given a value but not used in the expression",
+                code="unused-input",
+            )
+        for index in range(len(self.input_names)):
+            self.nodes[index] = replace(self.nodes[index], span=self.first_use[index])
+        return Graph(
+            self.source,
+            tuple(self.nodes),
+            len(self.input_names),
+            output,
+            self.notation,
+            self._unused_intermediates(output),
+        )
+
+    def _unused_intermediates(self, output: int) -> tuple[Diagnostic, ...]:
+        notes = []
+        for name, arg in self.defined.items():
+            if name in self.used_names or arg == output or not isinstance(arg, int):
+                continue
+            notes.append(
+                Diagnostic(
+                    "unused-name",
+                    arg,
+                    f"{name} ({self.nodes[arg].id}) is computed but never used, "
+                    "so no path from Z reaches it",
+                )
+            )
+        return tuple(notes)
 
     def walk(self, tree: Expr) -> Arg:
         """Post-order, left to right, with an explicit stack: deep nesting is not recursion."""
@@ -167,6 +271,17 @@ class _Builder:
         if index is not None:
             self.first_use.setdefault(index, expr.span)
             return index
+        if expr.name in self.defined:
+            self.used_names.add(expr.name)
+            return self.defined[expr.name]
+        if expr.name in self.statements:
+            line = _line_of(self.source, self.statements[expr.name].span.start)
+            raise AdexplainError(
+                f"{expr.name} is used before it is defined (on line {line})",
+                code="used-before-defined",
+                text=self.source,
+                span=expr.span,
+            )
         if expr.name in CONSTANTS:
             return Constant(CONSTANTS[expr.name], expr.name)
         raise self._unknown_name(expr)
@@ -180,7 +295,8 @@ class _Builder:
                 f"a value must be a constant such as 2, -1/3 or pi/2; {expr.name!r} is not{close}"
             )
         else:
-            close = suggestion(expr.name, [*self.input_names, *CONSTANTS])
+            known = [*self.input_names, *self.statements, *CONSTANTS]
+            close = suggestion(expr.name, known)
             message = f"no value given for {expr.name!r}{close}: add one, as in --at {expr.name}=1"
         return AdexplainError(message, code="unknown-name", text=self.source, span=expr.span)
 
@@ -188,10 +304,11 @@ class _Builder:
         op = self._resolve(expr)
         if all(isinstance(arg, Constant) for arg in args):
             return self._fold(op, expr, args)
-        operands = [operand(arg) for arg in args]
-        self._ensure_inputs()
+        index = len(self.nodes)
+        operands = [self._operand(arg) for arg in args]
         node = Node(
-            index=len(self.nodes),
+            index=index,
+            id=self.notation.id(index),
             kind="op",
             name=None,
             op=op.name,
@@ -200,7 +317,12 @@ class _Builder:
             span=expr.span,
         )
         self.nodes.append(node)
-        return node.index
+        return index
+
+    def _operand(self, arg: Arg) -> Operand:
+        if isinstance(arg, int):
+            return Operand(self.nodes[arg].id)
+        return constant_operand(arg)
 
     def _resolve(self, expr: Operator | Call) -> Op:
         if isinstance(expr, Operator):
@@ -233,36 +355,18 @@ class _Builder:
             )
         return Constant(op.evaluate(values), text)
 
-    def _ensure_inputs(self) -> None:
-        """Create the input nodes w1…wk once, before the first operation is numbered."""
-        if self.nodes:
-            return
-        for index, name in enumerate(self.input_names):
-            # The span is patched in check_all_inputs_used, once the first use is known.
-            self.nodes.append(Node(index, "input", name, None, (), name, Span(0, 0)))
 
-    def check_all_inputs_used(self) -> None:
-        self._ensure_inputs()
-        unused = [name for i, name in enumerate(self.input_names) if i not in self.first_use]
-        if unused:
-            names = ", ".join(unused)
-            verb = "is" if len(unused) == 1 else "are"
-            raise AdexplainError(
-                f"{names} {verb} given a value but not used in the expression",
-                code="unused-input",
-            )
-        for index in range(len(self.input_names)):
-            node = self.nodes[index]
-            self.nodes[index] = Node(
-                index, "input", node.name, None, (), node.formula, self.first_use[index]
-            )
+def constant_operand(constant: Constant) -> Operand:
+    """A constant as formulas write it: its text, in parentheses unless it is atomic."""
+    return Operand(_parenthesize(constant.text), constant.value)
 
 
-def operand(arg: Arg) -> Operand:
-    """An argument as formulas write it: a node id, or a constant's text (bracketed if needed)."""
-    if isinstance(arg, int):
-        return Operand(node_id(arg))
-    return Operand(_parenthesize(arg.text), arg.value)
+def operands(graph: Graph, node: Node) -> list[Operand]:
+    """The node's arguments as its formulas write them."""
+    return [
+        Operand(graph.id(arg)) if isinstance(arg, int) else constant_operand(arg)
+        for arg in node.args
+    ]
 
 
 _ATOM = re.compile(r"^(\w+|\d*\.?\d+([eE][+-]?\d+)?)$")
@@ -286,6 +390,10 @@ def _wrapped(text: str) -> bool:
         if depth == 0:
             return False
     return True
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
 
 
 def suggestion(name: str, candidates: Iterable[str]) -> str:

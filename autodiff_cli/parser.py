@@ -1,5 +1,8 @@
 """Text to syntax tree, with Lark's LALR parser and the grammar in ``grammar/expr.lark``.
 
+A text is a program: statements ``name = expr`` separated by ``;`` or newlines,
+the last one the output. A single expression is a program of one statement.
+
 The tree is built inside the parser's own callbacks (no intermediate parse
 tree), which is both fast and iterative: a 100 000-deep nesting never touches
 the Python stack. Lark's exceptions are translated here, at the boundary, into
@@ -17,7 +20,7 @@ from lark import Lark, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from .errors import AdexplainError, Span
-from .syntax import Call, Expr, Name, Number, Operator
+from .syntax import Call, Expr, Name, Number, Operator, Program, Statement
 
 _HUMAN_TOKEN_NAMES = {
     "NUMBER": "a number",
@@ -30,13 +33,18 @@ _HUMAN_TOKEN_NAMES = {
     "SLASH": "'/'",
     "POW": "'^'",
     "COMMA": "','",
+    "EQUAL": "'='",
+    "_SEP": "';' or a new line",
 }
 
+_CONTINUES_AFTER = frozenset("+-*/^=,(")
+"""A newline right after one of these continues the statement: ``a = x +`` ⏎ ``y``."""
 
-def parse(text: str) -> Expr:
-    """Parse an expression; raise AdexplainError (code ``syntax``) with a span on bad input."""
+
+def parse(text: str) -> Program:
+    """Parse a program; raise AdexplainError (code ``syntax``) with a span on bad input."""
     try:
-        tree: Expr = _parser().parse(text)  # type: ignore[assignment]  # our callbacks build it
+        tree: Program = _parser().parse(_layout_newlines(text))  # type: ignore[assignment]
     except UnexpectedCharacters as err:
         raise _unexpected_character(text, err.pos_in_stream or 0) from None
     except UnexpectedToken as err:
@@ -47,6 +55,49 @@ def parse(text: str) -> Expr:
             "the expression ends too early", code="syntax", text=text, span=Span(end, end)
         ) from err
     return tree
+
+
+def parse_expression(text: str, what: str = "a value") -> Expr:
+    """Parse text that must be one expression (a value, an answer), not a program."""
+    program = parse(text)
+    (statement,) = program[-1:]
+    if len(program) > 1 or statement.name is not None:
+        raise AdexplainError(
+            f"{what} must be a single expression, not statements",
+            code="syntax",
+            text=text,
+            span=statement.span if statement.name is not None else program[1].span,
+        )
+    return statement.expr
+
+
+def _layout_newlines(text: str) -> str:
+    """Blank out newlines that are layout, not separators, keeping every offset in place.
+
+    A newline inside parentheses, or right after an operator, ``=`` or ``,``,
+    continues the statement. The text keeps its length, so spans, lines and
+    columns still refer to what the user wrote.
+    """
+    chars = list(text)
+    depth = 0
+    last = ""  # the last character that was neither blank nor in a comment
+    in_comment = False
+    for i, char in enumerate(chars):
+        if in_comment:
+            in_comment = char != "\n"
+            if in_comment:
+                continue
+        if char == "#":
+            in_comment = True
+        elif char == "\n":
+            if depth > 0 or last in _CONTINUES_AFTER:
+                chars[i] = " "
+            else:
+                last = "\n"
+        elif not char.isspace():
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            last = char
+    return "".join(chars)
 
 
 def _unexpected_character(text: str, position: int) -> AdexplainError:
@@ -72,6 +123,14 @@ def _unexpected_token(text: str, token: Any, expected: set[str]) -> AdexplainErr
             span=Span(end, end + 1),
         )
     start = token.start_pos
+    if token.type in ("NAME", "NUMBER", "LPAR") and "STAR" in expected:
+        return AdexplainError(
+            f"unexpected {str(token)!r}: an operator is missing before it "
+            "(write 2*x, not 2x; separate statements with ';' or a new line)",
+            code="syntax",
+            text=text,
+            span=Span(start, start + len(str(token))),
+        )
     return AdexplainError(
         f"unexpected {str(token)!r}: expected {wanted}",
         code="syntax",
@@ -99,6 +158,27 @@ def _token_span(token: Any) -> Span:
 
 class _TreeBuilder(Transformer):  # type: ignore[type-arg]
     """Lark callbacks, one per ``-> alias`` of the grammar, each returning a syntax node."""
+
+    def start(self, children: list[Any]) -> Program:
+        (statements,) = children
+        return tuple(statements)
+
+    def statements(self, children: list[Any]) -> list[Statement]:
+        if len(children) == 1:
+            return [children[0]]
+        earlier, latest = children
+        earlier.append(latest)
+        result: list[Statement] = earlier
+        return result
+
+    def output(self, children: list[Any]) -> Statement:
+        (expr,) = children
+        return Statement(None, None, expr, expr.span)
+
+    def assignment(self, children: list[Any]) -> Statement:
+        name, expr = children
+        name_span = _token_span(name)
+        return Statement(str(name), name_span, expr, name_span.cover(expr.span))
 
     def number(self, children: list[Any]) -> Number:
         (token,) = children

@@ -3,6 +3,7 @@
 - :func:`forward` — the value of every node at a point (the forward pass);
 - :func:`edge_partials` — the local partial on every edge, as formula and number;
 - :func:`adjoints` — ∂Z/∂wᵢ for every node, by reverse accumulation;
+- :func:`tangents` — ∂wᵢ/∂x for every node and one input x, by forward accumulation;
 - :func:`count_paths` — how many paths lead from each node down to a variable,
   counted exactly by dynamic programming (the count can be astronomically large);
 - :func:`list_paths` — the first few of those paths, never all of them.
@@ -19,17 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import AdexplainError
-from .graph import Constant, Graph, Node, operand
+from .graph import Constant, Diagnostic, Graph, Node, operands
 from .numbers import format_number
-
-
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """Something a learner should know about a node: a kink, an overflow."""
-
-    code: str
-    node: int
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +112,7 @@ def edge_partials(
     for node in graph.nodes[graph.input_count :]:
         op = node.operation
         args = [_arg_value(arg, values) for arg in node.args]
-        operands = [operand(arg) for arg in node.args]
+        written = operands(graph, node)
         kink = op.nondifferentiable(args)
         if kink is not None:
             diagnostics.append(Diagnostic("nondifferentiable", node.index, f"{node.id}: {kink}"))
@@ -133,7 +125,7 @@ def edge_partials(
                     source=arg,
                     target=node.index,
                     position=position,
-                    formula=partial.text(operands),
+                    formula=partial.text(written),
                     value=partial.evaluate(args, values[node.index]),
                     nondifferentiable=kink is not None,
                 )
@@ -153,6 +145,20 @@ def adjoints(graph: Graph, edges: Sequence[Edge]) -> tuple[float, ...]:
     for edge in reversed(edges):
         adjoint[edge.source] += adjoint[edge.target] * edge.value
     return tuple(adjoint)
+
+
+def tangents(graph: Graph, edges: Sequence[Edge], seed: int) -> tuple[float, ...]:
+    """ẇᵢ = ∂wᵢ/∂x for every node, with ẋ = 1 on input ``seed`` and 0 on the others.
+
+    One forward sweep: ẇⱼ = Σ over wⱼ's arguments ∂wⱼ/∂wᵢ · ẇᵢ. Edges are ordered
+    by target, and every argument comes before its user, so each ẇᵢ is final
+    before it is used.
+    """
+    tangent = [0.0] * len(graph.nodes)
+    tangent[seed] = 1.0
+    for edge in edges:
+        tangent[edge.target] += edge.value * tangent[edge.source]
+    return tuple(tangent)
 
 
 def count_paths(graph: Graph, target: int) -> tuple[int, ...]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from .errors import AdexplainError, Span
 from .graph import fold_constant
-from .parser import parse
+from .parser import parse_expression
 
 _NAME = re.compile(r"[^\W\d]\w*\Z")
 
@@ -66,7 +66,7 @@ def evaluate_value(name: str, value: float | int | str) -> float:
         if not value.strip():
             raise AdexplainError(f"{name} is given no value", code="bad-at")
         try:
-            number = fold_constant(parse(value), value)
+            number = fold_constant(parse_expression(value), value)
         except AdexplainError as err:
             raise err.with_origin(f"the value of {name}") from None
     else:

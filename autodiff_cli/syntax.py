@@ -44,3 +44,16 @@ class Call:
 
 
 Expr = Number | Name | Operator | Call
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """``name = expr`` in a program, or (last only) a bare ``expr``; the last one is the output."""
+
+    name: str | None
+    name_span: Span | None
+    expr: Expr
+    span: Span
+
+
+Program = tuple[Statement, ...]

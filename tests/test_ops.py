@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from autodiff_cli.graph import fold_constant
 from autodiff_cli.ops import FUNCTIONS, OPS, Op, Operand
-from autodiff_cli.parser import parse
+from autodiff_cli.parser import parse_expression
 
 ARGUMENT = st.floats(min_value=-4, max_value=4, allow_nan=False).map(lambda x: round(x, 3))
 
@@ -90,7 +90,7 @@ def test_printed_formula_computes_the_numeric_partial(op: Op) -> None:
                 continue  # piecewise formulas are prose; the finite differences check them
             expected = partial.value(args, value)
             assume(math.isfinite(expected))
-            printed = fold_constant(parse(text), text)
+            printed = fold_constant(parse_expression(text), text)
             assert math.isclose(printed, expected, rel_tol=1e-9, abs_tol=1e-12), (
                 f"{op.name}: formula {text!r} gives {printed}, the partial gives {expected}"
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autodiff_cli.errors import AdexplainError, Span
-from autodiff_cli.parser import parse
+from autodiff_cli.parser import parse, parse_expression
 from autodiff_cli.syntax import Call, Expr, Name, Number, Operator
 
 
@@ -42,14 +42,14 @@ def shape(expr: Expr) -> object:
     ],
 )
 def test_precedence_and_associativity(text: str, expected: object) -> None:
-    assert shape(parse(text)) == expected
+    assert shape(parse_expression(text)) == expected
 
 
 @pytest.mark.parametrize(
     ("text", "value"), [("3", 3.0), ("2.5", 2.5), (".5", 0.5), ("1e-3", 0.001), ("1.", 1.0)]
 )
 def test_numbers(text: str, value: float) -> None:
-    tree = parse(text)
+    tree = parse_expression(text)
     assert isinstance(tree, Number)
     assert tree.value == value
     assert tree.text == text
@@ -57,7 +57,7 @@ def test_numbers(text: str, value: float) -> None:
 
 def test_spans_cover_the_source_text_including_parentheses() -> None:
     text = "y - max(0,w*x+b) / (x - 1)"
-    tree = parse(text)
+    tree = parse_expression(text)
     assert isinstance(tree, Operator)
     _, quotient = tree.args
     assert isinstance(quotient, Operator)
@@ -69,7 +69,7 @@ def test_spans_cover_the_source_text_including_parentheses() -> None:
 
 def test_deep_nesting_does_not_recurse() -> None:
     depth = 20_000
-    tree = parse("(" * depth + "x" + ")" * depth)
+    tree = parse_expression("(" * depth + "x" + ")" * depth)
     assert isinstance(tree, Name)
     assert tree.span == Span(0, 2 * depth + 1)
 
@@ -109,3 +109,36 @@ def test_syntax_error_on_a_later_line_reports_that_line() -> None:
 def test_empty_expression() -> None:
     with pytest.raises(AdexplainError, match="empty"):
         parse("   ")
+
+
+def test_a_program_is_statements_separated_by_semicolons_or_newlines() -> None:
+    program = parse("a = x*x; b = a *\n  a  # continued after an operator\n\n(b\n + 1)")
+    assert [(s.name, shape(s.expr)) for s in program] == [
+        ("a", ("mul", "x", "x")),
+        ("b", ("mul", "a", "a")),
+        (None, ("add", "b", 1.0)),
+    ]
+    first = program[0]
+    assert first.name_span == Span(0, 1)
+    assert first.span == Span(0, 7)
+
+
+def test_newlines_inside_parentheses_are_layout_and_keep_positions() -> None:
+    text = "max(0,\n    w*x + b)"
+    (statement,) = parse(text)
+    assert statement.span == Span(0, len(text))
+
+
+@pytest.mark.parametrize("text", ["a = 1; a = 2", "a = x; b"])
+def test_programs_parse_even_when_they_will_be_refused_later(text: str) -> None:
+    assert len(parse(text)) == 2
+
+
+def test_a_value_must_be_one_expression() -> None:
+    with pytest.raises(AdexplainError, match="single expression"):
+        parse_expression("a = 1; a")
+
+
+def test_missing_operator_is_named() -> None:
+    with pytest.raises(AdexplainError, match="operator is missing"):
+        parse("2x")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
-from ..graph import Constant, Graph, Node, node_id
+from ..graph import Constant, Graph, Node
 from ..numbers import json_number
 from ..passes import Path
 from . import RenderOptions
@@ -62,7 +63,8 @@ def _is_scalar_or_scalar_list(value: Any) -> bool:
 
 def document(ex: Explanation) -> dict[str, Any]:
     graph = ex.graph
-    return {
+    node_id = graph.id
+    doc: dict[str, Any] = {
         "schema": SCHEMA,
         "expression": ex.expression,
         "at": {name: json_number(value) for name, value in ex.point.items()},
@@ -81,11 +83,33 @@ def document(ex: Explanation) -> dict[str, Any]:
             for edge in ex.edges
         ],
         "gradient": {name: json_number(value) for name, value in ex.gradient.items()},
-        "wrt": {chain.variable: _chain(chain, ex.max_paths) for chain in ex.chains},
+        "wrt": {chain.variable: _chain(graph, chain, ex.max_paths) for chain in ex.chains},
         "adjoints": {node_id(index): json_number(value) for index, value in enumerate(ex.adjoints)},
         "warnings": [
             {"code": d.code, "node": node_id(d.node), "message": d.message} for d in ex.diagnostics
         ],
+    }
+    if ex.tangents:
+        doc["tangents"] = {
+            variable: {node_id(i): json_number(value) for i, value in enumerate(sweep)}
+            for variable, sweep in ex.tangents.items()
+        }
+    if ex.checks:
+        doc["check"] = {variable: _check(check) for variable, check in ex.checks.items()}
+    return doc
+
+
+def _check(check: CrossCheck) -> dict[str, Any]:
+    return {
+        "path_sum": None if check.path_sum is None else json_number(check.path_sum),
+        "reverse": json_number(check.reverse),
+        "forward": json_number(check.forward),
+        "finite_difference": (
+            None if check.finite_difference is None else json_number(check.finite_difference)
+        ),
+        "step": check.step,
+        "agree": check.agree,
+        "note": check.note,
     }
 
 
@@ -99,12 +123,14 @@ def _node(graph: Graph, node: Node, value: float) -> dict[str, Any]:
             "value": json_number(value),
             "span": span,
         }
+    named = {"name": node.name} if node.name is not None else {}
     return {
         "id": node.id,
         "kind": "op",
+        **named,
         "op": node.op,
         "args": [
-            json_number(arg.value) if isinstance(arg, Constant) else node_id(arg)
+            json_number(arg.value) if isinstance(arg, Constant) else graph.id(arg)
             for arg in node.args
         ],
         "formula": node.formula,
@@ -114,21 +140,21 @@ def _node(graph: Graph, node: Node, value: float) -> dict[str, Any]:
     }
 
 
-def _chain(chain: ChainRule, max_paths: int) -> dict[str, Any]:
+def _chain(graph: Graph, chain: ChainRule, max_paths: int) -> dict[str, Any]:
     return {
-        "node": node_id(chain.node),
+        "node": graph.id(chain.node),
         "gradient": json_number(chain.gradient),
         "path_count": chain.path_count,
-        "paths": [_path(path) for path in chain.paths],
+        "paths": [_path(graph, path) for path in chain.paths],
         "paths_listed": len(chain.paths),
         "paths_unlisted": chain.unlisted,
         "max_paths": max_paths,
     }
 
 
-def _path(path: Path) -> dict[str, Any]:
+def _path(graph: Graph, path: Path) -> dict[str, Any]:
     return {
-        "nodes": [node_id(n) for n in path.nodes],
+        "nodes": [graph.id(n) for n in path.nodes],
         "args": list(path.positions),
         "factors": [json_number(f) for f in path.factors],
         "product": json_number(path.product),

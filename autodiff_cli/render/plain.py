@@ -2,44 +2,41 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from ..explain import Explanation
 from . import RenderOptions
-from .view import (
-    TableView,
-    chain_rule_lines,
-    gradient_line,
-    partials_table,
-    summary_lines,
-    values_table,
-    warning_lines,
-)
+from .view import TableView, layout
 
 
 def render(ex: Explanation, options: RenderOptions) -> str:
-    digits = options.digits
-    blocks = [
-        summary_lines(ex, digits),
-        table_lines(values_table(ex, digits)),
-        table_lines(partials_table(ex, digits)),
-    ]
-    for chain in ex.chains:
-        blocks.append(["Chain rule", *chain_rule_lines(ex, chain, digits)])
-    blocks.append([gradient_line(ex, digits)])
-    if ex.diagnostics:
-        blocks.append(warning_lines(ex))
-    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
+    blocks = []
+    for block in layout(ex, options.sections, options.digits):
+        if isinstance(block, TableView):
+            blocks.append(table_lines(block))
+        elif block.boxed:
+            title, *body = block.lines
+            blocks.append(["Chain rule", title, *body])
+        else:
+            blocks.append(list(block.lines))
+    return "\n\n".join("\n".join(lines) for lines in blocks) + "\n"
 
 
 def table_lines(table: TableView) -> list[str]:
     columns = list(zip(table.headers, *table.rows, strict=True))
-    widths = [max(len(cell) for cell in column) for column in columns]
+    widths = [max(map(display_width, column)) for column in columns]
 
     def line(cells: tuple[str, ...]) -> str:
-        padded = [
-            cell.rjust(width) if numeric else cell.ljust(width)
-            for cell, width, numeric in zip(cells, widths, table.numeric, strict=True)
-        ]
+        padded = []
+        for cell, width, numeric in zip(cells, widths, table.numeric, strict=True):
+            padding = " " * (width - display_width(cell))
+            padded.append(padding + cell if numeric else cell + padding)
         return ("  " + "  ".join(padded)).rstrip()
 
     rule = tuple("-" * width for width in widths)
     return [table.title, line(table.headers), line(rule), *map(line, table.rows), *table.notes]
+
+
+def display_width(text: str) -> int:
+    """Columns on a terminal: a combining mark (the bar of w̄, the dot of ẇ) takes none."""
+    return sum(0 if unicodedata.combining(char) else 1 for char in text)

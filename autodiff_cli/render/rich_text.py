@@ -12,15 +12,7 @@ from rich.text import Text
 
 from ..explain import Explanation
 from . import RenderOptions
-from .view import (
-    TableView,
-    chain_rule_lines,
-    gradient_line,
-    partials_table,
-    summary_lines,
-    values_table,
-    warning_lines,
-)
+from .view import Lines, TableView, layout
 
 DEFAULT_WIDTH = 100
 
@@ -36,40 +28,40 @@ def render(ex: Explanation, options: RenderOptions) -> str:
         emoji=False,
         legacy_windows=False,
     )
-    digits = options.digits
-    console.print(Text("\n".join(summary_lines(ex, digits)), style="bold"))
-    console.print()
-    for view in (values_table(ex, digits), partials_table(ex, digits)):
-        console.print(Text(view.title, style="bold underline"))
-        console.print(_table(view))
-    for chain in ex.chains:
-        lines = chain_rule_lines(ex, chain, digits)
-        body = Group(*(Text(line) for line in lines[1:]))
-        console.print(
-            Panel(
-                body,
-                title=Text(lines[0], style="bold"),
-                title_align="left",
-                box=box.ROUNDED,
-                expand=False,
-            )
-        )
-    console.print(Text(gradient_line(ex, digits), style="bold green"))
-    for line in warning_lines(ex):
-        console.print(Text(line, style="yellow"))
+    after_table = True  # nothing before the first block
+    for block in layout(ex, options.sections, options.digits):
+        if not after_table:
+            console.print()  # a table ends in a blank line of its own
+        if isinstance(block, TableView):
+            console.print(Text(block.title, style="bold underline"))
+            console.print(_table(block))
+            for note in block.notes:
+                console.print(Text(note, style="yellow"))
+            after_table = not block.notes
+        else:
+            console.print(_lines(block))
+            after_table = False
     output = console.file
     assert isinstance(output, io.StringIO)
     # Rich pads every line to the table's width; the padding carries nothing.
     return "\n".join(line.rstrip() for line in output.getvalue().split("\n"))
 
 
-def _table(view: TableView) -> Table:
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        caption="\n".join(view.notes) or None,
-        caption_justify="left",
-        caption_style="yellow",
+def _lines(block: Lines) -> Text | Panel:
+    if not block.boxed:
+        return Text("\n".join(block.lines), style=block.style)
+    title, *body = block.lines
+    return Panel(
+        Group(*(Text(line) for line in body)),
+        title=Text(title, style="bold"),
+        title_align="left",
+        box=box.ROUNDED,
+        expand=False,
     )
+
+
+def _table(view: TableView) -> Table:
+    table = Table(box=box.SIMPLE_HEAD)
     for header, numeric in zip(view.headers, view.numeric, strict=True):
         table.add_column(
             header,

@@ -7,12 +7,13 @@ so the two cannot drift apart.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
-from ..graph import Graph, node_id
+from ..graph import Graph
 from ..numbers import format_number
 from ..passes import Edge, Path
 
@@ -35,11 +36,17 @@ class TableView:
 def summary_lines(ex: Explanation, digits: int) -> list[str]:
     point = ", ".join(f"{name} = {format_number(v, digits)}" for name, v in ex.point.items())
     output = ex.graph.nodes[ex.graph.output]
+    expression = " ".join(ex.expression.split()) if "\n" not in ex.expression.strip() else ""
+    lines = [f"Expression: {expression}"] if expression else ["Program:", *_program_lines(ex)]
     return [
-        f"Expression: {ex.expression.strip()}",
+        *lines,
         f"Point:      {point}",
         f"Output:     Z = {output.id} = {format_number(ex.output_value, digits)}",
     ]
+
+
+def _program_lines(ex: Explanation) -> list[str]:
+    return [f"  {line.strip()}" for line in ex.expression.strip().splitlines() if line.strip()]
 
 
 def values_table(ex: Explanation, digits: int) -> TableView:
@@ -58,7 +65,7 @@ def values_table(ex: Explanation, digits: int) -> TableView:
 
 
 def partials_table(ex: Explanation, digits: int) -> TableView:
-    labels = edge_labels(ex.edges)
+    labels = edge_labels(ex.graph, ex.edges)
     rows = tuple(
         (
             labels[i] + (f" {KINK_MARK}" if edge.nondifferentiable else ""),
@@ -81,22 +88,16 @@ def partials_table(ex: Explanation, digits: int) -> TableView:
     )
 
 
-def edge_labels(edges: Sequence[Edge]) -> list[str]:
+def edge_labels(graph: Graph, edges: Sequence[Edge]) -> list[str]:
     """``∂w5/∂w2``; when one node feeds another twice (``x*x``), the argument is named too."""
     repeats = Counter((edge.source, edge.target) for edge in edges)
-    return [
-        _edge_label(edge)
-        + (
-            f" ({_ordinal(edge.position + 1)} arg)"
-            if repeats[(edge.source, edge.target)] > 1
-            else ""
-        )
-        for edge in edges
-    ]
-
-
-def _edge_label(edge: Edge) -> str:
-    return f"∂{node_id(edge.target)}/∂{node_id(edge.source)}"
+    labels = []
+    for edge in edges:
+        label = f"∂{graph.id(edge.target)}/∂{graph.id(edge.source)}"
+        if repeats[(edge.source, edge.target)] > 1:
+            label += f" ({_ordinal(edge.position + 1)} arg)"
+        labels.append(label)
+    return labels
 
 
 def _ordinal(n: int) -> str:
@@ -104,12 +105,84 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def adjoint_table(ex: Explanation, digits: int) -> TableView:
+    """Reverse accumulation as in Baydin et al. 2018, Table 3: Z̄ = 1, then each w̄ᵢ from its uses."""
+    graph = ex.graph
+    notation = graph.notation
+    labels = edge_labels(graph, ex.edges)
+    uses: dict[int, list[int]] = defaultdict(list)
+    for i, edge in enumerate(ex.edges):
+        uses[edge.source].append(i)
+    rows = []
+    for node in reversed(graph.nodes):
+        symbolic = ["Z̄"] if node.index == graph.output else []
+        numeric = ["1"] if node.index == graph.output else []
+        for i in uses[node.index]:
+            edge = ex.edges[i]
+            symbolic.append(f"{notation.adjoint(edge.target)} · {labels[i]}")
+            numeric.append(
+                f"{_factor(format_number(ex.adjoints[edge.target], digits))} · "
+                f"{_factor(format_number(edge.value, digits))}"
+            )
+        rows.append(
+            (
+                notation.adjoint(node.index),
+                " + ".join(symbolic) or "(used by no node)",
+                " + ".join(numeric),
+                format_number(ex.adjoints[node.index], digits),
+            )
+        )
+    return TableView(
+        title=f"Reverse sweep: adjoints {notation.adjoint_symbol} = ∂Z/∂{notation.style}, "
+        "from Z̄ = 1 down",
+        headers=("adjoint", "sum over uses", "terms", "value"),
+        rows=tuple(rows),
+        numeric=(False, False, False, True),
+    )
+
+
+def tangent_table(ex: Explanation, chain: ChainRule, digits: int) -> TableView:
+    """Forward accumulation as in Baydin et al. 2018, Table 2, seeded on one variable."""
+    graph = ex.graph
+    notation = graph.notation
+    tangent = ex.tangents[chain.variable]
+    labels = edge_labels(graph, ex.edges)
+    incoming: dict[int, list[int]] = defaultdict(list)
+    for i, edge in enumerate(ex.edges):
+        incoming[edge.target].append(i)
+    rows = []
+    for node in graph.nodes:
+        name = notation.tangent(node.index)
+        value = format_number(tangent[node.index], digits)
+        if node.kind == "input":
+            seed = "the seed" if node.index == chain.node else "another input"
+            rows.append((name, f"({seed})", value, value))
+            continue
+        symbolic = [
+            f"{labels[i]} · {notation.tangent(ex.edges[i].source)}" for i in incoming[node.index]
+        ]
+        numeric = [
+            f"{_factor(format_number(ex.edges[i].value, digits))} · "
+            f"{_factor(format_number(tangent[ex.edges[i].source], digits))}"
+            for i in incoming[node.index]
+        ]
+        rows.append((name, " + ".join(symbolic), " + ".join(numeric), value))
+    seed = notation.tangent(chain.node)
+    return TableView(
+        title=f"Forward sweep for {chain.variable}: tangents {notation.tangent_symbol} = "
+        f"∂{notation.style}/∂{chain.variable}, seeded with {seed} = 1",
+        headers=("tangent", "sum over arguments", "terms", "value"),
+        rows=tuple(rows),
+        numeric=(False, False, False, True),
+    )
+
+
 def chain_rule_lines(ex: Explanation, chain: ChainRule, digits: int) -> list[str]:
     """The chain rule for one variable: each listed path multiplied out, then the sum."""
     graph = ex.graph
     z = f"∂Z/∂{chain.variable}"
-    var_id = node_id(chain.node)
-    output_id = node_id(graph.output)
+    var_id = graph.id(chain.node)
+    output_id = graph.id(graph.output)
     plural = "path" if chain.path_count == 1 else "paths"
     lines = [f"{z}: {chain.variable} is {var_id}, Z is {output_id}; {chain.path_count} {plural}"]
     if chain.node == graph.output:
@@ -118,16 +191,16 @@ def chain_rule_lines(ex: Explanation, chain: ChainRule, digits: int) -> list[str
     if chain.path_count == 0:
         lines.append(f"  no path leads from Z to {var_id}, so {z} = 0")
         return lines
-    labels = _labels_by_edge(ex.edges)
+    labels = _labels_by_edge(graph, ex.edges)
     for number, path in enumerate(chain.paths, start=1):
         lines.extend(_path_lines(graph, labels, path, number, chain.path_count, digits))
     lines.extend(_sum_lines(chain, digits))
     return lines
 
 
-def _labels_by_edge(edges: Sequence[Edge]) -> dict[tuple[int, int], tuple[str, str]]:
+def _labels_by_edge(graph: Graph, edges: Sequence[Edge]) -> dict[tuple[int, int], tuple[str, str]]:
     """(target, position) to the edge's label and formula."""
-    labels = edge_labels(edges)
+    labels = edge_labels(graph, edges)
     return {(edge.target, edge.position): (labels[i], edge.formula) for i, edge in enumerate(edges)}
 
 
@@ -139,7 +212,7 @@ def _path_lines(
     total: int,
     digits: int,
 ) -> list[str]:
-    route = " → ".join(node_id(n) for n in path.nodes)
+    route = " → ".join(graph.id(n) for n in path.nodes)
     heading = f"  {route}" if total == 1 else f"  path {number}: {route}"
     steps = list(zip(path.nodes, path.positions, strict=False))  # the last node has no step
     symbolic = " · ".join(labels[step][0] for step in steps)
@@ -186,6 +259,58 @@ def _sum_lines(chain: ChainRule, digits: int) -> list[str]:
         return [f"  {z} = {gradient}"]
     terms = " + ".join(_factor(format_number(p.product, digits)) for p in chain.paths)
     return [f"  sum over paths: {z} = {terms} = {gradient}"]
+
+
+def check_lines(check: CrossCheck, digits: int) -> list[str]:
+    """One line comparing the routes, and a second saying why when they do not all agree."""
+    routes = []
+    if check.path_sum is not None:
+        routes.append(f"path sum {format_number(check.path_sum, digits)}")
+    routes.append(f"reverse sweep {format_number(check.reverse, digits)}")
+    routes.append(f"forward sweep {format_number(check.forward, digits)}")
+    if check.finite_difference is not None:
+        routes.append(f"finite difference {format_number(check.finite_difference, digits)}")
+    verdict = (
+        ("agree ✓" if len(routes) == 2 else "all agree ✓") if check.agree else "do not all agree"
+    )
+    lines = [f"Check ∂Z/∂{check.variable}: {', '.join(routes)}: {verdict}"]
+    if check.note:
+        lines.append(f"  ({check.note})")
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """A block of text; ``boxed`` blocks (a chain rule) get a frame in rich output."""
+
+    lines: tuple[str, ...]
+    style: str = ""
+    boxed: bool = False
+
+
+Block = TableView | Lines
+
+
+def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block]:
+    """Everything the text formats show, in order, keeping only the chosen sections."""
+    blocks: list[Block] = [Lines(tuple(summary_lines(ex, digits)), style="bold")]
+    if "values" in sections:
+        blocks.append(values_table(ex, digits))
+    if "partials" in sections:
+        blocks.append(partials_table(ex, digits))
+    if "adjoints" in sections:
+        blocks.append(adjoint_table(ex, digits))
+    for chain in ex.chains:
+        if "paths" in sections:
+            blocks.append(Lines(tuple(chain_rule_lines(ex, chain, digits)), boxed=True))
+        if "tangents" in sections and chain.variable in ex.tangents:
+            blocks.append(tangent_table(ex, chain, digits))
+        if "check" in sections and chain.variable in ex.checks:
+            blocks.append(Lines(tuple(check_lines(ex.checks[chain.variable], digits))))
+    blocks.append(Lines((gradient_line(ex, digits),), style="bold green"))
+    if ex.diagnostics:
+        blocks.append(Lines(tuple(warning_lines(ex)), style="yellow"))
+    return blocks
 
 
 def gradient_line(ex: Explanation, digits: int) -> str:

@@ -1,0 +1,130 @@
+"""Four routes to one derivative, compared: path sum, reverse sweep, forward sweep, and a
+central finite difference.
+
+The first three are exact reformulations of the chain rule and must agree to
+rounding. The finite difference is an independent estimate from two extra
+forward passes; it agrees where the function is smooth, and this module says
+why when it cannot (a kink on the way, a domain boundary within reach).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .errors import AdexplainError
+from .graph import Diagnostic, Graph
+from .passes import forward
+
+EXACT_TOLERANCE = 1e-9
+"""Relative: path sum, reverse and forward differ only by rounding."""
+ESTIMATE_TOLERANCE = 1e-5
+"""Relative: a central difference with step 1e-5 is good to about 1e-10, with margin."""
+
+
+@dataclass(frozen=True, slots=True)
+class CrossCheck:
+    variable: str
+    path_sum: float | None
+    """None when not every path was listed."""
+    reverse: float
+    forward: float
+    finite_difference: float | None
+    """None when x ± h leaves a domain."""
+    step: float
+    agree: bool
+    note: str
+    """Why a route is missing or disagrees; empty when all agree."""
+
+
+def cross_check(
+    graph: Graph,
+    point: Sequence[float],
+    variable: str,
+    node: int,
+    path_sum: float | None,
+    reverse: float,
+    forward_value: float,
+    kinks: Sequence[Diagnostic],
+) -> CrossCheck:
+    estimate, step, why_missing = _central_difference(graph, point, node)
+    exact_routes = [reverse, forward_value] + ([path_sum] if path_sum is not None else [])
+    exact_agree = all(_close(route, reverse, EXACT_TOLERANCE) for route in exact_routes)
+    estimate_agrees = estimate is None or _close(estimate, reverse, ESTIMATE_TOLERANCE)
+    notes = []
+    if path_sum is None:
+        notes.append("the path sum is not formed: not every path is listed")
+    if not exact_agree:
+        notes.append("the exact routes disagree beyond rounding (non-finite values on the way?)")
+    if why_missing:
+        notes.append(f"no finite difference: {why_missing}")
+    elif not estimate_agrees:
+        notes.append(_why_estimate_differs(graph, kinks))
+    return CrossCheck(
+        variable=variable,
+        path_sum=path_sum,
+        reverse=reverse,
+        forward=forward_value,
+        finite_difference=estimate,
+        step=step,
+        agree=exact_agree and estimate_agrees,
+        note="; ".join(notes),
+    )
+
+
+def _close(a: float, b: float, tolerance: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return False
+    return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
+
+
+RELATIVE_STEP = 1e-5
+"""About the cube root of float precision: the best step for a central difference."""
+
+
+def _steps(x: float) -> list[float]:
+    """Steps to try, largest first; smaller ones only when x ± h would leave a domain."""
+    base = RELATIVE_STEP * max(1.0, abs(x))
+    relative = [RELATIVE_STEP * abs(x)] if 0 < abs(x) < 1 else []
+    return [base, *relative, base / 100, base / 10_000]
+
+
+def _central_difference(
+    graph: Graph, point: Sequence[float], node: int
+) -> tuple[float | None, float, str]:
+    """(f(x+h) - f(x-h)) / 2h, with the first step whose x ± h stays inside every domain."""
+    name = graph.nodes[node].name
+    steps = _steps(point[node])
+    problem = ""
+    for step in steps:
+        try:
+            above, below = (_output_at(graph, point, node, sign * step) for sign in (1, -1))
+        except AdexplainError as err:
+            problem = f"at {name} ± {step:g}, {err.message}"
+            continue
+        estimate = (above - below) / (2 * step)
+        if not math.isfinite(estimate):
+            return None, step, "the output is not finite near this point"
+        return estimate, step, ""
+    return None, steps[0], problem
+
+
+def _output_at(graph: Graph, point: Sequence[float], node: int, offset: float) -> float:
+    moved = list(point)
+    moved[node] += offset
+    values, _ = forward(graph, moved)
+    return values[graph.output]
+
+
+def _why_estimate_differs(graph: Graph, kinks: Sequence[Diagnostic]) -> str:
+    if kinks:
+        where = ", ".join(graph.id(k.node) for k in kinks)
+        return (
+            f"the finite difference differs because {where} is not differentiable here: "
+            "the derivative does not exist, and AD reports a convention"
+        )
+    return (
+        "the finite difference differs: the function changes very fast near this point, "
+        "or is not differentiable close to it"
+    )
