@@ -37,3 +37,38 @@ def test_golden(sample, format_name, update_golden) -> None:
         golden.write_text(result.stdout, encoding="utf-8")
     assert golden.exists(), f"no golden file {golden.name}; run pytest --update-golden"
     assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+SURVEY_PROGRAM = "v1 = ln(x1)\nv2 = x1*x2\nv3 = sin(x2)\nv4 = v1 + v2\nv4 - v3"
+
+OPTION_CASES = {
+    # Every section, on a program whose intermediates are shared.
+    "shared_program.all": ["--file", "samples/shared_program.toml", "--show", "all"],
+    # Baydin et al. 2018, Tables 2 and 3, in the survey's own numbering and notation.
+    "survey.v.all": [SURVEY_PROGRAM, "--at", "x1=2,x2=5", "--notation", "v", "--show", "all"],
+    # Only the new tables.
+    "relu_neuron.adjoints_tangents": [
+        "--file",
+        "samples/relu_neuron.toml",
+        "--show",
+        "adjoints,tangents",
+    ],
+    # A kink makes the finite difference disagree, and the check says why.
+    "relu_at_kink.check": ["relu(x) + x", "--at", "x=0", "--show", "check"],
+}
+
+
+@pytest.mark.parametrize("format_name", sorted(RENDERERS))
+@pytest.mark.parametrize("case", sorted(OPTION_CASES))
+def test_golden_options(case, format_name, update_golden, monkeypatch) -> None:
+    from .conftest import REPO
+
+    monkeypatch.chdir(REPO)
+    args = [*OPTION_CASES[case], "--format", format_name]
+    result = CliRunner().invoke(main, args, env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    golden = GOLDEN / f"{case}.{EXTENSIONS[format_name]}"
+    if update_golden:
+        golden.write_text(result.stdout, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden.name}; run pytest --update-golden"
+    assert result.stdout == golden.read_text(encoding="utf-8")

@@ -1,0 +1,196 @@
+"""Programs (named intermediates shared by later statements), the adjoint and tangent
+sweeps, the cross-check, and the survey's notation."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+import sympy
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from autodiff_cli import AdexplainError, explain
+
+
+def test_a_named_intermediate_is_one_node_shared_by_later_statements() -> None:
+    result = explain("a = x*x; a + a", {"x": 3})
+    nodes = result.graph.nodes
+    assert [(n.id, n.name, n.formula) for n in nodes] == [
+        ("w1", "x", "x"),
+        ("w2", "a", "w1 * w1"),
+        ("w3", None, "w2 + w2"),
+    ]
+    assert result.graph.source_of(nodes[1]) == "a = x*x"
+    (chain,) = result.chains
+    assert chain.path_count == 4
+    assert chain.gradient == 4 * 3
+
+
+def test_the_last_statement_is_the_output_even_when_it_names_an_earlier_node() -> None:
+    result = explain("a = x*x; b = a + 1; a", {"x": 3})
+    assert result.graph.output == 1
+    assert result.output_value == 9
+    assert result.gradient["x"] == 6
+    (unused,) = result.diagnostics
+    assert unused.code == "unused-name"
+    assert "b (w3) is computed but never used" in unused.message
+
+
+def test_newline_separated_program_from_a_string() -> None:
+    result = explain("u = sin(x)\nv = u * y\n\nv + u", {"x": 0, "y": 2})
+    assert result.gradient == {"x": 3.0, "y": 0.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "code", "fragment", "caret_at"),
+    [
+        (
+            "b = a + 1; a = x; b",
+            {"x": 1},
+            "used-before-defined",
+            "a is used before it is defined",
+            4,
+        ),
+        ("a = x; a = 2*x; a", {"x": 1}, "redefined", "a is defined twice (first on line 1)", 7),
+        ("x = 2; x", {"x": 1}, "redefined", "x is an input", 0),
+        ("x*x; x", {"x": 1}, "unnamed-statement", "only the last statement", 0),
+        ("a = 2; a + 1", {}, "no-variables", "no variables", 7),
+    ],
+)
+def test_program_errors(text: str, at: dict, code: str, fragment: str, caret_at: int) -> None:
+    with pytest.raises(AdexplainError) as caught:
+        explain(text, at)
+    err = caught.value
+    assert err.code == code
+    assert fragment in err.message
+    assert err.span is not None and err.span.start == caret_at
+
+
+def test_sixty_squarings_count_two_to_the_sixty_paths_exactly_and_quickly() -> None:
+    lines = ["a1 = x*x"] + [f"a{i} = a{i - 1}*a{i - 1}" for i in range(2, 61)] + ["a60"]
+    started = time.perf_counter()
+    result = explain("\n".join(lines), {"x": 1}, max_paths=20, check=True)
+    elapsed = time.perf_counter() - started
+    (chain,) = result.chains
+    assert chain.path_count == 2**60
+    assert len(chain.paths) == 20
+    assert chain.unlisted == 2**60 - 20
+    assert chain.gradient == 2.0**60
+    assert result.checks["x"].path_sum is None
+    assert "not every path is listed" in result.checks["x"].note
+    # Generous: the point is that nothing enumerates 2^60 paths (that would never end).
+    assert elapsed < 5
+
+
+def test_adjoints_and_tangents_on_the_survey_example() -> None:
+    """Baydin et al. 2018, Tables 2 and 3: f = ln(x1) + x1*x2 - sin(x2) at (2, 5).
+
+    Post-order numbers the addition before sin(x2); the survey numbers sin first.
+    Written as a program, the statements fix the survey's own numbering.
+    """
+    survey = "v1 = ln(x1)\nv2 = x1*x2\nv3 = sin(x2)\nv4 = v1 + v2\nv4 - v3"
+    result = explain(survey, {"x1": 2, "x2": 5}, notation="v", forward_mode=True)
+    ids = [n.id for n in result.graph.nodes]
+    assert ids == ["v₋₁", "v₀", "v₁", "v₂", "v₃", "v₄", "v₅"]
+    rounded = [round(v, 3) for v in result.values]
+    assert rounded == [2, 5, 0.693, 10, -0.959, 10.693, 11.652]  # Table 2, primal trace
+    tangents = [round(v, 3) for v in result.tangents["x1"]]
+    assert tangents == [1, 0, 0.5, 5, 0, 5.5, 5.5]  # Table 2, tangent trace
+    adjoints = [round(v, 3) for v in result.adjoints]
+    assert adjoints == [5.5, 1.716, 1, 1, -1, 1, 1]  # Table 3, adjoint trace
+
+    inline = explain("ln(x1) + x1*x2 - sin(x2)", {"x1": 2, "x2": 5}, forward_mode=True)
+    assert [round(v, 3) for v in inline.values] == [2, 5, 0.693, 10, 10.693, -0.959, 11.652]
+    assert inline.gradient == result.gradient
+
+
+def test_check_explains_a_kink() -> None:
+    result = explain("relu(x)", {"x": 0}, check=True)
+    check = result.checks["x"]
+    assert not check.agree
+    assert check.reverse == check.forward == 0
+    assert check.finite_difference == pytest.approx(0.5)
+    assert "w2 is not differentiable here" in check.note
+
+
+def test_check_finds_a_step_inside_the_domain() -> None:
+    check = explain("log(x)", {"x": 1e-6}, check=True).checks["x"]
+    assert check.agree
+    assert check.finite_difference == pytest.approx(1e6, rel=1e-6)
+
+
+# --- Generated programs: every route agrees, and agrees with SymPy -----------------------
+
+NAMES = ("x", "y")
+SYMBOLS = {name: sympy.Symbol(name, real=True) for name in NAMES}
+SMOOTH = {"sin": sympy.sin, "cos": sympy.cos, "exp": sympy.exp, "tanh": sympy.tanh}
+
+
+@st.composite
+def programs(draw: st.DrawFn) -> tuple[str, sympy.Expr]:
+    """Statements each combining two earlier values (inputs or intermediates) with one op.
+
+    Earlier intermediates are reused at random, so nodes are shared and paths multiply.
+    The SymPy expression is the program inlined, built alongside, never parsed from our text.
+    """
+    available: list[tuple[str, sympy.Expr]] = [(n, SYMBOLS[n]) for n in NAMES]
+    lines = []
+    for i in range(draw(st.integers(1, 6))):
+        (left, l_sym), (right, r_sym) = draw(
+            st.lists(st.sampled_from(available), min_size=2, max_size=2)
+        )
+        kind = draw(st.sampled_from(["+", "-", "*", "fn"]))
+        if kind == "fn":
+            name = draw(st.sampled_from(sorted(SMOOTH)))
+            text, symbolic = f"{name}({left}) * {right}", SMOOTH[name](l_sym) * r_sym
+        else:
+            text = f"{left} {kind} {right}"
+            symbolic = {"+": l_sym + r_sym, "-": l_sym - r_sym, "*": l_sym * r_sym}[kind]
+        lines.append(f"t{i} = {text}")
+        available.append((f"t{i}", symbolic))
+    last_name, last_symbolic = available[-1]
+    return "\n".join([*lines, last_name]), last_symbolic
+
+
+@given(
+    programs(),
+    st.floats(-1.5, 1.5).map(lambda v: round(v, 3)),
+    st.floats(-1.5, 1.5).map(lambda v: round(v, 3)),
+)
+def test_paths_reverse_forward_and_sympy_agree_on_generated_programs(
+    program: tuple[str, sympy.Expr], x: float, y: float
+) -> None:
+    text, symbolic = program
+    used = [n for n in NAMES if n in _words(text)]
+    try:
+        result = explain(
+            text,
+            {n: v for n, v in (("x", x), ("y", y)) if n in used},
+            max_paths=10_000,
+            forward_mode=True,
+            check=True,
+        )
+    except AdexplainError as err:
+        assert err.code == "unused-input", err.message
+        assume(False)
+        return
+    assume(all(math.isfinite(v) and abs(v) < 1e6 for v in result.values + result.adjoints))
+    scale = max(1.0, *map(abs, result.values), *map(abs, result.adjoints))
+    point = {SYMBOLS[n]: v for n, v in (("x", x), ("y", y))}
+    for chain in result.chains:
+        tangent = result.tangents[chain.variable][result.graph.output]
+        truth = float(sympy.diff(symbolic, SYMBOLS[chain.variable]).subs(point))
+        assert math.isclose(chain.gradient, truth, rel_tol=1e-9, abs_tol=1e-9 * scale)
+        assert math.isclose(tangent, chain.gradient, rel_tol=1e-9, abs_tol=1e-9 * scale)
+        if not chain.unlisted:
+            path_sum = math.fsum(p.product for p in chain.paths)
+            assert math.isclose(path_sum, chain.gradient, rel_tol=1e-9, abs_tol=1e-9 * scale)
+        assert result.checks[chain.variable].agree, result.checks[chain.variable].note
+
+
+def _words(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"[^\W\d]\w*", text))
