@@ -192,6 +192,12 @@ class _ExpressionMayStartWithMinus(click.Command):
     help="Name nodes w1...wn, or v(1-n)...v0 for inputs and v1...vl for operations "
     "(Griewank-Walther, as in Baydin et al. 2018).",
 )
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Keep rational values as exact fractions (1/3, not 0.333333) while + - * / and "
+    "integer powers keep them rational; a node that leaves the rationals falls back to floats.",
+)
 def explain_command(
     expression: str | None,
     at_options: tuple[str, ...],
@@ -202,6 +208,7 @@ def explain_command(
     max_paths: int,
     show: str | None,
     notation: NotationStyle,
+    exact: bool,
 ) -> None:
     """Explain how reverse-mode AD differentiates EXPR at a point.
 
@@ -218,6 +225,7 @@ def explain_command(
         notation=notation,
         forward_mode="tangents" in sections,
         check="check" in sections,
+        exact=exact,
     )
     try:
         result = _run(expression, at_options, wrt, problem_file, compute)

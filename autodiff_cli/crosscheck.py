@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .errors import AdexplainError
 from .graph import Diagnostic, Graph
+from .numbers import Value, to_float
 from .passes import forward
 
 EXACT_TOLERANCE = 1e-9
@@ -26,10 +27,10 @@ ESTIMATE_TOLERANCE = 1e-5
 @dataclass(frozen=True, slots=True)
 class CrossCheck:
     variable: str
-    path_sum: float | None
+    path_sum: Value | None
     """None when not every path was listed."""
-    reverse: float
-    forward: float
+    reverse: Value
+    forward: Value
     finite_difference: float | None
     """None when x ± h leaves a domain."""
     step: float
@@ -40,12 +41,12 @@ class CrossCheck:
 
 def cross_check(
     graph: Graph,
-    point: Sequence[float],
+    point: Sequence[Value],
     variable: str,
     node: int,
-    path_sum: float | None,
-    reverse: float,
-    forward_value: float,
+    path_sum: Value | None,
+    reverse: Value,
+    forward_value: Value,
     kinks: Sequence[Diagnostic],
 ) -> CrossCheck:
     estimate, step, why_missing = _central_difference(graph, point, node)
@@ -73,7 +74,7 @@ def cross_check(
     )
 
 
-def _close(a: float, b: float, tolerance: float) -> bool:
+def _close(a: Value, b: Value, tolerance: float) -> bool:
     if math.isnan(a) or math.isnan(b):
         return False
     return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
@@ -83,15 +84,16 @@ RELATIVE_STEP = 1e-5
 """About the cube root of float precision: the best step for a central difference."""
 
 
-def _steps(x: float) -> list[float]:
+def _steps(coordinate: Value) -> list[float]:
     """Steps to try, largest first; smaller ones only when x ± h would leave a domain."""
+    x = to_float(coordinate)
     base = RELATIVE_STEP * max(1.0, abs(x))
     relative = [RELATIVE_STEP * abs(x)] if 0 < abs(x) < 1 else []
     return [base, *relative, base / 100, base / 10_000]
 
 
 def _central_difference(
-    graph: Graph, point: Sequence[float], node: int
+    graph: Graph, point: Sequence[Value], node: int
 ) -> tuple[float | None, float, str]:
     """(f(x+h) - f(x-h)) / 2h, with the first step whose x ± h stays inside every domain."""
     name = graph.nodes[node].name
@@ -110,11 +112,11 @@ def _central_difference(
     return None, steps[0], problem
 
 
-def _output_at(graph: Graph, point: Sequence[float], node: int, offset: float) -> float:
+def _output_at(graph: Graph, point: Sequence[Value], node: int, offset: float) -> float:
     moved = list(point)
     moved[node] += offset
     values, _ = forward(graph, moved)
-    return values[graph.output]
+    return to_float(values[graph.output])
 
 
 def _why_estimate_differs(graph: Graph, kinks: Sequence[Diagnostic]) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from types import MappingProxyType
 
 from .crosscheck import CrossCheck, cross_check
 from .errors import AdexplainError
 from .graph import Diagnostic, Graph, build, suggestion
 from .notation import NotationStyle
+from .numbers import Value, to_float
 from .parser import parse
 from .passes import (
     Edge,
@@ -37,7 +39,7 @@ class ChainRule:
 
     variable: str
     node: int
-    gradient: float
+    gradient: Value
     """From reverse accumulation (the adjoint of the variable's node)."""
     path_count: int
     """Exact, however large."""
@@ -52,25 +54,27 @@ class ChainRule:
 @dataclass(frozen=True, slots=True)
 class Explanation:
     expression: str
-    point: Mapping[str, float]
+    point: Mapping[str, Value]
     graph: Graph
-    values: tuple[float, ...]
+    values: tuple[Value, ...]
     edges: tuple[Edge, ...]
-    adjoints: tuple[float, ...]
+    adjoints: tuple[Value, ...]
     chains: tuple[ChainRule, ...]
     diagnostics: tuple[Diagnostic, ...]
     max_paths: int
-    tangents: Mapping[str, tuple[float, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    exact: bool = False
+    """Whether rational values were kept as fractions (--exact)."""
+    tangents: Mapping[str, tuple[Value, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """Per variable asked for, ẇᵢ for every node (one forward sweep each); empty unless asked."""
     checks: Mapping[str, CrossCheck] = field(default_factory=lambda: MappingProxyType({}))
     """Per variable, the four routes compared; empty unless asked."""
 
     @property
-    def output_value(self) -> float:
+    def output_value(self) -> Value:
         return self.values[self.graph.output]
 
     @property
-    def gradient(self) -> Mapping[str, float]:
+    def gradient(self) -> Mapping[str, Value]:
         return MappingProxyType({chain.variable: chain.gradient for chain in self.chains})
 
 
@@ -83,6 +87,7 @@ def explain(
     notation: NotationStyle = "w",
     forward_mode: bool = False,
     check: bool = False,
+    exact: bool = False,
 ) -> Explanation:
     """Explain how reverse-mode AD differentiates ``expression`` at the point ``at``.
 
@@ -92,21 +97,23 @@ def explain(
     per variable; all of them are counted. ``notation`` names the nodes (``"w"``
     or ``"v"``). ``forward_mode`` adds one forward (tangent) sweep per variable;
     ``check`` compares path sum, reverse, forward and a finite difference.
+    ``exact`` keeps rational values as fractions while the operations allow.
 
     >>> explain("y - max(0,w*x+b)", at={"y": 5, "w": 2, "x": 1, "b": 1}, wrt=["w"]).gradient["w"]
     -1.0
     """
     pairs = at.items() if isinstance(at, Mapping) else at
-    point = resolve_point(pairs)
-    graph = build(parse(expression), expression, list(point), notation)
-    values, overflow = forward(graph, list(point.values()))
-    edges, kinks = edge_partials(graph, values)
-    adjoint = adjoints(graph, edges)
+    point = resolve_point(pairs, exact)
+    graph = build(parse(expression), expression, list(point), notation, exact=exact)
+    values, overflow = forward(graph, list(point.values()), exact)
+    edges, kinks = edge_partials(graph, values, exact)
+    adjoint = adjoints(graph, edges, exact)
     chains = tuple(
-        _chain_rule(graph, edges, adjoint, name, max_paths) for name in _variables(graph, wrt)
+        _chain_rule(graph, edges, adjoint, name, max_paths, exact)
+        for name in _variables(graph, wrt)
     )
     sweeps = {
-        chain.variable: tangents(graph, edges, chain.node)
+        chain.variable: tangents(graph, edges, chain.node, exact)
         for chain in chains
         if forward_mode or check
     }
@@ -138,13 +145,17 @@ def explain(
         max_paths=max_paths,
         tangents=MappingProxyType(sweeps),
         checks=MappingProxyType(checks),
+        exact=exact,
     )
 
 
-def _path_sum(chain: ChainRule) -> float | None:
+def _path_sum(chain: ChainRule) -> Value | None:
     if chain.unlisted:
         return None
-    return math.fsum(path.product for path in chain.paths)
+    products = [path.product for path in chain.paths]
+    if all(isinstance(p, Fraction) for p in products):
+        return sum(products, Fraction(0))
+    return math.fsum(map(to_float, products))
 
 
 def _variables(graph: Graph, wrt: str | Sequence[str]) -> list[str]:
@@ -165,7 +176,12 @@ def _variables(graph: Graph, wrt: str | Sequence[str]) -> list[str]:
 
 
 def _chain_rule(
-    graph: Graph, edges: Sequence[Edge], adjoint: Sequence[float], name: str, max_paths: int
+    graph: Graph,
+    edges: Sequence[Edge],
+    adjoint: Sequence[Value],
+    name: str,
+    max_paths: int,
+    exact: bool,
 ) -> ChainRule:
     node = graph.input_index(name)
     assert node is not None, "checked by _variables"
@@ -175,5 +191,5 @@ def _chain_rule(
         node=node,
         gradient=adjoint[node],
         path_count=counts[graph.output],
-        paths=list_paths(graph, edges, node, counts, max_paths),
+        paths=list_paths(graph, edges, node, counts, max_paths, exact),
     )

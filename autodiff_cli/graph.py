@@ -20,12 +20,13 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Literal
 
 from .errors import AdexplainError, Span
 from .notation import Notation, NotationStyle
-from .numbers import format_number
-from .ops import CONSTANTS, FUNCTIONS, OPS, Op, Operand
+from .numbers import Value, format_number, settle, to_float
+from .ops import CONSTANTS, FUNCTIONS, OPS, Op, Operand, TooLargeForExact
 from .syntax import Call, Expr, Name, Number, Operator, Program, Statement
 
 
@@ -33,7 +34,8 @@ from .syntax import Call, Expr, Name, Number, Operator, Program, Statement
 class Constant:
     """A folded constant: its value and the text it was written as (``0``, ``pi/2``)."""
 
-    value: float
+    value: Value
+    """A float, or with --exact a fraction while the constant is rational."""
     text: str
 
 
@@ -101,7 +103,12 @@ class Graph:
 
 
 def build(
-    program: Program, source: str, input_names: Sequence[str], notation: NotationStyle = "w"
+    program: Program,
+    source: str,
+    input_names: Sequence[str],
+    notation: NotationStyle = "w",
+    *,
+    exact: bool = False,
 ) -> Graph:
     """Number the program's operations after the inputs, folding constant subexpressions.
 
@@ -110,7 +117,7 @@ def build(
     used before its definition, an input given a value but never used, and a
     program whose output has no variable at all.
     """
-    builder = _Builder(source, input_names, Notation(notation, len(input_names)))
+    builder = _Builder(source, input_names, Notation(notation, len(input_names)), exact=exact)
     builder.declare([statement for statement in program if statement.name is not None])
     output: Arg = Constant(0.0, "0")
     for position, statement in enumerate(program):
@@ -126,9 +133,9 @@ def build(
     return builder.finish(output)
 
 
-def fold_constant(tree: Expr, source: str) -> float:
+def fold_constant(tree: Expr, source: str, *, exact: bool = False) -> Value:
     """The value of an expression without variables (``pi/2``, ``-e^2``)."""
-    root = _Builder(source, (), Notation("w", 0), constant_only=True).walk(tree)
+    root = _Builder(source, (), Notation("w", 0), constant_only=True, exact=exact).walk(tree)
     assert isinstance(root, Constant), "with no inputs every name is a constant or an error"
     return root.value
 
@@ -141,8 +148,10 @@ class _Builder:
         notation: Notation,
         *,
         constant_only: bool = False,
+        exact: bool = False,
     ) -> None:
         self.source = source
+        self.exact = exact
         self.notation = notation
         self.constant_only = constant_only
         self.input_names = list(input_names)
@@ -257,14 +266,14 @@ class _Builder:
         return root
 
     def _number(self, expr: Number) -> Constant:
-        if not math.isfinite(expr.value):
+        if not math.isfinite(expr.value):  # float("1e999") is inf
             raise AdexplainError(
                 f"the number {expr.text} is too large for a float",
                 code="number-too-large",
                 text=self.source,
                 span=expr.span,
             )
-        return Constant(expr.value, expr.text)
+        return Constant(Fraction(expr.text) if self.exact else expr.value, expr.text)
 
     def _name(self, expr: Name) -> Arg:
         index = self.input_index.get(expr.name)
@@ -353,7 +362,12 @@ class _Builder:
             raise AdexplainError(
                 f"{text} is undefined: {reason}", code="domain", text=self.source, span=expr.span
             )
-        return Constant(op.evaluate(values), text)
+        if self.exact:
+            try:
+                return Constant(settle(op.evaluate(values), exact=True), text)
+            except TooLargeForExact:
+                pass
+        return Constant(to_float(op.evaluate([to_float(v) for v in values])), text)
 
 
 def constant_operand(constant: Constant) -> Operand:

@@ -1,16 +1,78 @@
-"""Numbers as a person writes them, and as strict JSON carries them."""
+"""Numbers: as a person writes them, as strict JSON carries them, and exact when asked.
+
+Values are floats. With ``--exact``, rational values are kept as
+:class:`~fractions.Fraction` (``1/3``, not ``0.333333``) for as long as the
+operations keep them rational and they stay a reasonable size.
+"""
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
+
+Value = float | Fraction
+"""A node value, partial, adjoint or tangent: a float, or an exact fraction with --exact."""
+
+MAX_EXACT_BITS = 4096
+"""Largest exact value, in bits of numerator plus denominator: about 1 200 decimal digits.
+Beyond it arithmetic slows down sharply, so the value becomes a float."""
 
 # Beyond this, a float no longer holds every integer exactly, so printing it as
 # an integer would claim digits it does not have.
-_EXACT_INTEGER_LIMIT = 2.0**53
+_EXACT_INTEGER_LIMIT = 2**53
+
+_MAX_FRACTION_DIGITS = 24
+"""A fraction with more digits than this prints as a rounded decimal, marked ≈."""
 
 
-def format_number(x: float, digits: int = 6) -> str:
-    """``2`` not ``2.0``, ``0.693147`` not ``0.6931471805599453``; ``digits`` significant digits."""
+def exact_size(x: Fraction) -> int:
+    return x.numerator.bit_length() + x.denominator.bit_length()
+
+
+def to_float(x: Value | int) -> float:
+    """A float for any value; a fraction too large for a float becomes ±inf."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
+def settle(x: Value | int, exact: bool) -> Value:
+    """The value as the mode keeps it: a float, or (exact) a fraction while it is small enough."""
+    if exact and isinstance(x, int | Fraction):
+        fraction = Fraction(x)
+        if exact_size(fraction) <= MAX_EXACT_BITS:
+            return fraction
+    return to_float(x)
+
+
+def multiply(a: Value, b: Value, exact: bool) -> Value:
+    """a · b; with ``exact``, an exact 0 times any finite number stays an exact 0.
+
+    Without that rule, 0 · 1.39561 would make a float of a product that is
+    exactly 0, and every sum it joins would lose its exactness.
+    """
+    if exact:
+        for zero, other in ((a, b), (b, a)):
+            if isinstance(zero, Fraction) and zero == 0 and math.isfinite(other):
+                return zero
+        return settle(a * b, exact=True)
+    return a * b
+
+
+def format_number(x: Value | int, digits: int = 6) -> str:
+    """``2`` not ``2.0``, ``0.693147`` not ``0.6931471805599453``; ``digits`` significant digits.
+
+    An exact fraction prints as ``1/3``, or, when very long, as ``≈`` and its rounded value.
+    """
+    if isinstance(x, int | Fraction):
+        fraction = Fraction(x)
+        numerator, denominator = str(fraction.numerator), str(fraction.denominator)
+        if fraction.denominator == 1 and len(numerator) <= _MAX_FRACTION_DIGITS:
+            return numerator
+        if len(numerator) + len(denominator) <= _MAX_FRACTION_DIGITS:
+            return f"{numerator}/{denominator}"
+        return "≈" + format_number(to_float(fraction), digits)
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -26,13 +88,18 @@ def format_number(x: float, digits: int = 6) -> str:
     return text
 
 
-def constant_text(x: float) -> str:
+def constant_text(x: Value | int) -> str:
     """A constant computed inside a formula (``n - 1`` in ``n * x^(n-1)``), to 12 digits."""
     return format_number(x, digits=12)
 
 
-def json_number(x: float) -> int | float | str:
+def json_number(x: Value | int) -> int | float | str:
     """A value for strict JSON: integers where exact, and the strings inf, -inf, nan."""
+    if isinstance(x, int | Fraction) and Fraction(x).denominator == 1:
+        whole = int(x)
+        if abs(whole) < _EXACT_INTEGER_LIMIT:
+            return whole
+    x = to_float(x)
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -40,3 +107,8 @@ def json_number(x: float) -> int | float | str:
     if x.is_integer() and abs(x) < _EXACT_INTEGER_LIMIT:
         return int(x)
     return x
+
+
+def exact_text(x: Value) -> str | None:
+    """``"1/3"`` for an exact fraction, None for a float: JSON's ``exact`` fields."""
+    return str(x) if isinstance(x, Fraction) else None

@@ -15,6 +15,11 @@ Every pass and renderer loops over this table; none of them has an
 Partials receive ``(args, value)``: the argument values and the node's own value,
 so ``exp``, ``tanh`` or ``sigmoid`` can reuse what the forward pass computed.
 
+Values and partials are written so that fractions in give fractions out where
+the mathematics is rational (``a + b``, ``1/b``, ``b * a^(b-1)`` for integer b)
+and floats otherwise (``math.exp``): exact mode (--exact) relies on the type of
+the result to tell which is which, so a rational formula returns ints, not 1.0.
+
 At a kink the partial returns the value PyTorch uses, so a learner who checks
 against PyTorch sees the same numbers.
 """
@@ -24,8 +29,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
-from .numbers import constant_text
+from .numbers import MAX_EXACT_BITS, constant_text, exact_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +39,18 @@ class Operand:
     """An argument as a formula sees it: a node id or a constant's text, and a constant's value."""
 
     text: str
-    constant: float | None = None
+    constant: Real | None = None
 
 
 FormulaFn = Callable[[Sequence[Operand]], str]
-PartialFn = Callable[[Sequence[float], float], float]
-CheckFn = Callable[[Sequence[float]], "str | None"]
+Real = float | int | Fraction
+"""Values are floats; with --exact, rationals are Fractions (and small constants ints)."""
+PartialFn = Callable[[Sequence[Real], Real], Real]
+CheckFn = Callable[[Sequence[Real]], "str | None"]
+
+
+def _never(args: Sequence[Real]) -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +60,10 @@ class Partial:
 
     formula: str | FormulaFn
     value: PartialFn
+    kink: CheckFn = _never
+    """Why this partial does not exist at these arguments, naming the value used; or None."""
 
-    def evaluate(self, args: Sequence[float], value: float) -> float:
+    def evaluate(self, args: Sequence[Real], value: Real) -> Real:
         """The partial's value; a result too large for a float is ±inf, never an exception."""
         try:
             return self.value(args, value)
@@ -62,24 +76,18 @@ class Partial:
         return self.formula(operands)
 
 
-def _never(args: Sequence[float]) -> None:
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class Op:
     name: str
     arity: int
-    compute: Callable[..., float]
+    compute: Callable[..., Real]
     partials: tuple[Partial, ...]
     display: str
     """How a node of this op is written, as a template over ``{0}``, ``{1}``."""
     undefined: CheckFn = _never
     """Why the op has no value at these arguments (outside its domain), or None."""
-    nondifferentiable: CheckFn = _never
-    """Why the op has no derivative at these arguments (a kink), and the convention; or None."""
 
-    def evaluate(self, args: Sequence[float]) -> float:
+    def evaluate(self, args: Sequence[Real]) -> Real:
         """The value at ``args``, which must be inside the domain; overflow gives ±inf."""
         try:
             return self.compute(*args)
@@ -93,7 +101,7 @@ class Op:
 # --- Helpers that follow IEEE 754 where Python raises instead ---------------
 
 
-def _divide(a: float, b: float) -> float:
+def _divide(a: Real, b: Real) -> Real:
     """a / b, giving ±inf or nan for b = 0 as IEEE 754 does (Python raises)."""
     if b != 0:
         return a / b
@@ -102,20 +110,37 @@ def _divide(a: float, b: float) -> float:
     return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
 
-def _power(a: float, b: float) -> float:
-    """a ** b for real a, b inside pow's domain, or where only the derivative is asked for."""
+class TooLargeForExact(ArithmeticError):
+    """An exact power would have more than MAX_EXACT_BITS bits; the caller uses floats instead."""
+
+
+def _is_integer(x: Real) -> bool:
+    return math.isfinite(x) and x == math.floor(x)
+
+
+def _power(a: Real, b: Real) -> Real:
+    """a ** b for real a, b inside pow's domain, or where only the derivative is asked for.
+
+    Exactly, with fractions, when both are rational and b is an integer; the size
+    is checked first, since (1/3)^1000000 would take the machine's memory.
+    """
     if a == 0 and b < 0:
         return math.inf
+    if isinstance(a, int | Fraction) and isinstance(b, int | Fraction) and _is_integer(b):
+        base = Fraction(a)
+        if exact_size(base) * abs(int(b)) > MAX_EXACT_BITS:
+            raise TooLargeForExact
+        return base ** int(b)
     try:
         return math.pow(a, b)
     except OverflowError:
-        odd_integer = b.is_integer() and int(b) % 2 == 1
+        odd_integer = _is_integer(b) and int(b) % 2 == 1
         return -math.inf if a < 0 and odd_integer else math.inf
     except ValueError:
         return math.nan
 
 
-def _sigmoid(a: float) -> float:
+def _sigmoid(a: Real) -> Real:
     # Two forms, so that exp never overflows for large |a|.
     if a >= 0:
         return 1.0 / (1.0 + math.exp(-a))
@@ -127,36 +152,36 @@ def _softplus(a: float) -> float:
     return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
 
 
-def _sinh(a: float) -> float:
+def _sinh(a: Real) -> Real:
     try:
         return math.sinh(a)
     except OverflowError:
         return math.copysign(math.inf, a)
 
 
-def _cosh(a: float) -> float:
+def _cosh(a: Real) -> Real:
     try:
         return math.cosh(a)
     except OverflowError:
         return math.inf
 
 
-def _step(a: float, b: float) -> float:
+def _step(a: Real, b: Real) -> Real:
     """∂max(a, b)/∂a: 1 where a wins, 0 where b wins, 1/2 at a tie (PyTorch splits the gradient)."""
     if a > b:
-        return 1.0
+        return 1
     if a < b:
-        return 0.0
-    return 0.5
+        return 0
+    return Fraction(1, 2)
 
 
-def _sign(a: float) -> float:
+def _sign(a: Real) -> Real:
     """∂|a|/∂a, with 0 at a = 0 as in PyTorch (torch.sign(0) = 0)."""
     if a > 0:
-        return 1.0
+        return 1
     if a < 0:
-        return -1.0
-    return 0.0
+        return -1
+    return 0
 
 
 # --- Formulas that simplify when an argument is a constant ------------------
@@ -179,17 +204,17 @@ def _power_base_formula(operands: Sequence[Operand]) -> str:
     return f"{exponent.text} * {base.text}^{lowered}"
 
 
-def _power_base_partial(args: Sequence[float], value: float) -> float:
+def _power_base_partial(args: Sequence[Real], value: Real) -> Real:
     a, b = args
     if b == 0:
-        return 0.0  # PyTorch masks this term to 0, even at a = 0
+        return 0  # PyTorch masks this term to 0, even at a = 0
     return b * _power(a, b - 1)
 
 
-def _power_exponent_partial(args: Sequence[float], value: float) -> float:
+def _power_exponent_partial(args: Sequence[Real], value: Real) -> Real:
     a, _ = args
     if a == 0:
-        return 0.0  # PyTorch's convention: 0^b * log(0) is taken as 0
+        return 0  # PyTorch's convention: 0^b * log(0) is taken as 0
     if a < 0:
         return math.nan
     return value * math.log(a)
@@ -198,24 +223,33 @@ def _power_exponent_partial(args: Sequence[float], value: float) -> float:
 # --- Domains and kinks -------------------------------------------------------
 
 
-def _power_undefined(args: Sequence[float]) -> str | None:
+def _power_undefined(args: Sequence[Real]) -> str | None:
     a, b = args
-    if a < 0 and not b.is_integer():
+    if a < 0 and not _is_integer(b):
         return "a negative number to a non-integer power is not a real number"
     if a == 0 and b < 0:
         return "0 to a negative power is a division by zero"
     return None
 
 
-def _power_nondifferentiable(args: Sequence[float]) -> str | None:
+_ZERO_TO_THE_ZERO = "0^0 is taken as 1 and its partials as 0, as in PyTorch"
+
+
+def _power_base_kink(args: Sequence[Real]) -> str | None:
     a, b = args
     if a == 0 and b == 0:
-        return "0^0 is taken as 1 and both its partials as 0, as in PyTorch"
+        return _ZERO_TO_THE_ZERO
     if a == 0 and 0 < b < 1:
         return (
-            "a^b with 0 < b < 1 has an infinite slope at a = 0; "
-            "the partial by the base is inf, as in PyTorch"
+            "a^b with 0 < b < 1 has an infinite slope at a = 0; the partial is inf, as in PyTorch"
         )
+    return None
+
+
+def _power_exponent_kink(args: Sequence[Real]) -> str | None:
+    a, b = args
+    if a == 0 and b == 0:
+        return _ZERO_TO_THE_ZERO
     if a < 0:
         return (
             "a^b with a < 0 is defined only for integer b, so it has no derivative "
@@ -225,37 +259,37 @@ def _power_nondifferentiable(args: Sequence[float]) -> str | None:
 
 
 def _positive_only(name: str) -> CheckFn:
-    def check(args: Sequence[float]) -> str | None:
+    def check(args: Sequence[Real]) -> str | None:
         return None if args[0] > 0 else f"{name} is defined only for arguments > 0"
 
     return check
 
 
 def _unit_interval_only(name: str) -> CheckFn:
-    def check(args: Sequence[float]) -> str | None:
+    def check(args: Sequence[Real]) -> str | None:
         return None if -1 <= args[0] <= 1 else f"{name} is defined only for arguments in [-1, 1]"
 
     return check
 
 
 def _kink_at_zero(name: str, convention: str) -> CheckFn:
-    def check(args: Sequence[float]) -> str | None:
+    def check(args: Sequence[Real]) -> str | None:
         return f"{name} is not differentiable at 0; {convention}" if args[0] == 0 else None
 
     return check
 
 
 def _infinite_slope_at_unit(name: str) -> CheckFn:
-    def check(args: Sequence[float]) -> str | None:
+    def check(args: Sequence[Real]) -> str | None:
         if abs(args[0]) == 1:
-            return f"{name} has an infinite slope at ±1; the partial is inf, as in PyTorch"
+            return f"{name} has an infinite slope at ±1; the partial is infinite, as in PyTorch"
         return None
 
     return check
 
 
 def _tie(name: str) -> CheckFn:
-    def check(args: Sequence[float]) -> str | None:
+    def check(args: Sequence[Real]) -> str | None:
         if args[0] == args[1]:
             return (
                 f"{name}(a, b) is not differentiable where a = b; each argument's partial "
@@ -266,15 +300,15 @@ def _tie(name: str) -> CheckFn:
     return check
 
 
-def _divisor_nonzero(args: Sequence[float]) -> str | None:
+def _divisor_nonzero(args: Sequence[Real]) -> str | None:
     return "division by zero" if args[1] == 0 else None
 
 
-def _sqrt_undefined(args: Sequence[float]) -> str | None:
+def _sqrt_undefined(args: Sequence[Real]) -> str | None:
     return None if args[0] >= 0 else "sqrt is defined only for arguments >= 0"
 
 
-def _sqrt_nondifferentiable(args: Sequence[float]) -> str | None:
+def _sqrt_kink(args: Sequence[Real]) -> str | None:
     if args[0] == 0:
         return "sqrt has an infinite slope at 0; the partial is inf, as in PyTorch"
     return None
@@ -282,7 +316,7 @@ def _sqrt_nondifferentiable(args: Sequence[float]) -> str | None:
 
 # --- The table ---------------------------------------------------------------
 
-_ONE = Partial("1", lambda args, value: 1.0)
+_ONE = Partial("1", lambda args, value: 1)
 
 _TABLE = (
     # Operators written with a symbol.
@@ -291,7 +325,7 @@ _TABLE = (
         "sub",
         2,
         lambda a, b: a - b,
-        (_ONE, Partial("-1", lambda args, value: -1.0)),
+        (_ONE, Partial("-1", lambda args, value: -1)),
         "{0} - {1}",
     ),
     Op(
@@ -309,24 +343,32 @@ _TABLE = (
         2,
         lambda a, b: a / b,
         (
-            Partial("1/{1}", lambda args, value: 1.0 / args[1]),
-            Partial("-{0}/{1}^2", lambda args, value: _divide(-args[0], args[1] * args[1])),
+            Partial("1/{1}", lambda args, value: 1 / args[1]),
+            Partial(
+                "-{0}/{1}^2",
+                lambda args, value: _divide(-args[0], args[1] * args[1]),
+            ),
         ),
         "{0} / {1}",
         undefined=_divisor_nonzero,
     ),
-    Op("neg", 1, lambda a: -a, (Partial("-1", lambda args, value: -1.0),), "-{0}"),
+    Op(
+        "neg",
+        1,
+        lambda a: -a,
+        (Partial("-1", lambda args, value: -1),),
+        "-{0}",
+    ),
     Op(
         "pow",
         2,
         _power,
         (
-            Partial(_power_base_formula, _power_base_partial),
-            Partial("{0}^{1} * log({0})", _power_exponent_partial),
+            Partial(_power_base_formula, _power_base_partial, kink=_power_base_kink),
+            Partial("{0}^{1} * log({0})", _power_exponent_partial, kink=_power_exponent_kink),
         ),
         "{0}^{1}",
         undefined=_power_undefined,
-        nondifferentiable=_power_nondifferentiable,
     ),
     # Functions written by name.
     Op("exp", 1, math.exp, (Partial("exp({0})", lambda args, value: value),), "exp({0})"),
@@ -334,7 +376,7 @@ _TABLE = (
         "log",
         1,
         math.log,
-        (Partial("1/{0}", lambda args, value: 1.0 / args[0]),),
+        (Partial("1/{0}", lambda args, value: 1 / args[0]),),
         "log({0})",
         undefined=_positive_only("log"),
     ),
@@ -342,10 +384,15 @@ _TABLE = (
         "sqrt",
         1,
         math.sqrt,
-        (Partial("1/(2*sqrt({0}))", lambda args, value: _divide(1.0, 2.0 * value)),),
+        (
+            Partial(
+                "1/(2*sqrt({0}))",
+                lambda args, value: _divide(1.0, 2.0 * value),
+                kink=_sqrt_kink,
+            ),
+        ),
         "sqrt({0})",
         undefined=_sqrt_undefined,
-        nondifferentiable=_sqrt_nondifferentiable,
     ),
     Op(
         "sin",
@@ -397,18 +444,28 @@ _TABLE = (
     Op(
         "relu",
         1,
-        lambda a: a if a > 0 else 0.0,
-        (Partial("(1 if {0} > 0, 0 if {0} < 0)", lambda args, value: 1.0 if args[0] > 0 else 0.0),),
+        lambda a: a if a > 0 else type(a)(0),
+        (
+            Partial(
+                "(1 if {0} > 0, 0 if {0} < 0)",
+                lambda args, value: 1 if args[0] > 0 else 0,
+                kink=_kink_at_zero("relu", "its partial is taken as 0, as in PyTorch"),
+            ),
+        ),
         "relu({0})",
-        nondifferentiable=_kink_at_zero("relu", "its partial is taken as 0, as in PyTorch"),
     ),
     Op(
         "abs",
         1,
         abs,
-        (Partial("(1 if {0} > 0, -1 if {0} < 0)", lambda args, value: _sign(args[0])),),
+        (
+            Partial(
+                "(1 if {0} > 0, -1 if {0} < 0)",
+                lambda args, value: _sign(args[0]),
+                kink=_kink_at_zero("abs", "its partial is taken as 0, as in PyTorch"),
+            ),
+        ),
         "abs({0})",
-        nondifferentiable=_kink_at_zero("abs", "its partial is taken as 0, as in PyTorch"),
     ),
     Op(
         "max",
@@ -416,14 +473,17 @@ _TABLE = (
         max,
         (
             Partial(
-                "(1 if {0} > {1}, 0 if {0} < {1})", lambda args, value: _step(args[0], args[1])
+                "(1 if {0} > {1}, 0 if {0} < {1})",
+                lambda args, value: _step(args[0], args[1]),
+                kink=_tie("max"),
             ),
             Partial(
-                "(1 if {1} > {0}, 0 if {1} < {0})", lambda args, value: _step(args[1], args[0])
+                "(1 if {1} > {0}, 0 if {1} < {0})",
+                lambda args, value: _step(args[1], args[0]),
+                kink=_tie("max"),
             ),
         ),
         "max({0}, {1})",
-        nondifferentiable=_tie("max"),
     ),
     Op(
         "min",
@@ -431,14 +491,17 @@ _TABLE = (
         min,
         (
             Partial(
-                "(1 if {0} < {1}, 0 if {0} > {1})", lambda args, value: _step(args[1], args[0])
+                "(1 if {0} < {1}, 0 if {0} > {1})",
+                lambda args, value: _step(args[1], args[0]),
+                kink=_tie("min"),
             ),
             Partial(
-                "(1 if {1} < {0}, 0 if {1} > {0})", lambda args, value: _step(args[0], args[1])
+                "(1 if {1} < {0}, 0 if {1} > {0})",
+                lambda args, value: _step(args[0], args[1]),
+                kink=_tie("min"),
             ),
         ),
         "min({0}, {1})",
-        nondifferentiable=_tie("min"),
     ),
     Op(
         "asin",
@@ -448,11 +511,11 @@ _TABLE = (
             Partial(
                 "1/sqrt(1 - {0}^2)",
                 lambda args, value: _divide(1.0, math.sqrt(1 - args[0] * args[0])),
+                kink=_infinite_slope_at_unit("asin"),
             ),
         ),
         "asin({0})",
         undefined=_unit_interval_only("asin"),
-        nondifferentiable=_infinite_slope_at_unit("asin"),
     ),
     Op(
         "acos",
@@ -462,11 +525,11 @@ _TABLE = (
             Partial(
                 "-1/sqrt(1 - {0}^2)",
                 lambda args, value: _divide(-1.0, math.sqrt(1 - args[0] * args[0])),
+                kink=_infinite_slope_at_unit("acos"),
             ),
         ),
         "acos({0})",
         undefined=_unit_interval_only("acos"),
-        nondifferentiable=_infinite_slope_at_unit("acos"),
     ),
     Op(
         "atan",

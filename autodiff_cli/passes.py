@@ -16,12 +16,14 @@ and nothing recurses.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .errors import AdexplainError
 from .graph import Constant, Diagnostic, Graph, Node, operands
-from .numbers import format_number
+from .numbers import MAX_EXACT_BITS, Value, format_number, multiply, settle, to_float
+from .ops import Op, Partial, TooLargeForExact
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,7 @@ class Edge:
     target: int
     position: int
     formula: str
-    value: float
+    value: Value
     nondifferentiable: bool = False
 
 
@@ -42,25 +44,31 @@ class Path:
 
     nodes: tuple[int, ...]
     positions: tuple[int, ...]
-    factors: tuple[float, ...]
-    product: float
+    factors: tuple[Value, ...]
+    product: Value
 
 
 def forward(
-    graph: Graph, point: Sequence[float]
-) -> tuple[tuple[float, ...], tuple[Diagnostic, ...]]:
-    """Node values at ``point`` (one value per input, in input order), and overflow warnings.
+    graph: Graph, point: Sequence[Value], exact: bool = False
+) -> tuple[tuple[Value, ...], tuple[Diagnostic, ...]]:
+    """Node values at ``point`` (one value per input, in input order), and warnings.
+
+    With ``exact``, rational values stay fractions while the operations keep them
+    rational; the first node that leaves the rationals (or grows too large) is
+    reported, and from there on values are floats.
 
     Raises AdexplainError (code ``domain``) at the first node outside its operation's domain.
     """
-    values: list[float] = list(point)
+    values: list[Value] = [settle(v, exact) for v in point]
     diagnostics: list[Diagnostic] = []
     for node in graph.nodes[graph.input_count :]:
-        args = [_arg_value(arg, values) for arg in node.args]
+        args = [_arg_value(arg, values, exact) for arg in node.args]
         reason = node.operation.undefined(args)
         if reason is not None:
             raise _domain_error(graph, node, args, reason)
-        value = node.operation.evaluate(args)
+        value, fell_back = _compute(node.operation, args, exact)
+        if fell_back:
+            diagnostics.append(Diagnostic(fell_back, node.index, _FALLBACK[fell_back](node)))
         if math.isinf(value) and all(math.isfinite(a) for a in args):
             diagnostics.append(
                 Diagnostic(
@@ -73,11 +81,42 @@ def forward(
     return tuple(values), tuple(diagnostics)
 
 
-def _arg_value(arg: int | Constant, values: Sequence[float]) -> float:
-    return arg.value if isinstance(arg, Constant) else values[arg]
+_FALLBACK: dict[str, Callable[[Node], str]] = {
+    "inexact": lambda node: (
+        f"{node.id} = {node.formula} leaves the rational numbers, so its value "
+        "(and every value computed from it) is a float"
+    ),
+    "exact-too-large": lambda node: (
+        f"{node.id} = {node.formula} would need more than {MAX_EXACT_BITS} bits exactly, "
+        "so its value is a float"
+    ),
+}
 
 
-def _domain_error(graph: Graph, node: Node, args: Sequence[float], reason: str) -> AdexplainError:
+def _compute(op: Op, args: Sequence[Value], exact: bool) -> tuple[Value, str]:
+    """The op's value, and why exact mode fell back to a float here ("" if it did not).
+
+    In exact mode the op runs on the values as they are: fractions in give a
+    fraction out where the operation is rational, and a float where it is not.
+    """
+    if not exact:
+        return to_float(op.evaluate(args)), ""
+    try:
+        value = op.evaluate(args)
+    except TooLargeForExact:
+        return to_float(op.evaluate([to_float(a) for a in args])), "exact-too-large"
+    settled = settle(value, exact=True)
+    if not all(isinstance(a, Fraction) for a in args) or isinstance(settled, Fraction):
+        return settled, ""
+    return settled, "inexact" if isinstance(value, float) else "exact-too-large"
+
+
+def _arg_value(arg: int | Constant, values: Sequence[Value], exact: bool) -> Value:
+    value = arg.value if isinstance(arg, Constant) else values[arg]
+    return value if exact else to_float(value)
+
+
+def _domain_error(graph: Graph, node: Node, args: Sequence[Value], reason: str) -> AdexplainError:
     described = [
         _describe_argument(graph, graph.nodes[arg], value)
         for arg, value in zip(node.args, args, strict=True)
@@ -92,7 +131,7 @@ def _domain_error(graph: Graph, node: Node, args: Sequence[float], reason: str) 
     )
 
 
-def _describe_argument(graph: Graph, node: Node, value: float) -> str:
+def _describe_argument(graph: Graph, node: Node, value: Value) -> str:
     """``w2 = x-2 = -1``: the argument's id, its source text when that says more, its value."""
     source = " ".join(graph.source_of(node).split())
     shown = f" = {source}" if node.kind == "op" and len(source) <= 40 else ""
@@ -100,64 +139,91 @@ def _describe_argument(graph: Graph, node: Node, value: float) -> str:
 
 
 def edge_partials(
-    graph: Graph, values: Sequence[float]
+    graph: Graph, values: Sequence[Value], exact: bool = False
 ) -> tuple[tuple[Edge, ...], tuple[Diagnostic, ...]]:
     """Every edge's local partial, ordered by target node, then argument position.
 
-    At a kink the partial takes the conventional value the operation declares,
-    the edge is marked, and a diagnostic explains the convention.
+    Where a partial does not exist (a kink), it takes the conventional value the
+    table declares, the edge is marked, and a diagnostic explains the convention.
     """
     edges: list[Edge] = []
     diagnostics: list[Diagnostic] = []
     for node in graph.nodes[graph.input_count :]:
         op = node.operation
-        args = [_arg_value(arg, values) for arg in node.args]
+        args = [_arg_value(arg, values, exact) for arg in node.args]
         written = operands(graph, node)
-        kink = op.nondifferentiable(args)
-        if kink is not None:
-            diagnostics.append(Diagnostic("nondifferentiable", node.index, f"{node.id}: {kink}"))
+        kinks: list[str] = []
         for position, arg in enumerate(node.args):
             if isinstance(arg, Constant):
-                continue
+                continue  # a constant is not a node: no edge, no partial
             partial = op.partials[position]
+            kink = partial.kink(args)
+            if kink is not None and kink not in kinks:
+                kinks.append(kink)
             edges.append(
                 Edge(
                     source=arg,
                     target=node.index,
                     position=position,
                     formula=partial.text(written),
-                    value=partial.evaluate(args, values[node.index]),
+                    value=_partial_value(partial, args, values[node.index], exact),
                     nondifferentiable=kink is not None,
                 )
             )
+        if kinks:
+            message = f"{node.id}: {'; '.join(kinks)}"
+            diagnostics.append(Diagnostic("nondifferentiable", node.index, message))
     return tuple(edges), tuple(diagnostics)
 
 
-def adjoints(graph: Graph, edges: Sequence[Edge]) -> tuple[float, ...]:
+def _partial_value(partial: Partial, args: Sequence[Value], value: Value, exact: bool) -> Value:
+    if exact:
+        try:
+            return settle(partial.evaluate(args, value), exact=True)
+        except TooLargeForExact:
+            pass
+    floats = [to_float(a) for a in args]
+    return to_float(partial.evaluate(floats, to_float(value)))
+
+
+def adjoints(graph: Graph, edges: Sequence[Edge], exact: bool = False) -> tuple[Value, ...]:
     """∂Z/∂wᵢ for every node: Z̄ = 1, then w̄ᵢ += w̄ⱼ · ∂wⱼ/∂wᵢ over every use of wᵢ.
 
     Edges are ordered by target, so walking them backwards finishes every use of
     a node before that node passes its own adjoint on. The ``+=`` is what makes
     a variable used twice (``x*x``) come out right.
     """
-    adjoint = [0.0] * len(graph.nodes)
-    adjoint[graph.output] = 1.0
+    if not exact:
+        adjoint = [0.0] * len(graph.nodes)
+        adjoint[graph.output] = 1.0
+        for edge in reversed(edges):
+            adjoint[edge.source] += adjoint[edge.target] * edge.value
+        return tuple(adjoint)
+    exact_adjoint: list[Value] = [Fraction(0)] * len(graph.nodes)
+    exact_adjoint[graph.output] = Fraction(1)
     for edge in reversed(edges):
-        adjoint[edge.source] += adjoint[edge.target] * edge.value
-    return tuple(adjoint)
+        term = multiply(exact_adjoint[edge.target], edge.value, exact=True)
+        exact_adjoint[edge.source] = settle(exact_adjoint[edge.source] + term, exact=True)
+    return tuple(exact_adjoint)
 
 
-def tangents(graph: Graph, edges: Sequence[Edge], seed: int) -> tuple[float, ...]:
+def tangents(
+    graph: Graph, edges: Sequence[Edge], seed: int, exact: bool = False
+) -> tuple[Value, ...]:
     """ẇᵢ = ∂wᵢ/∂x for every node, with ẋ = 1 on input ``seed`` and 0 on the others.
 
     One forward sweep: ẇⱼ = Σ over wⱼ's arguments ∂wⱼ/∂wᵢ · ẇᵢ. Edges are ordered
     by target, and every argument comes before its user, so each ẇᵢ is final
     before it is used.
     """
-    tangent = [0.0] * len(graph.nodes)
-    tangent[seed] = 1.0
+    zero: Value = Fraction(0) if exact else 0.0
+    tangent: list[Value] = [zero] * len(graph.nodes)
+    tangent[seed] = zero + 1
     for edge in edges:
-        tangent[edge.target] += edge.value * tangent[edge.source]
+        term = multiply(edge.value, tangent[edge.source], exact)
+        tangent[edge.target] = (
+            settle(tangent[edge.target] + term, exact) if exact else (tangent[edge.target] + term)
+        )
     return tuple(tangent)
 
 
@@ -180,6 +246,7 @@ def list_paths(
     target: int,
     counts: Sequence[int],
     limit: int,
+    exact: bool = False,
 ) -> tuple[Path, ...]:
     """The first ``limit`` paths from the output down to ``target``, arguments in order.
 
@@ -197,7 +264,7 @@ def list_paths(
     while trail and len(paths) < limit:
         node = graph.nodes[trail[-1]]
         if node.index == target:
-            paths.append(_path(trail, taken))
+            paths.append(_path(trail, taken, exact))
             _step_back(trail, taken, next_position)
             continue
         position = next_position[-1]
@@ -226,11 +293,14 @@ def _step_back(trail: list[int], taken: list[Edge], next_position: list[int]) ->
         taken.pop()
 
 
-def _path(trail: Sequence[int], taken: Sequence[Edge]) -> Path:
+def _path(trail: Sequence[int], taken: Sequence[Edge], exact: bool) -> Path:
     factors = tuple(edge.value for edge in taken)
+    product: Value = Fraction(1) if exact else 1.0
+    for factor in factors:
+        product = multiply(product, factor, exact)
     return Path(
         nodes=tuple(trail),
         positions=tuple(edge.position for edge in taken),
         factors=factors,
-        product=math.prod(factors, start=1.0),
+        product=product,
     )

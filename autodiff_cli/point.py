@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from fractions import Fraction
 
 from .errors import AdexplainError, Span
 from .graph import fold_constant
+from .numbers import Value
 from .parser import parse_expression
 
 _NAME = re.compile(r"[^\W\d]\w*\Z")
@@ -55,8 +57,12 @@ def _split_top_level(text: str) -> list[tuple[int, str]]:
     return [(offset, piece) for offset, piece in pieces if piece.strip()]
 
 
-def evaluate_value(name: str, value: float | int | str) -> float:
-    """A coordinate of the point: a number, or a constant expression in a string."""
+def evaluate_value(name: str, value: float | int | str, exact: bool = False) -> Value:
+    """A coordinate of the point: a number, or a constant expression in a string.
+
+    With ``exact``, ``0.1`` is the fraction 1/10 (as written, not the nearest
+    float), and ``"1/3"`` is 1/3.
+    """
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise AdexplainError(
             f"the value of {name} must be a number or a constant expression, not {value!r}",
@@ -66,9 +72,14 @@ def evaluate_value(name: str, value: float | int | str) -> float:
         if not value.strip():
             raise AdexplainError(f"{name} is given no value", code="bad-at")
         try:
-            number = fold_constant(parse_expression(value), value)
+            number = fold_constant(parse_expression(value), value, exact=exact)
         except AdexplainError as err:
             raise err.with_origin(f"the value of {name}") from None
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise AdexplainError(f"the value of {name} is not a finite number", code="bad-at")
+    elif exact:
+        # repr is the shortest text that reads back as this float: 0.1, not 0.1000…055…
+        number = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
     else:
         number = float(value)
     if not math.isfinite(number):
@@ -76,11 +87,13 @@ def evaluate_value(name: str, value: float | int | str) -> float:
     return number
 
 
-def resolve_point(pairs: Iterable[tuple[str, float | int | str]]) -> dict[str, float]:
+def resolve_point(
+    pairs: Iterable[tuple[str, float | int | str]], exact: bool = False
+) -> dict[str, Value]:
     """Names to values, in the order given (which is the input numbering); no name twice."""
-    point: dict[str, float] = {}
+    point: dict[str, Value] = {}
     for name, value in pairs:
         if name in point:
             raise AdexplainError(f"{name} is given a value twice", code="bad-at")
-        point[name] = evaluate_value(name, value)
+        point[name] = evaluate_value(name, value, exact)
     return point

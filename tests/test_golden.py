@@ -55,6 +55,16 @@ OPTION_CASES = {
     ],
     # A kink makes the finite difference disagree, and the check says why.
     "relu_at_kink.check": ["relu(x) + x", "--at", "x=0", "--show", "check"],
+    # Exact fractions, and the node where they stop.
+    "division.exact": ["--file", "samples/division.toml", "--exact", "--show", "all"],
+    "exact_leaves_rationals": [
+        "x/3 + exp(x)*y",
+        "--at",
+        "x=1,y=1/7",
+        "--exact",
+        "--show",
+        "values,partials,check",
+    ],
 }
 
 

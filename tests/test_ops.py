@@ -55,7 +55,7 @@ def test_partials_match_finite_differences(op: Op) -> None:
     def check(args: list[float]) -> None:
         h = 1e-6
         assume(inside_domain(op, args, 2 * h))
-        assume(op.nondifferentiable(args) is None)
+        assume(all(partial.kink(args) is None for partial in op.partials))
         value = op.evaluate(args)
         assume(math.isfinite(value) and abs(value) < 1e6)
         for position, partial in enumerate(op.partials):
@@ -77,7 +77,7 @@ def test_printed_formula_computes_the_numeric_partial(op: Op) -> None:
     @given(args_for(op), st.booleans())
     def check(args: list[float], constant_exponent: bool) -> None:
         assume(op.undefined(args) is None)
-        assume(op.nondifferentiable(args) is None)
+        assume(all(partial.kink(args) is None for partial in op.partials))
         # 0^b * log(0) is 0 for b > 0 (0^b is 0 for every such b), but the formula
         # cannot be evaluated literally at a = 0; the finite differences cover it.
         assume(not (op.name == "pow" and args[0] == 0))
@@ -126,8 +126,8 @@ def test_kinks_are_reported_and_use_pytorchs_value(
     name: str, args: list[float], partials: list[float]
 ) -> None:
     op = OPS[name]
-    reason = op.nondifferentiable(args)
-    assert reason is not None and "PyTorch" in reason
+    reasons = [partial.kink(args) for partial in op.partials]
+    assert all(reason is not None and "PyTorch" in reason for reason in reasons)
     value = op.evaluate(args)
     assert [p.value(args, value) for p in op.partials] == partials
 
@@ -170,3 +170,26 @@ def test_power_formula_simplifies_constant_exponents(exponent: float, formula: s
     text = "(-1)" if exponent == -1 else str(exponent)
     base_partial = OPS["pow"].partials[0]
     assert base_partial.text([Operand("w1"), Operand(text, float(exponent))]) == formula
+
+
+def test_a_negative_base_with_a_constant_exponent_is_smooth() -> None:
+    """(y - w*x)^2 at a negative residual: only the exponent's partial is undefined there,
+    and a constant exponent has no edge, so nothing may be flagged."""
+    base_partial, exponent_partial = OPS["pow"].partials
+    assert base_partial.kink([-3.0, 2.0]) is None
+    assert exponent_partial.kink([-3.0, 2.0]) is not None
+
+
+def test_rational_formulas_return_exact_types() -> None:
+    """Exact mode trusts the result's type: a rational partial must not return 1.0."""
+    from fractions import Fraction
+
+    third = Fraction(1, 3)
+    for name in ("add", "sub", "mul", "div", "neg", "abs", "relu", "max", "min", "pow"):
+        op = OPS[name]
+        args = [third, Fraction(2)][: op.arity]
+        value = op.evaluate(args)
+        assert isinstance(value, Fraction | int), name
+        for partial in op.partials[: 1 if name == "pow" else 2]:
+            assert isinstance(partial.value(args, value), Fraction | int), name
+    assert isinstance(OPS["exp"].evaluate([third]), float)

@@ -194,3 +194,54 @@ def _words(text: str) -> set[str]:
     import re
 
     return set(re.findall(r"[^\W\d]\w*", text))
+
+
+# --- Exact mode ----------------------------------------------------------------------------
+
+X, Y = sympy.symbols("x y", real=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "symbolic"),
+    [
+        ("(x + y) / (x - y)", (X + Y) / (X - Y)),
+        ("x^3 - 2*x*y + y^-2", X**3 - 2 * X * Y + Y**-2),
+        ("a = x*y; b = a/(x + 1); b*b - a", (X * Y / (X + 1)) ** 2 - X * Y),
+        ("max(x, y) * abs(x - y) + relu(y)", sympy.Max(X, Y) * sympy.Abs(X - Y) + sympy.Max(0, Y)),
+    ],
+)
+def test_exact_values_and_gradients_are_sympys_rationals(text: str, symbolic: sympy.Expr) -> None:
+    at = {"x": "1/3", "y": "-0.25"}
+    point = {X: sympy.Rational(1, 3), Y: sympy.Rational(-1, 4)}
+    result = explain(text, at, exact=True, forward_mode=True)
+    assert not result.diagnostics
+    assert result.output_value == sympy.Rational(symbolic.subs(point))
+    for name, symbol in (("x", X), ("y", Y)):
+        truth = sympy.Rational(sympy.diff(symbolic, symbol).subs(point))
+        assert result.gradient[name] == truth
+        assert result.tangents[name][result.graph.output] == truth
+        assert type(result.gradient[name]).__name__ == "Fraction"
+
+
+def test_exact_mode_marks_the_node_that_leaves_the_rationals() -> None:
+    result = explain("x / 3 + exp(x)", {"x": 1}, exact=True)
+    (warning,) = result.diagnostics
+    assert warning.code == "inexact"
+    assert result.graph.nodes[warning.node].op == "exp"
+    assert str(result.values[1]) == "1/3"
+    assert isinstance(result.gradient["x"], float)
+
+
+def test_exact_mode_refuses_to_explode() -> None:
+    started = time.perf_counter()
+    result = explain("x^1000000 + x", {"x": "3/2"}, exact=True)
+    assert [d.code for d in result.diagnostics] == ["exact-too-large", "overflow"]
+    lines = ["a1 = x*x"] + [f"a{i} = a{i - 1}*a{i - 1}" for i in range(2, 61)] + ["a60 + x"]
+    squarings = explain("\n".join(lines), {"x": "3/2"}, exact=True)
+    assert any(d.code == "exact-too-large" for d in squarings.diagnostics)
+    assert time.perf_counter() - started < 5
+
+
+def test_exact_zero_times_a_float_stays_exact() -> None:
+    result = explain("x * y + 0 * exp(x)", {"x": "1/3", "y": 2}, exact=True)
+    assert str(result.gradient["y"]) == "1/3"

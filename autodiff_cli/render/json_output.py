@@ -2,6 +2,8 @@
 
 Non-finite numbers become the strings ``"inf"``, ``"-inf"`` and ``"nan"``;
 exact integers (node values like 5, path counts like 2^60) are JSON integers.
+With --exact, a value kept as a fraction also has ``"exact": "1/3"`` beside it,
+and ``gradient_exact`` holds the gradient as such strings (null where a float).
 An argument list mixes node ids (strings) and constants (numbers):
 ``max(0, w6)`` has ``"args": [0, "w6"]``.
 """
@@ -14,7 +16,7 @@ from typing import Any
 from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
 from ..graph import Constant, Graph, Node
-from ..numbers import json_number
+from ..numbers import Value, exact_text, json_number
 from ..passes import Path
 from . import RenderOptions
 
@@ -78,6 +80,7 @@ def document(ex: Explanation) -> dict[str, Any]:
                 "arg": edge.position,
                 "partial": edge.formula,
                 "value": json_number(edge.value),
+                **_exact(edge.value),
                 "nondifferentiable": edge.nondifferentiable,
             }
             for edge in ex.edges
@@ -96,7 +99,16 @@ def document(ex: Explanation) -> dict[str, Any]:
         }
     if ex.checks:
         doc["check"] = {variable: _check(check) for variable, check in ex.checks.items()}
+    if ex.exact:
+        doc["exact"] = True
+        doc["gradient_exact"] = {name: exact_text(v) for name, v in ex.gradient.items()}
     return doc
+
+
+def _exact(value: Value) -> dict[str, str]:
+    """``{"exact": "1/3"}`` beside a value kept as a fraction (--exact); nothing for a float."""
+    text = exact_text(value)
+    return {} if text is None else {"exact": text}
 
 
 def _check(check: CrossCheck) -> dict[str, Any]:
@@ -113,7 +125,7 @@ def _check(check: CrossCheck) -> dict[str, Any]:
     }
 
 
-def _node(graph: Graph, node: Node, value: float) -> dict[str, Any]:
+def _node(graph: Graph, node: Node, value: Value) -> dict[str, Any]:
     span = [node.span.start, node.span.end]
     if node.kind == "input":
         return {
@@ -121,6 +133,7 @@ def _node(graph: Graph, node: Node, value: float) -> dict[str, Any]:
             "kind": "input",
             "name": node.name,
             "value": json_number(value),
+            **_exact(value),
             "span": span,
         }
     named = {"name": node.name} if node.name is not None else {}
@@ -137,6 +150,7 @@ def _node(graph: Graph, node: Node, value: float) -> dict[str, Any]:
         "source": graph.source_of(node),
         "span": span,
         "value": json_number(value),
+        **_exact(value),
     }
 
 
