@@ -38,10 +38,13 @@ Examples:
   adexplain "x*x + x" --at x=3
   adexplain "sin(x)/x" --at x=pi/2 --format json | jq .gradient
   echo "log(x) + x*y" | adexplain - --at x=2,y=5
+  adexplain "a = x*x; b = a*a; b + x" --at x=3 --show all
+  adexplain "ln(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --notation v --show adjoints,tangents
+  adexplain "(x + y) / (x - y)" --at x=1/3,y=1/4 --exact
   adexplain --file samples/relu_neuron.toml
 
 \b
-Exit codes: 0 success, 1 a homework check found a wrong answer, 2 bad input.
+Exit codes: 0 success, 2 bad input or usage (1 is kept for the homework checker).
 """
 
 
@@ -256,7 +259,11 @@ def _run(
         try:
             return compute(problem.expr, problem.at, chosen_wrt)
         except AdexplainError as err:
-            raise (err if err.origin else err.with_origin(problem_file)) from None
+            if err.origin:  # an `at` value
+                raise err.with_origin(f"{err.origin} in {problem_file}") from None
+            if err.text == problem.expr:
+                raise err.with_origin(f"expr in {problem_file}", problem.expr_line) from None
+            raise err.with_origin(problem_file) from None
     if expression is None:
         raise AdexplainError(
             'no expression given; try: adexplain "x*x + x" --at x=3  (or --help)',

@@ -9,6 +9,7 @@ message with a caret under the offending part — never a traceback.
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -44,6 +45,7 @@ class AdexplainError(Exception):
         text: str | None = None,
         span: Span | None = None,
         origin: str | None = None,
+        first_line: int = 1,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -51,11 +53,18 @@ class AdexplainError(Exception):
         self.text = text
         self.span = span
         self.origin = origin
+        self.first_line = first_line
+        """The line of the origin (a file) on which ``text`` begins."""
 
-    def with_origin(self, origin: str) -> AdexplainError:
+    def with_origin(self, origin: str, first_line: int = 1) -> AdexplainError:
         """The same error, saying where its text came from (a file, an option)."""
         return AdexplainError(
-            self.message, code=self.code, text=self.text, span=self.span, origin=origin
+            self.message,
+            code=self.code,
+            text=self.text,
+            span=self.span,
+            origin=origin,
+            first_line=first_line,
         )
 
     def location(self) -> tuple[int, int] | None:
@@ -76,27 +85,54 @@ class AdexplainError(Exception):
                 lines.append(f"  in {self.origin}")
             return "\n".join(lines)
         line_no, column = where
-        origin = f"{self.origin}, " if self.origin else ""
-        lines.append(f"  at {origin}line {line_no}, column {column}:")
-        source_line = self.text.splitlines()[line_no - 1] if self.text.strip() else ""
-        shown, offset = _clip(source_line, column - 1)
+        origin = f" of {self.origin}" if self.origin else ""
+        in_file = (
+            f" (line {line_no + self.first_line - 1} of the file)" if self.first_line > 1 else ""
+        )
+        lines.append(f"  at line {line_no}, column {column}{origin}{in_file}:")
+        all_lines = self.text.split("\n")
+        source_line = all_lines[line_no - 1] if line_no <= len(all_lines) else ""
+        start = column - 1
         # The caret covers the span, but never runs past the end of its line.
-        width = max(1, min(self.span.end - self.span.start, len(source_line) - (column - 1)))
-        width = min(width, len(shown) - offset) if len(shown) > offset else 1
+        end = min(self.span.end - self.span.start, len(source_line) - start) + start
+        shown, caret = _caret_line(source_line, start, max(end, start + 1))
         lines.append(f"    {shown}")
-        lines.append("    " + " " * offset + "^" * width)
+        lines.append(f"    {caret}")
         return "\n".join(lines)
 
 
 _CONTEXT = 60
 
 
-def _clip(line: str, index: int) -> tuple[str, int]:
-    """Cut a long line down to a window around ``index``; return it and the index inside it."""
-    if len(line) <= 2 * _CONTEXT:
-        return line, index
-    start = max(0, index - _CONTEXT)
-    end = min(len(line), index + _CONTEXT)
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(line) else ""
-    return prefix + line[start:end] + suffix, index - start + len(prefix)
+def _caret_line(line: str, start: int, end: int) -> tuple[str, str]:
+    """The line as it is safe to print (clipped to a window around the span, tabs and
+    control characters made visible) and a caret line that lines up under the span,
+    counting wide characters (日本) as two columns."""
+    if len(line) > 2 * _CONTEXT:
+        left = max(0, start - _CONTEXT)
+        right = min(len(line), max(end, start + 1) + _CONTEXT)
+        prefix = "…" if left > 0 else ""
+        suffix = "…" if right < len(line) else ""
+        line = prefix + line[left:right] + suffix
+        start, end = start - left + len(prefix), end - left + len(prefix)
+    shown = [_printable(char) for char in line]
+    before = sum(_columns(text) for text in shown[:start])
+    under = sum(_columns(text) for text in shown[start:end])
+    return "".join(shown), " " * before + "^" * max(1, under)
+
+
+def _printable(char: str) -> str:
+    if char == "\t":
+        return " "
+    if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") or char == "\x7f":
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    return char
+
+
+def _columns(text: str) -> int:
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width

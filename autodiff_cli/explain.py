@@ -172,6 +172,10 @@ def _variables(graph: Graph, wrt: str | Sequence[str]) -> list[str]:
             )
         if name not in chosen:
             chosen.append(name)
+    if not chosen:
+        raise AdexplainError(
+            "no variable to differentiate by: name at least one, or use all", code="unknown-wrt"
+        )
     return chosen
 
 

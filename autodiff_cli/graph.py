@@ -37,6 +37,8 @@ class Constant:
     value: Value
     """A float, or with --exact a fraction while the constant is rational."""
     text: str
+    overflowed: bool = False
+    """Folding it overflowed a float (exp(1000)): the node that uses it says so."""
 
 
 Arg = int | Constant
@@ -100,6 +102,18 @@ class Graph:
 
     def source_of(self, node: Node) -> str:
         return self.source[node.span.start : node.span.end]
+
+    def source_excerpt(self, node: Node, limit: int) -> str:
+        """The node's source, cut in the middle past ``limit`` characters.
+
+        It slices only what it keeps: the root of a deep expression spans the whole
+        text, and copying that for every node would cost the square of its length.
+        """
+        start, end = node.span.start, node.span.end
+        if end - start <= limit:
+            return self.source[start:end]
+        half = (limit - 1) // 2
+        return self.source[start : start + half] + "…" + self.source[end - half : end]
 
 
 def build(
@@ -165,6 +179,7 @@ class _Builder:
         self.statements: dict[str, Statement] = {}
         self.defined: dict[str, Arg] = {}
         self.used_names: set[str] = set()
+        self.notes: list[Diagnostic] = []
 
     def declare(self, named: Sequence[Statement]) -> None:
         """Know every statement's name up front, to tell "used too early" from "unknown"."""
@@ -226,8 +241,24 @@ class _Builder:
             len(self.input_names),
             output,
             self.notation,
-            self._unused_intermediates(output),
+            (*self.notes, *self._unused_intermediates(output), *self._confusing_names()),
         )
+
+    def _confusing_names(self) -> list[Diagnostic]:
+        """A variable called w2 that is node w1 makes every table misleading: say so."""
+        notes = []
+        ids = {node.id for node in self.nodes}
+        for node in self.nodes:
+            if node.name is not None and node.name in ids and node.name != node.id:
+                notes.append(
+                    Diagnostic(
+                        "confusing-name",
+                        node.index,
+                        f"the name {node.name} is node {node.id}, not node {node.name}; "
+                        "rename it, or use --notation v to number nodes differently",
+                    )
+                )
+        return notes
 
     def _unused_intermediates(self, output: int) -> tuple[Diagnostic, ...]:
         notes = []
@@ -326,6 +357,10 @@ class _Builder:
             span=expr.span,
         )
         self.nodes.append(node)
+        for arg in args:
+            if isinstance(arg, Constant) and arg.overflowed:
+                message = f"{node.id}: the constant {arg.text} overflows a float, so it is inf"
+                self.notes.append(Diagnostic("overflow", index, message))
         return index
 
     def _operand(self, arg: Arg) -> Operand:
@@ -367,7 +402,13 @@ class _Builder:
                 return Constant(settle(op.evaluate(values), exact=True), text)
             except TooLargeForExact:
                 pass
-        return Constant(to_float(op.evaluate([to_float(v) for v in values])), text)
+        folded = to_float(op.evaluate([to_float(v) for v in values]))
+        overflowed = math.isinf(folded) and all(math.isfinite(v) for v in values)
+        return Constant(
+            folded,
+            text,
+            overflowed or any(isinstance(arg, Constant) and arg.overflowed for arg in args),
+        )
 
 
 def constant_operand(constant: Constant) -> Operand:
@@ -411,6 +452,11 @@ def _line_of(text: str, offset: int) -> int:
 
 
 def suggestion(name: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean 'sin'?)`` when a candidate is close to ``name``, else nothing."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    """`` (did you mean 'sin'?)`` when a candidate is close to ``name``, else nothing.
+
+    Case is ignored first (SIN, Sin and X are common slips), then spelling.
+    """
+    known = list(candidates)
+    by_case = [candidate for candidate in known if candidate.lower() == name.lower()]
+    close = by_case or difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

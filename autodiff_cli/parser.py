@@ -35,6 +35,7 @@ _HUMAN_TOKEN_NAMES = {
     "COMMA": "','",
     "EQUAL": "'='",
     "_SEP": "';' or a new line",
+    "$END": "the end of the expression",
 }
 
 _CONTINUES_AFTER = frozenset("+-*/^=,(")
@@ -50,7 +51,7 @@ def parse(text: str) -> Program:
     except UnexpectedToken as err:
         raise _unexpected_token(text, err.token, err.expected) from None
     except UnexpectedInput as err:  # UnexpectedEOF and any future kind
-        end = len(text)
+        end = len(text.rstrip())
         raise AdexplainError(
             "the expression ends too early", code="syntax", text=text, span=Span(end, end)
         ) from err
@@ -100,10 +101,31 @@ def _layout_newlines(text: str) -> str:
     return "".join(chars)
 
 
+_LOOKALIKES = {
+    "−": "-",
+    "–": "-",
+    "—": "-",
+    "×": "*",
+    "·": "*",
+    "⋅": "*",
+    "∗": "*",
+    "÷": "/",
+    "²": "^2",
+    "³": "^3",
+    "√": "sqrt",
+    "π": "pi",
+    "，": ",",
+    "（": "(",
+    "）": ")",
+}
+"""Characters that arrive by copy and paste from documents, and what to type instead."""
+
+
 def _unexpected_character(text: str, position: int) -> AdexplainError:
     char = text[position]
+    hint = f" (write {_LOOKALIKES[char]!r} instead)" if char in _LOOKALIKES else ""
     return AdexplainError(
-        f"unexpected character {char!r} in the expression",
+        f"unexpected character {char!r} in the expression{hint}",
         code="syntax",
         text=text,
         span=Span(position, position + 1),
@@ -113,7 +135,8 @@ def _unexpected_character(text: str, position: int) -> AdexplainError:
 def _unexpected_token(text: str, token: Any, expected: set[str]) -> AdexplainError:
     wanted = _describe_expected(expected)
     if token.type == "$END":
-        end = len(text)
+        # Point just past the last written character, not at a trailing newline.
+        end = len(text.rstrip())
         if not text.strip():
             return AdexplainError("the expression is empty", code="syntax", text=text)
         return AdexplainError(
@@ -123,6 +146,14 @@ def _unexpected_token(text: str, token: Any, expected: set[str]) -> AdexplainErr
             span=Span(end, end + 1),
         )
     start = token.start_pos
+    open_parentheses = text.count("(", 0, start) - text.count(")", 0, start)
+    if token.type == "RPAR" and open_parentheses <= 0:
+        return AdexplainError(
+            "unexpected ')': there is no '(' for it to close",
+            code="syntax",
+            text=text,
+            span=Span(start, start + 1),
+        )
     if token.type in ("NAME", "NUMBER", "LPAR") and "STAR" in expected:
         return AdexplainError(
             f"unexpected {str(token)!r}: an operator is missing before it "

@@ -123,7 +123,7 @@ def _domain_error(graph: Graph, node: Node, args: Sequence[Value], reason: str) 
         if isinstance(arg, int)
     ]
     return AdexplainError(
-        f"{node.id} = {node.formula} (from {graph.source_of(node)!r}) is undefined: "
+        f"{node.id} = {node.formula} (from {graph.source_excerpt(node, 60)!r}) is undefined: "
         f"{reason} (here {', '.join(described)})",
         code="domain",
         text=graph.source,
@@ -133,7 +133,7 @@ def _domain_error(graph: Graph, node: Node, args: Sequence[Value], reason: str) 
 
 def _describe_argument(graph: Graph, node: Node, value: Value) -> str:
     """``w2 = x-2 = -1``: the argument's id, its source text when that says more, its value."""
-    source = " ".join(graph.source_of(node).split())
+    source = " ".join(graph.source_excerpt(node, 60).split())
     shown = f" = {source}" if node.kind == "op" and len(source) <= 40 else ""
     return f"{node.id}{shown} = {format_number(value)}"
 
@@ -240,6 +240,11 @@ def count_paths(graph: Graph, target: int) -> tuple[int, ...]:
     return tuple(counts)
 
 
+MAX_LISTED_STEPS = 100_000
+"""However many paths are asked for, the listing stops once it holds this many steps in all
+(at least one path is always listed): 20 paths of 100 000 steps would be two million."""
+
+
 def list_paths(
     graph: Graph,
     edges: Sequence[Edge],
@@ -261,9 +266,13 @@ def list_paths(
     trail: list[int] = [graph.output]
     taken: list[Edge] = []
     next_position: list[int] = [0]
+    steps = 0
     while trail and len(paths) < limit:
         node = graph.nodes[trail[-1]]
         if node.index == target:
+            steps += len(taken)
+            if paths and steps > MAX_LISTED_STEPS:
+                break
             paths.append(_path(trail, taken, exact))
             _step_back(trail, taken, next_position)
             continue

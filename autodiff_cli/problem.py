@@ -7,6 +7,7 @@ type is still reported, so a broken submission is noticed early.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ MAX_FILE_BYTES = 1_000_000
 @dataclass(frozen=True, slots=True)
 class Problem:
     expr: str
+    expr_line: int
+    """The line of the file on which the expression's text begins, for error messages."""
     at: tuple[tuple[str, float | int | str], ...]
     wrt: str | tuple[str, ...]
     answers: Mapping[str, Mapping[str, Any]]
@@ -53,10 +56,22 @@ def load_problem(path: str | Path) -> Problem:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise AdexplainError(f"{origin} is not valid TOML: {err}", code="toml") from None
-    return _problem(data, origin)
+    return _problem(data, origin, _expr_line(text))
 
 
-def _problem(data: dict[str, Any], origin: str) -> Problem:
+_EXPR_KEY = re.compile(r"^[ \t]*expr[ \t]*=[ \t]*(\"\"\"|\'\'\')?[ \t]*(\r?\n)?", re.MULTILINE)
+
+
+def _expr_line(text: str) -> int:
+    """Where expr's text begins: on the key's line, or the next for a multi-line string."""
+    match = _EXPR_KEY.search(text)
+    if match is None:
+        return 1
+    line = text.count("\n", 0, match.start()) + 1
+    return line + 1 if match.group(1) and match.group(2) else line
+
+
+def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
     unknown = sorted(set(data) - set(KNOWN_KEYS))
     if unknown:
         raise AdexplainError(
@@ -64,6 +79,10 @@ def _problem(data: dict[str, Any], origin: str) -> Problem:
             code="problem",
         )
     expr = data.get("expr")
+    if expr is None:
+        raise AdexplainError(
+            f"{origin}: 'expr' is missing; a problem needs expr = \"...\"", code="problem"
+        )
     if not isinstance(expr, str):
         raise AdexplainError(f"{origin}: 'expr' must be a string", code="problem")
     at = data.get("at", {})
@@ -91,4 +110,4 @@ def _problem(data: dict[str, Any], origin: str) -> Problem:
         if not isinstance(entries, dict):
             raise AdexplainError(f"{origin}: [{section}] must be a table", code="problem")
         answers[section] = entries
-    return Problem(expr=expr, at=tuple(at.items()), wrt=wrt, answers=answers)
+    return Problem(expr=expr, expr_line=expr_line, at=tuple(at.items()), wrt=wrt, answers=answers)

@@ -147,11 +147,16 @@ def _node(graph: Graph, node: Node, value: Value) -> dict[str, Any]:
             for arg in node.args
         ],
         "formula": node.formula,
-        "source": graph.source_of(node),
+        "source": graph.source_excerpt(node, SOURCE_LIMIT),
         "span": span,
         "value": json_number(value),
         **_exact(value),
     }
+
+
+SOURCE_LIMIT = 200
+"""Longer sources are cut in the middle: a deep expression would otherwise repeat its whole
+text at every level, and JSON would grow with the square of the input. ``span`` is exact."""
 
 
 def _chain(graph: Graph, chain: ChainRule, max_paths: int) -> dict[str, Any]:

@@ -56,7 +56,7 @@ def _lines(block: Lines) -> Text | Panel:
         title=Text(title, style="bold"),
         title_align="left",
         box=box.ROUNDED,
-        expand=False,
+        expand=True,
     )
 
 

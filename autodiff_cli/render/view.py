@@ -18,7 +18,13 @@ from ..numbers import format_number
 from ..passes import Edge, Path
 
 SOURCE_WIDTH = 40
-"""Longer source snippets are shortened in tables (JSON keeps them whole)."""
+"""Longer source snippets are shortened in tables (JSON keeps them up to 200 characters)."""
+
+TABLE_ROWS = 1000
+"""A longer table shows its first and last TABLE_ROWS / 2 rows, and says how many it left out."""
+
+PATH_STEPS = 12
+"""A longer path shows its first and last PATH_STEPS / 2 steps."""
 
 KINK_MARK = "*"
 
@@ -31,6 +37,16 @@ class TableView:
     numeric: tuple[bool, ...]
     """Per column: right-align it."""
     notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.rows) <= TABLE_ROWS:
+            return
+        # NOTE: a graph of 100 000 nodes would print 100 000 rows; nobody reads the middle.
+        keep = TABLE_ROWS // 2
+        hidden = len(self.rows) - 2 * keep
+        gap = (f"… {hidden} rows not shown (--format json has them all) …",)
+        filler = gap + ("",) * (len(self.headers) - 1)
+        object.__setattr__(self, "rows", (*self.rows[:keep], filler, *self.rows[-keep:]))
 
 
 def summary_lines(ex: Explanation, digits: int) -> list[str]:
@@ -52,7 +68,8 @@ def _program_lines(ex: Explanation) -> list[str]:
 def values_table(ex: Explanation, digits: int) -> TableView:
     rows = []
     for node, value in zip(ex.graph.nodes, ex.values, strict=True):
-        source = "" if node.kind == "input" else shorten(ex.graph.source_of(node))
+        excerpt = ex.graph.source_excerpt(node, 4 * SOURCE_WIDTH)
+        source = "" if node.kind == "input" else shorten(excerpt)
         rows.append((node.id, node.formula, source, format_number(value, digits)))
     output = ex.graph.nodes[ex.graph.output]
     rows.append(("Z", output.id, "", format_number(ex.output_value, digits)))
@@ -212,12 +229,12 @@ def _path_lines(
     total: int,
     digits: int,
 ) -> list[str]:
-    route = " → ".join(graph.id(n) for n in path.nodes)
+    route = " → ".join(_elide([graph.id(n) for n in path.nodes]))
     heading = f"  {route}" if total == 1 else f"  path {number}: {route}"
     steps = list(zip(path.nodes, path.positions, strict=False))  # the last node has no step
-    symbolic = " · ".join(labels[step][0] for step in steps)
-    formulas = " · ".join(_factor(labels[step][1]) for step in steps)
-    numbers = " · ".join(_factor(format_number(f, digits)) for f in path.factors)
+    symbolic = " · ".join(_elide([labels[step][0] for step in steps]))
+    formulas = " · ".join(_elide([_factor(labels[step][1]) for step in steps]))
+    numbers = " · ".join(_elide([_factor(format_number(f, digits)) for f in path.factors]))
     product = format_number(path.product, digits)
     forms = [symbolic]
     for form in (formulas, numbers, product):
@@ -226,6 +243,14 @@ def _path_lines(
     lines = [heading, f"      {forms[0]}"]
     lines.extend(f"    = {form}" for form in forms[1:])
     return lines
+
+
+def _elide(items: list[str]) -> list[str]:
+    """The first and last few items of a long path, with a count of the ones between."""
+    if len(items) <= PATH_STEPS:
+        return items
+    keep = PATH_STEPS // 2
+    return [*items[:keep], f"…({len(items) - 2 * keep} more)…", *items[-keep:]]
 
 
 def _factor(text: str) -> str:
@@ -252,8 +277,7 @@ def _sum_lines(chain: ChainRule, digits: int) -> list[str]:
         return [
             f"  … and {chain.unlisted} more {'path' if chain.unlisted == 1 else 'paths'} "
             f"not listed (the bound is {len(chain.paths)}; set it with --max-paths)",
-            "  Summing path by path is not how the computer does it: reverse accumulation",
-            f"  visits each edge once and gives {z} = {gradient}",
+            f"  Reverse accumulation visits each edge once instead: {z} = {gradient}",
         ]
     if chain.path_count == 1:
         return [f"  {z} = {gradient}"]
