@@ -294,3 +294,75 @@ def test_caret_under_an_error_in_a_very_long_line_stays_readable() -> None:
     source_line, caret_line = result.stderr.splitlines()[-2:]
     assert len(source_line) < 140
     assert source_line[caret_line.index("^") :].startswith("sine")
+
+
+# --- Found by trying the tool as a newcomer ---------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["x +\n", "(x\n", "x +\n\n\n"])
+def test_a_syntax_error_before_a_trailing_newline_points_at_the_text(text: str) -> None:
+    result = run("-", "--at", "x=1", input=text)
+    assert result.exit_code == 2
+    assert "internal error" not in result.stderr
+    assert "at line 1" in result.stderr
+
+
+def test_overflow_in_a_constant_is_a_warning() -> None:
+    doc = strict_json(run("x*exp(1000)", "--at", "x=1", "--format", "json").stdout)
+    assert [w["code"] for w in doc["warnings"]] == ["overflow"]
+    assert "exp(1000)" in doc["warnings"][0]["message"]
+
+
+def test_squared_error_at_a_negative_residual_is_not_a_kink() -> None:
+    doc = strict_json(run("(y - w*x)^2", "--at", "y=1,w=2,x=1", "--format", "json").stdout)
+    assert doc["warnings"] == []
+    assert not any(edge["nondifferentiable"] for edge in doc["edges"])
+    assert doc["gradient"] == {"y": -2, "w": 2, "x": 4}
+
+
+def test_a_variable_named_like_another_node_is_warned_about() -> None:
+    doc = strict_json(run("w1*w2", "--at", "w2=3,w1=1", "--format", "json").stdout)
+    assert {w["code"] for w in doc["warnings"]} == {"confusing-name"}
+
+
+def test_errors_in_a_problem_file_give_the_file_line(tmp_path: Path) -> None:
+    problem = tmp_path / "p.toml"
+    problem.write_text('# a comment\nexpr = """\na = x*x\nb = a +\n"""\nat = { x = 1 }\n')
+    result = run("--file", str(problem))
+    assert result.exit_code == 2
+    assert f"at line 2, column 8 of expr in {problem} (line 4 of the file)" in result.stderr
+    problem.write_text('expr = "log(x)"\nat = { x = "1/0" }\n')
+    assert f"the value of x in {problem}" in run("--file", str(problem)).stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["x − 1", "--at", "x=1"], "write '-' instead"),
+        (["2 × x", "--at", "x=1"], "write '*' instead"),
+        (["SIN(x)", "--at", "x=1"], "did you mean 'sin'"),
+        (["x", "--at", "X=1"], "did you mean 'X'"),
+        (["x", "--at", "x=1", "--wrt", ""], "no variable to differentiate by"),
+        (["x)", "--at", "x=1"], "there is no '(' for it to close"),
+        (["2x", "--at", "x=1"], "an operator is missing"),
+    ],
+)
+def test_hints_for_common_slips(args: list[str], fragment: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert fragment in result.stderr
+
+
+def test_a_huge_sum_gives_bounded_output() -> None:
+    """10 000 terms: the JSON grows linearly (sources are clipped), tables are elided."""
+    text = "+".join(["x"] * 10_000)
+    json_out = run("-", "--at", "x=1", "--format", "json", input=text).stdout
+    doc = strict_json(json_out)
+    assert doc["gradient"] == {"x": 10_000}
+    half = run("-", "--at", "x=1", "--format", "json", input=text[: len(text) // 2]).stdout
+    assert len(json_out) < 2.2 * len(half)  # linear, not quadratic
+    assert max(len(node.get("source", "")) for node in doc["nodes"]) <= 200
+    plain = run("-", "--at", "x=1", "--show", "values,paths", input=text).stdout
+    assert "rows not shown" in plain
+    assert "more)…" in plain
+    assert len(plain) < 400_000
