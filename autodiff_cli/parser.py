@@ -195,12 +195,7 @@ class _TreeBuilder(Transformer):  # type: ignore[type-arg]
         return tuple(statements)
 
     def statements(self, children: list[Any]) -> list[Statement]:
-        if len(children) == 1:
-            return [children[0]]
-        earlier, latest = children
-        earlier.append(latest)
-        result: list[Statement] = earlier
-        return result
+        return _extend(children)
 
     def output(self, children: list[Any]) -> Statement:
         (expr,) = children
@@ -227,12 +222,7 @@ class _TreeBuilder(Transformer):  # type: ignore[type-arg]
         return result
 
     def args(self, children: list[Any]) -> list[Expr]:
-        if len(children) == 1:
-            return [children[0]]
-        earlier, latest = children
-        earlier.append(latest)
-        result: list[Expr] = earlier
-        return result
+        return _extend(children)
 
     def call(self, children: list[Any]) -> Call:
         name_token, *middle, rpar = children
@@ -265,6 +255,16 @@ class _TreeBuilder(Transformer):  # type: ignore[type-arg]
 
     def div(self, children: list[Any]) -> Operator:
         return _binary("div", children[0], children[-1])
+
+
+def _extend(children: list[Any]) -> list[Any]:
+    """One step of a left-recursive list rule (``args: expr | args "," expr``)."""
+    if len(children) == 1:
+        return [children[0]]
+    earlier, latest = children
+    earlier.append(latest)
+    result: list[Any] = earlier
+    return result
 
 
 def _binary(op: str, left: Expr, right: Expr) -> Operator:

@@ -28,12 +28,16 @@ def test_there_are_enough_samples() -> None:
 @pytest.mark.parametrize("format_name", sorted(RENDERERS))
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
 def test_golden(sample, format_name, update_golden) -> None:
-    result = CliRunner().invoke(
-        main, ["--file", str(sample), "--format", format_name], env={"NO_COLOR": "1"}
-    )
+    args = ["--file", str(sample), "--format", format_name]
+    compare_with_golden(args, f"{sample.stem}.{EXTENSIONS[format_name]}", update_golden)
+
+
+def compare_with_golden(args: list[str], name: str, update: bool) -> None:
+    """Run the command without colour; its output must equal tests/golden/NAME."""
+    result = CliRunner().invoke(main, args, env={"NO_COLOR": "1"})
     assert result.exit_code == 0, result.output
-    golden = GOLDEN / f"{sample.stem}.{EXTENSIONS[format_name]}"
-    if update_golden:
+    golden = GOLDEN / name
+    if update:
         golden.write_text(result.stdout, encoding="utf-8")
     assert golden.exists(), f"no golden file {golden.name}; run pytest --update-golden"
     assert result.stdout == golden.read_text(encoding="utf-8")
@@ -75,10 +79,4 @@ def test_golden_options(case, format_name, update_golden, monkeypatch) -> None:
 
     monkeypatch.chdir(REPO)
     args = [*OPTION_CASES[case], "--format", format_name]
-    result = CliRunner().invoke(main, args, env={"NO_COLOR": "1"})
-    assert result.exit_code == 0, result.output
-    golden = GOLDEN / f"{case}.{EXTENSIONS[format_name]}"
-    if update_golden:
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert golden.exists(), f"no golden file {golden.name}; run pytest --update-golden"
-    assert result.stdout == golden.read_text(encoding="utf-8")
+    compare_with_golden(args, f"{case}.{EXTENSIONS[format_name]}", update_golden)
