@@ -366,3 +366,22 @@ def test_a_huge_sum_gives_bounded_output() -> None:
     assert "rows not shown" in plain
     assert "more)…" in plain
     assert len(plain) < 400_000
+
+
+def test_an_unknown_section_is_a_usage_error() -> None:
+    result = run("x", "--at", "x=1", "--show", "values,graphs")
+    assert result.exit_code == 2
+    assert "unknown section 'graphs'" in result.stderr
+
+
+def test_a_very_long_exact_fraction_prints_rounded() -> None:
+    out = run("x^40", "--at", "x=2/3", "--exact", "--show", "values").stdout
+    assert "≈9.04377e-8" in out  # (2/3)^40 has 20 + 20 digits
+
+
+def test_an_infinite_value_in_a_problem_file_is_refused(tmp_path: Path) -> None:
+    problem = tmp_path / "inf.toml"
+    problem.write_text('expr = "x"\nat = { x = inf }\n')
+    result = run("--file", str(problem), "--exact")
+    assert result.exit_code == 2
+    assert "not a finite number" in result.stderr
