@@ -24,7 +24,6 @@ from .notation import NOTATIONS, NotationStyle
 from .point import parse_assignments
 from .problem import load_problem
 from .render import (
-    DEFAULT_JSON_SECTIONS,
     DEFAULT_SECTIONS,
     RENDERERS,
     SECTIONS,
@@ -184,8 +183,7 @@ class _ExpressionMayStartWithMinus(click.Command):
     "--show",
     metavar="SECTION,...|all",
     default=None,
-    help=f"Sections to show, from {', '.join(SECTIONS)} "
-    f"[default: {','.join(DEFAULT_SECTIONS)}; for json: {','.join(DEFAULT_JSON_SECTIONS)}].",
+    help=f"Sections to show, from {', '.join(SECTIONS)} [default: {','.join(DEFAULT_SECTIONS)}].",
 )
 @click.option(
     "--notation",
@@ -221,7 +219,7 @@ def explain_command(
     EXPR of - reads the expression from standard input.
     """
     format_name = format_name or _default_format()
-    sections = _sections(show, format_name)
+    sections = _sections(show)
     compute = functools.partial(
         explain,
         max_paths=max_paths,
@@ -280,9 +278,9 @@ def _run(
     return compute(expression, pairs, _split_names(wrt) if wrt is not None else "all")
 
 
-def _sections(show: str | None, format_name: str) -> frozenset[str]:
+def _sections(show: str | None) -> frozenset[str]:
     if show is None:
-        return frozenset(DEFAULT_JSON_SECTIONS if format_name == "json" else DEFAULT_SECTIONS)
+        return frozenset(DEFAULT_SECTIONS)
     names = {name.strip() for name in show.split(",") if name.strip()}
     if names == {"all"}:
         return frozenset(SECTIONS)

@@ -14,6 +14,13 @@ if TYPE_CHECKING:
     from ..explain import Explanation
 
 
+SECTIONS = ("values", "partials", "paths", "adjoints", "tangents", "check")
+"""Every part an explanation can show, in the order shown."""
+DEFAULT_SECTIONS = ("values", "partials", "paths")
+"""The core's three parts; the rest on request (--show). JSON always has nodes, edges, paths
+and adjoints, and adds tangents and check when they are asked for."""
+
+
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     digits: int = 6
@@ -22,16 +29,8 @@ class RenderOptions:
     """Columns for rich output; None means the terminal's width."""
     color: bool = False
     """Whether rich output may use colour and styles."""
-    sections: frozenset[str] = frozenset({"values", "partials", "paths", "check"})
+    sections: frozenset[str] = frozenset(DEFAULT_SECTIONS)
     """Which parts the text formats show (see SECTIONS)."""
-
-
-SECTIONS = ("values", "partials", "paths", "adjoints", "tangents", "check")
-"""Every part an explanation can show, in the order shown."""
-DEFAULT_SECTIONS = ("values", "partials", "paths", "check")
-"""What plain and rich show unless --show says otherwise."""
-DEFAULT_JSON_SECTIONS = ("values", "partials", "paths")
-"""JSON always has the nodes, edges, paths and adjoints; tangents and check only on request."""
 
 
 class Renderer(Protocol):
