@@ -12,14 +12,14 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NoReturn
 
 import click
 
 from . import __version__
-from .errors import AdexplainError, ExitCode
-from .explain import DEFAULT_MAX_PATHS, Explanation, explain
+from .errors import AdexplainError, ExitCode, error_document
+from .explain import DEFAULT_MAX_PATHS, MAX_EXPRESSION_CHARS, Explanation, explain
 from .notation import NOTATIONS, NotationStyle
 from .point import parse_assignments
 from .problem import load_problem
@@ -28,7 +28,7 @@ from .render import (
     RENDERERS,
     SECTIONS,
     RenderOptions,
-    renderer,
+    stream,
 )
 
 EXAMPLES = """\b
@@ -55,6 +55,25 @@ class _ExplainByDefault(click.Group):
             args = ["explain", *args]
         return super().parse_args(ctx, args)
 
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
+        """Click's usage errors in the same one-line form as every other error, exit code 2."""
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as err:
+            _fail(AdexplainError(f"{err.format_message()} (see adexplain --help)", code="usage"))
+        except click.ClickException as err:
+            _fail(AdexplainError(err.format_message(), code="usage"))
+        except click.Abort:
+            _fail(AdexplainError("interrupted", code="interrupted"))
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -64,12 +83,11 @@ class _ExplainByDefault(click.Group):
             # A bug of ours: still one message and no traceback, unless asked for.
             if os.environ.get("ADEXPLAIN_DEBUG"):
                 raise
-            click.echo(
-                f"adexplain: internal error: {type(err).__name__}: {err}\n"
-                "  This is a bug in adexplain; set ADEXPLAIN_DEBUG=1 to see where.",
-                err=True,
+            message = (
+                f"{type(err).__name__}: {err}. This is a bug in adexplain; "
+                "set ADEXPLAIN_DEBUG=1 to see where"
             )
-            sys.exit(ExitCode.BAD_INPUT)
+            _fail(AdexplainError(message, code="internal"))
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         command = self.commands["explain"]
@@ -236,10 +254,10 @@ def explain_command(
             color=format_name == "rich" and _color_allowed(),
             sections=sections,
         )
-        text = renderer(format_name)(result, options)
+        pieces = stream(format_name, result, options)
     except AdexplainError as err:
-        _fail(err)
-    _write(text)
+        _fail(err, as_json=format_name == "json")
+    _write(pieces)
 
 
 def _run(
@@ -268,7 +286,8 @@ def _run(
             code="usage",
         )
     if expression == "-":
-        expression = sys.stdin.read()
+        # Read one character past the limit: enough to know it is too long, and no more.
+        expression = sys.stdin.read(MAX_EXPRESSION_CHARS + 1)
     pairs: list[tuple[str, float | int | str]] = []
     for option in at_options:
         try:
@@ -316,14 +335,18 @@ def _color_allowed() -> bool:
 _OPTION_LIKE = re.compile(r"--[A-Za-z][\w-]*(=.*)?\Z")
 
 
-def _fail(err: AdexplainError) -> NoReturn:
+def _fail(err: AdexplainError, as_json: bool = False) -> NoReturn:
+    """The message on standard error; with --format json also an error object on standard out."""
+    if as_json:
+        sys.stdout.write(error_document(err))
     click.echo(err.render(), err=True)
     sys.exit(ExitCode.BAD_INPUT)
 
 
-def _write(text: str) -> None:
+def _write(pieces: Iterable[str]) -> None:
     try:
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader (head, less) has gone: that is not an error of ours.

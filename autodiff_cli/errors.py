@@ -78,7 +78,7 @@ class AdexplainError(Exception):
 
     def render(self) -> str:
         """The message as the command line prints it: one line, then the text and a caret."""
-        lines = [f"adexplain: error: {self.message}"]
+        lines = [f"adexplain: error[{self.code}]: {self.message}"]
         where = self.location()
         if where is None or self.text is None or self.span is None:
             if self.origin:
@@ -136,3 +136,18 @@ def _columns(text: str) -> int:
             continue
         width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
     return width
+
+
+def error_document(err: AdexplainError) -> str:
+    """The error as a strict JSON object, for scripts that asked for --format json."""
+    import json
+
+    where = err.location()
+    detail = {
+        "code": err.code,
+        "message": err.message,
+        "line": where[0] + err.first_line - 1 if where else None,
+        "column": where[1] if where else None,
+        "origin": err.origin,
+    }
+    return json.dumps({"schema": "adexplain/1", "error": detail}, ensure_ascii=False) + "\n"

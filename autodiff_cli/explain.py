@@ -32,6 +32,10 @@ from .point import resolve_point
 
 DEFAULT_MAX_PATHS = 20
 
+MAX_EXPRESSION_CHARS = 1_000_000
+"""Longer text is refused up front. A million characters parse in seconds and fit in a few
+hundred megabytes; the limit keeps a pasted log file or /dev/zero from taking the machine."""
+
 
 @dataclass(frozen=True, slots=True)
 class ChainRule:
@@ -102,6 +106,12 @@ def explain(
     >>> explain("y - max(0,w*x+b)", at={"y": 5, "w": 2, "x": 1, "b": 1}, wrt=["w"]).gradient["w"]
     -1.0
     """
+    if len(expression) > MAX_EXPRESSION_CHARS:
+        raise AdexplainError(
+            f"the expression has more than {MAX_EXPRESSION_CHARS:,} characters, "
+            "the longest adexplain accepts",
+            code="too-long",
+        )
     pairs = at.items() if isinstance(at, Mapping) else at
     point = resolve_point(pairs, exact)
     graph = build(parse(expression), expression, list(point), notation, exact=exact)

@@ -206,7 +206,7 @@ def test_syntax_error_shows_line_column_and_caret() -> None:
     result = run("y - max(0,w*x+)", "--at", "y=5,w=2,x=1")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "adexplain: error: unexpected ')': expected '(', '+', '-', a name or a number",
+        "adexplain: error[syntax]: unexpected ')': expected '(', '+', '-', a name or a number",
         "  at line 1, column 15:",
         "    y - max(0,w*x+)",
         "                  ^",
@@ -262,7 +262,7 @@ def test_a_bug_is_one_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr("autodiff_cli.cli.explain", broken)
     result = run("x", "--at", "x=1")
     assert result.exit_code == 2
-    assert "internal error: RuntimeError: simulated bug" in result.stderr
+    assert "error[internal]: RuntimeError: simulated bug" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -49,7 +49,7 @@ def test_console_script_reports_bad_input_with_exit_code_2(tmp_path: Path) -> No
     )
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.startswith("adexplain: error: w2 = log(w1)")
+    assert result.stderr.startswith("adexplain: error[domain]: w2 = log(w1)")
     assert "Traceback" not in result.stderr
 
 

@@ -7,6 +7,7 @@ never pays for importing rich.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -49,3 +50,12 @@ def renderer(format_name: str) -> Renderer:
     module = importlib.import_module(RENDERERS[format_name])
     render: Renderer = module.render
     return render
+
+
+def stream(format_name: str, explanation: Explanation, options: RenderOptions) -> Iterable[str]:
+    """The output in pieces, for formats that can write a large result as they go (json)."""
+    module = importlib.import_module(RENDERERS[format_name])
+    if hasattr(module, "stream"):
+        pieces: Iterable[str] = module.stream(explanation, options)
+        return pieces
+    return [module.render(explanation, options)]

@@ -11,23 +11,37 @@ An argument list mixes node ids (strings) and constants (numbers):
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
 from ..graph import Constant, Graph, Node
 from ..numbers import Value, exact_text, json_number
-from ..passes import Path
+from ..passes import Edge, Path
 from . import RenderOptions
 
 SCHEMA = "adexplain/1"
 
 
 def render(ex: Explanation, options: RenderOptions) -> str:
-    return dumps(document(ex)) + "\n"
+    return "".join(stream(ex, options))
 
 
-def dumps(value: Any, indent: str = "") -> str:
+def stream(ex: Explanation, options: RenderOptions) -> Iterator[str]:
+    """The document piece by piece, so a graph of 500 000 nodes is never one string in memory."""
+    yield from chunks(document(ex))
+    yield "\n"
+
+
+class Items:
+    """A list produced one item at a time while it is written (nodes, edges)."""
+
+    def __init__(self, produce: Callable[[], Iterable[Any]]) -> None:
+        self.produce = produce
+
+
+def chunks(value: Any, indent: str = "") -> Iterator[str]:
     """JSON laid out for reading: one line per node, edge or path, nested objects indented.
 
     A container holding only scalars (or lists of scalars) goes on one line;
@@ -35,19 +49,30 @@ def dumps(value: Any, indent: str = "") -> str:
     which does the escaping and refuses NaN.
     """
     if _is_flat(value):
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+        yield json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+        return
     inner = indent + "  "
     if isinstance(value, dict):
-        items = [
-            f"{inner}{json.dumps(key, ensure_ascii=False)}: {dumps(item, inner)}"
-            for key, item in value.items()
-        ]
-        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
-    items = [inner + dumps(item, inner) for item in value]
-    return "[\n" + ",\n".join(items) + "\n" + indent + "]"
+        opening, items = (
+            "{",
+            ((f"{json.dumps(key, ensure_ascii=False)}: ", item) for key, item in value.items()),
+        )
+        closing = "}"
+    else:
+        members = value.produce() if isinstance(value, Items) else value
+        opening, items, closing = "[", (("", item) for item in members), "]"
+    yield opening
+    separator = "\n"
+    for prefix, item in items:
+        yield separator + inner + prefix
+        yield from chunks(item, inner)
+        separator = ",\n"
+    yield ("\n" + indent if separator != "\n" else "") + closing
 
 
 def _is_flat(value: Any) -> bool:
+    if isinstance(value, Items):
+        return False
     if isinstance(value, dict):
         return all(_is_scalar_or_scalar_list(item) for item in value.values())
     if isinstance(value, list):
@@ -56,7 +81,7 @@ def _is_flat(value: Any) -> bool:
 
 
 def _is_scalar(value: Any) -> bool:
-    return not isinstance(value, (dict, list))
+    return not isinstance(value, (dict, list, Items))
 
 
 def _is_scalar_or_scalar_list(value: Any) -> bool:
@@ -70,21 +95,10 @@ def document(ex: Explanation) -> dict[str, Any]:
         "schema": SCHEMA,
         "expression": ex.expression,
         "at": {name: json_number(value) for name, value in ex.point.items()},
-        "nodes": [_node(graph, node, ex.values[node.index]) for node in graph.nodes],
+        "nodes": Items(lambda: (_node(graph, node, ex.values[node.index]) for node in graph.nodes)),
         "output": node_id(graph.output),
         "value": json_number(ex.output_value),
-        "edges": [
-            {
-                "from": node_id(edge.source),
-                "to": node_id(edge.target),
-                "arg": edge.position,
-                "partial": edge.formula,
-                "value": json_number(edge.value),
-                **_exact(edge.value),
-                "nondifferentiable": edge.nondifferentiable,
-            }
-            for edge in ex.edges
-        ],
+        "edges": Items(lambda: (_edge(graph, edge) for edge in ex.edges)),
         "gradient": {name: json_number(value) for name, value in ex.gradient.items()},
         "wrt": {chain.variable: _chain(graph, chain, ex.max_paths) for chain in ex.chains},
         "adjoints": {node_id(index): json_number(value) for index, value in enumerate(ex.adjoints)},
@@ -103,6 +117,18 @@ def document(ex: Explanation) -> dict[str, Any]:
         doc["exact"] = True
         doc["gradient_exact"] = {name: exact_text(v) for name, v in ex.gradient.items()}
     return doc
+
+
+def _edge(graph: Graph, edge: Edge) -> dict[str, Any]:
+    return {
+        "from": graph.id(edge.source),
+        "to": graph.id(edge.target),
+        "arg": edge.position,
+        "partial": edge.formula,
+        "value": json_number(edge.value),
+        **_exact(edge.value),
+        "nondifferentiable": edge.nondifferentiable,
+    }
 
 
 def _exact(value: Value) -> dict[str, str]:
