@@ -66,10 +66,9 @@ class _ExplainByDefault(click.Group):
         """Click's usage errors in the same one-line form as every other error, exit code 2."""
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.UsageError as err:
-            _fail(AdexplainError(f"{err.format_message()} (see adexplain --help)", code="usage"))
         except click.ClickException as err:
-            _fail(AdexplainError(err.format_message(), code="usage"))
+            hint = " (see adexplain --help)" if isinstance(err, click.UsageError) else ""
+            _fail(AdexplainError(err.format_message() + hint, code="usage"))
         except click.Abort:
             _fail(AdexplainError("interrupted", code="interrupted"))
         sys.exit(code if isinstance(code, int) else ExitCode.OK)

@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from lark import Lark, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
 from .errors import AdexplainError, Span
 from .syntax import Call, Expr, Name, Number, Operator, Program, Statement
@@ -49,12 +49,8 @@ def parse(text: str) -> Program:
     except UnexpectedCharacters as err:
         raise _unexpected_character(text, err.pos_in_stream or 0) from None
     except UnexpectedToken as err:
+        # NOTE: LALR reports the end of input as a token ($END), never as UnexpectedEOF.
         raise _unexpected_token(text, err.token, err.expected) from None
-    except UnexpectedInput as err:  # UnexpectedEOF and any future kind
-        end = len(text.rstrip())
-        raise AdexplainError(
-            "the expression ends too early", code="syntax", text=text, span=Span(end, end)
-        ) from err
     return tree
 
 

@@ -90,12 +90,6 @@ def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
         raise AdexplainError(
             f"{origin}: 'at' must be a table, as in at = {{ x = 1, y = 2 }}", code="problem"
         )
-    for name, value in at.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise AdexplainError(
-                f'{origin}: at.{name} must be a number or a string such as "pi/2"',
-                code="problem",
-            )
     wrt = data.get("wrt", "all")
     if isinstance(wrt, list) and all(isinstance(name, str) for name in wrt):
         wrt = tuple(wrt)

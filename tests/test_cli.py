@@ -226,7 +226,7 @@ def test_error_in_an_at_value_points_into_that_value() -> None:
         ('expr = "x"\nat = { x = 1 \n', "not valid TOML"),
         ("expr = 3\n", "'expr' must be a string"),
         ('expr = "x"\nat = [1]\n', "'at' must be a table"),
-        ('expr = "x"\nat = { x = true }\n', "at.x must be a number"),
+        ('expr = "x"\nat = { x = true }\n', "the value of x must be a number"),
         ('expr = "x"\nat = { x = 1 }\nwrt = 3\n', "'wrt' must be a list"),
         ('expr = "x"\nat = { x = 1 }\nvalues = 3\n', "[values] must be a table"),
         ('exp = "x"\n', "unknown key 'exp'"),

@@ -1,0 +1,505 @@
+"""Hostile input: a table of bad inputs that reaches every error site, and fuzzing.
+
+Whatever arrives, adexplain answers with a result (exit 0) or one clear error
+(exit 2, ``adexplain: error[code]: ...`` on standard error), quickly; never a
+traceback, another exit code, or a hang.
+
+The corpus is checked for completeness: every place in the package that
+raises an AdexplainError must be reached by some entry (a line tracer records
+which were), so a new error site without a corpus entry fails this file.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import signal
+import string
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autodiff_cli.cli import main
+
+from .conftest import REPO
+
+PACKAGE = REPO / "autodiff_cli"
+
+# (arguments, standard input, problem-file content, expected code, fragment of the message)
+# "{file}" in the arguments is replaced by a file holding the problem-file content.
+Entry = tuple[list[str], str | None, str | bytes | None, str, str]
+
+CORPUS: list[Entry] = [
+    # --- syntax ---------------------------------------------------------------------------
+    (["", "--at", "x=1"], None, None, "syntax", "the expression is empty"),
+    (["   \n\t ", "--at", "x=1"], None, None, "syntax", "the expression is empty"),
+    (["x +", "--at", "x=1"], None, None, "syntax", "ends too early"),
+    (["-"], "(((x", None, "syntax", "expected ')'"),
+    (["x $ y", "--at", "x=1,y=2"], None, None, "syntax", "unexpected character '$'"),
+    (["x\x00", "--at", "x=1"], None, None, "syntax", "unexpected character '\\x00'"),
+    (["x − 1", "--at", "x=1"], None, None, "syntax", "write '-' instead"),
+    (["x)", "--at", "x=1"], None, None, "syntax", "no '(' for it to close"),
+    (["2x", "--at", "x=1"], None, None, "syntax", "an operator is missing"),
+    (["x ** * 2", "--at", "x=1"], None, None, "syntax", "unexpected '*'"),
+    (["max(x,,x)", "--at", "x=1"], None, None, "syntax", "unexpected ','"),
+    (["x = = 1", "--at", "x=1"], None, None, "syntax", "unexpected '='"),
+    (["x", "--at", "x=a=1;a"], None, None, "syntax", "must be a single expression"),
+    (["x", "--at", "x=1;2"], None, None, "syntax", "must be a single expression"),
+    (["'; DROP TABLE students; --", "--at", "x=1"], None, None, "syntax", "unexpected character"),
+    (["__import__('os').system('true')", "--at", "x=1"], None, None, "syntax", "unexpected"),
+    # --- names and functions --------------------------------------------------------------
+    (["sine(x)", "--at", "x=1"], None, None, "unknown-function", "did you mean 'sin'"),
+    (["eval(x)", "--at", "x=1"], None, None, "unknown-function", "unknown function 'eval'"),
+    (["max(x)", "--at", "x=1"], None, None, "arity", "max takes 2 arguments, but was given 1"),
+    (["sin(x, x)", "--at", "x=1"], None, None, "arity", "sin takes 1 argument"),
+    (["exp()", "--at", "x=1"], None, None, "arity", "exp takes 1 argument, but was given 0"),
+    (["x*y", "--at", "x=1"], None, None, "unknown-name", "no value given for 'y'"),
+    (["x + sin", "--at", "x=1"], None, None, "unknown-name", "sin is a function"),
+    (["x", "--at", "x=y"], None, None, "unknown-name", "'y' is not"),
+    (["x + 1e999", "--at", "x=1"], None, None, "number-too-large", "too large for a float"),
+    (["2 + 3"], None, None, "no-variables", "nothing to differentiate"),
+    (["pi * e"], None, None, "no-variables", "nothing to differentiate"),
+    (["x", "--at", "x=1,y=2"], None, None, "unused-input", "y is given a value but not used"),
+    # --- programs -------------------------------------------------------------------------
+    (["x = 2; x", "--at", "x=1"], None, None, "redefined", "x is an input"),
+    (["a = x; a = x; a", "--at", "x=1"], None, None, "redefined", "a is defined twice"),
+    (["b = a; a = x; b", "--at", "x=1"], None, None, "used-before-defined", "used before"),
+    (["x; x", "--at", "x=1"], None, None, "unnamed-statement", "only the last statement"),
+    # --- domains --------------------------------------------------------------------------
+    (["log(x)", "--at", "x=0"], None, None, "domain", "log is defined only for arguments > 0"),
+    (["1/(x-1)", "--at", "x=1"], None, None, "domain", "division by zero"),
+    (["sqrt(x)", "--at", "x=-4"], None, None, "domain", "sqrt is defined only"),
+    (["x^(1/3)", "--at", "x=-8"], None, None, "domain", "non-integer power"),
+    (["x^-1", "--at", "x=0"], None, None, "domain", "negative power"),
+    (["asin(x)", "--at", "x=2"], None, None, "domain", "in [-1, 1]"),
+    (["x + log(-1)", "--at", "x=1"], None, None, "domain", "log(-1) is undefined"),
+    # --- the point ------------------------------------------------------------------------
+    (["x", "--at", "x"], None, None, "bad-at", "is not NAME=VALUE"),
+    (["x", "--at", "1x=2"], None, None, "bad-at", "is not a variable name"),
+    (["x", "--at", "x=1,x=2"], None, None, "bad-at", "given a value twice"),
+    (["x", "--at", "x="], None, None, "bad-at", "x is given no value"),
+    (["x", "--at", "x=1e400"], None, None, "number-too-large", "1e400 is too large"),
+    (["x", "--at", "x=exp(1000)"], None, None, "bad-at", "not a finite number"),
+    (["{file}"], None, 'expr = "x"\nat = { x = inf }\n', "bad-at", "not a finite number"),
+    # --- what to differentiate by ---------------------------------------------------------
+    (["x", "--at", "x=1", "--wrt", "q"], None, None, "unknown-wrt", "cannot differentiate by"),
+    (["x", "--at", "x=1", "--wrt", ","], None, None, "unknown-wrt", "no variable to"),
+    # --- usage ----------------------------------------------------------------------------
+    ([], None, None, "usage", "no expression given"),
+    (["x", "--file", "samples/kink.toml"], None, None, "usage", "not both"),
+    (["x", "--at", "x=1", "--format", "xml"], None, None, "usage", "Invalid value"),
+    (["x", "--at", "x=1", "--wtr", "x"], None, None, "usage", "No such option"),
+    (["x", "--at", "x=1", "--digits", "0"], None, None, "usage", "Invalid value for '--digits'"),
+    (["x", "--at", "x=1", "--show", "graphs"], None, None, "usage", "unknown section"),
+    (["x", "y", "--at", "x=1"], None, None, "usage", "unexpected extra argument"),
+    (["-"], "x" * 1_000_001, None, "too-long", "more than 1,000,000 characters"),
+    # --- problem files --------------------------------------------------------------------
+    (["--file", "no/such/file.toml"], None, None, "file", "cannot read"),
+    (["--file", "{file}"], None, b"x" * 1_000_001, "file", "a problem file is at most"),
+    (["--file", "{file}"], None, b'expr = "\xff"\n', "file", "not UTF-8"),
+    (["--file", "{file}"], None, b"\x00\x01\x02binary", "toml", "not valid TOML"),
+    (["--file", "{file}"], None, 'expr = "x"\nat = { x = 1 \n', "toml", "not valid TOML"),
+    (["--file", "{file}"], None, 'exp = "x"\n', "problem", "unknown key 'exp'"),
+    (["--file", "{file}"], None, "at = { x = 1 }\n", "problem", "'expr' is missing"),
+    (["--file", "{file}"], None, "expr = 3\n", "problem", "'expr' must be a string"),
+    (["--file", "{file}"], None, 'expr = "x"\nat = [1]\n', "problem", "'at' must be a table"),
+    (["--file", "{file}"], None, 'expr = "x"\nat = { x = [1] }\n', "bad-at", "must be a number"),
+    (["--file", "{file}"], None, 'expr = "x"\nat = { x = 1 }\nwrt = 3\n', "problem", "'wrt'"),
+    (["--file", "{file}"], None, 'expr = "x"\nat = { x = 1 }\nvalues = 3\n', "problem", "[values]"),
+    (["--file", "{file}"], None, 'expr = "x +"\nat = { x = 1 }\n', "syntax", "column 4 of expr in"),
+    (["--file", "{file}"], None, 'expr = "/etc/passwd"\n', "syntax", "unexpected"),
+]
+
+
+def run(args: list[str], stdin: str | None = None) -> Result:
+    return CliRunner().invoke(main, args, input=stdin)
+
+
+def materialize(entry: Entry, directory: Path) -> tuple[list[str], str | None]:
+    args, stdin, content, _, _ = entry
+    if content is not None:
+        problem = directory / "problem.toml"
+        if isinstance(content, bytes):
+            problem.write_bytes(content)
+        else:
+            problem.write_text(content, encoding="utf-8")
+        args = [str(problem) if arg == "{file}" else arg for arg in args]
+        if "--file" not in args:
+            args = ["--file", *args]
+    return args, stdin
+
+
+def assert_one_clear_error(
+    result: Result, code: str | None = None, allow_internal: bool = False
+) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    first, *_ = result.stderr.splitlines() or [""]
+    assert first.startswith("adexplain: error["), result.stderr
+    assert "Traceback" not in result.stderr
+    assert allow_internal or "error[internal]" not in result.stderr
+    if code is not None:
+        assert first.startswith(f"adexplain: error[{code}]: "), first
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(CORPUS) >= 60
+
+
+@pytest.mark.parametrize("entry", CORPUS, ids=lambda e: f"{e[3]}:{e[4][:30]}")
+def test_corpus(entry: Entry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    args, stdin = materialize(entry, tmp_path)
+    result = run(args, stdin)
+    assert_one_clear_error(result, entry[3])
+    assert entry[4] in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("entry", CORPUS[::7], ids=lambda e: f"{e[3]}:{e[4][:30]}")
+def test_json_errors_are_strict_json_objects(
+    entry: Entry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    args, stdin = materialize(entry, tmp_path)
+    result = run([*args, "--format", "json"], stdin)
+    assert result.exit_code == 2
+    if result.stdout:  # usage errors, found before the format is known, print no object
+        document = json.loads(result.stdout, parse_constant=_refuse)
+        assert document["error"]["code"] == entry[3]
+        assert document["schema"] == "adexplain/1"
+
+
+def _refuse(constant: str) -> None:
+    raise AssertionError(f"non-standard JSON constant {constant}")
+
+
+# --- Every error site is reached --------------------------------------------------------
+
+
+def error_sites() -> set[tuple[str, int]]:
+    """(file, line) of every AdexplainError(...) constructed in the package."""
+    sites = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "AdexplainError"
+                and any(keyword.arg == "code" for keyword in node.keywords)
+            ):
+                sites.add((str(path), node.lineno))
+    return sites
+
+
+@contextmanager
+def executed_lines() -> Iterator[set[tuple[str, int]]]:
+    seen: set[tuple[str, int]] = set()
+    package = str(PACKAGE)
+
+    def tracer(frame, event, arg):  # type: ignore[no-untyped-def]
+        if not frame.f_code.co_filename.startswith(package):
+            return None
+        if event == "line":
+            seen.add((frame.f_code.co_filename, frame.f_lineno))
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        yield seen
+    finally:
+        sys.settrace(previous)
+
+
+def test_every_error_site_is_reached_by_the_corpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    with executed_lines() as seen:
+        for entry in CORPUS:
+            args, stdin = materialize(entry, tmp_path)
+            run(args, stdin)
+        # Two sites no input can reach: a bug of ours, and Ctrl-C.
+        for failure in (RuntimeError("simulated bug"), click.Abort()):
+            with monkeypatch.context() as patch:
+                patch.setattr("autodiff_cli.cli._run", _raiser(failure))
+                assert_one_clear_error(run(["x", "--at", "x=1"]), allow_internal=True)
+    missed = sorted(site for site in error_sites() if site not in seen)
+    assert not missed, f"error sites no corpus entry reaches: {missed}"
+
+
+def _raiser(failure: BaseException):  # type: ignore[no-untyped-def]
+    def raise_it(*args: object, **kwargs: object) -> None:
+        raise failure
+
+    return raise_it
+
+
+# --- Fuzzing ------------------------------------------------------------------------------
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Fail, rather than hang, when one example runs too long (Unix alarm)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check_outcome(args: list[str], stdin: str | None = None) -> Result:
+    with time_limit(20):
+        result = run(args, stdin)
+    if result.exit_code == 0:
+        assert result.stdout
+        assert result.stderr == ""
+    else:
+        assert_one_clear_error(result)
+    return result
+
+
+TOKENS = [
+    "x",
+    "y",
+    "θ",
+    "1",
+    "2.5",
+    ".5",
+    "1e-3",
+    "1e308",
+    "pi",
+    "e",
+    "+",
+    "-",
+    "*",
+    "/",
+    "^",
+    "**",
+    "(",
+    ")",
+    ",",
+    ";",
+    "\n",
+    "=",
+    "a",
+    "sin",
+    "log",
+    "max",
+    "pow",
+    "relu",
+    "sqrt",
+    " ",
+    "#",
+    "−",
+    "×",
+    "0",
+    "-0",
+    "9^9^9",
+    "exp",
+]
+VALID = [
+    "y - max(0,w*x+b)",
+    "x*x + x",
+    "a = x*y; b = sin(a) / (x + 2); b*b - a",
+    "ln(x) + x*y - sin(y)",
+    "sigmoid(x*y + 1) ^ 2",
+    "max(x, y) + abs(x - y) + relu(y)",
+]
+NAMES = ["x", "y", "w", "b"]
+AT = ["--at", "y=5,w=2,x=1,b=1"]
+
+texts = st.text(max_size=120)
+token_soup = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    text = list(draw(st.sampled_from(VALID)))
+    for _ in range(draw(st.integers(1, 4))):
+        position = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["delete", "insert", "duplicate"]))
+        if action == "delete" and text:
+            del text[min(position, len(text) - 1)]
+        elif action == "insert":
+            text.insert(position, draw(st.sampled_from(TOKENS)))
+        else:
+            text[position:position] = text[position : position + draw(st.integers(1, 6))]
+    return "".join(text)
+
+
+@given(st.one_of(texts, token_soup, mutated()))
+def test_fuzz_expressions(expression: str) -> None:
+    check_outcome(["-", *AT], stdin=expression)
+
+
+@given(mutated())
+def test_fuzz_expressions_as_json(expression: str) -> None:
+    result = check_outcome(["-", *AT, "--format", "json", "--show", "all"], stdin=expression)
+    document = json.loads(result.stdout, parse_constant=_refuse)
+    assert ("error" in document) == (result.exit_code == 2)
+
+
+at_strings = st.one_of(
+    st.text(max_size=60),
+    st.lists(
+        st.tuples(
+            st.sampled_from([*NAMES, "", "1x", "x y", "pi"]),
+            st.sampled_from(["=", "", "=="]),
+            st.one_of(st.text(max_size=10), token_soup),
+        ).map("".join),
+        max_size=6,
+    ).map(",".join),
+)
+
+
+@given(at_strings)
+def test_fuzz_at_values(at: str) -> None:
+    check_outcome(["y - max(0,w*x+b)", "--at", at])
+
+
+toml_values = st.one_of(
+    st.integers(-10, 10),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(alphabet=string.printable, max_size=20),
+    st.booleans(),
+)
+
+
+def toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return {"inf": "inf", "-inf": "-inf", "nan": "nan"}.get(str(value), repr(value))
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a valid TOML basic string
+    return str(value)
+
+
+@st.composite
+def problem_files(draw: st.DrawFn) -> str:
+    if draw(st.booleans()):
+        return draw(st.text(max_size=200))
+    lines = []
+    if draw(st.booleans()):
+        lines.append(f"expr = {json.dumps(draw(st.one_of(st.sampled_from(VALID), mutated())))}")
+    pairs = draw(st.lists(st.tuples(st.sampled_from(NAMES), toml_values), max_size=5))
+    unique = dict(pairs)
+    lines.append("at = { " + ", ".join(f"{k} = {toml_value(v)}" for k, v in unique.items()) + " }")
+    if draw(st.booleans()):
+        lines.append(f"wrt = {json.dumps(draw(st.lists(st.sampled_from(NAMES), max_size=3)))}")
+    if draw(st.booleans()):
+        lines.append(draw(st.sampled_from(["[values]", "[partials]", "[gradient]", "[other]"])))
+        lines.append(f"w1 = {toml_value(draw(toml_values))}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=60)
+@given(problem_files())
+def test_fuzz_problem_files(content: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        problem = Path(directory) / "fuzzed.toml"
+        problem.write_text(content, encoding="utf-8", errors="surrogatepass")
+        check_outcome(["--file", str(problem)])
+
+
+# --- Limits -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "(" * 100_000 + "x" + ")" * 100_000,
+        "-" * 100_000 + "x",
+        "sin(" * 20_000 + "x" + ")" * 20_000,
+        "x" + "^x" * 50_000,
+    ],
+    ids=["parentheses-100k", "minus-100k", "sin-20k", "power-tower-50k"],
+)
+def test_deep_nesting_works_without_recursion(expression: str) -> None:
+    result = check_outcome(["-", "--at", "x=0.5", "--format", "json"], stdin=expression)
+    assert result.exit_code == 0
+
+
+def test_huge_powers_overflow_to_inf_with_a_warning() -> None:
+    document = json.loads(check_outcome(["x*9^9^9^9", "--at", "x=1", "--format", "json"]).stdout)
+    assert document["value"] == "inf"
+    assert document["warnings"][0]["code"] == "overflow"
+
+
+# --- Security -----------------------------------------------------------------------------
+
+FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__", "breakpoint", "input"}
+FORBIDDEN_MODULES = {"pickle", "marshal", "shelve", "subprocess", "os.system", "ctypes"}
+
+
+def test_no_eval_exec_pickle_or_shell_in_the_package() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in FORBIDDEN_CALLS, f"{path}:{node.lineno}"
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                dotted = f"{node.value.id}.{node.attr}"
+                assert dotted not in {"os.system", "os.popen", "os.exec", "os.spawn"}, dotted
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [alias.name for alias in node.names]
+                module = getattr(node, "module", None) or ""
+                for name in [module, *names]:
+                    assert name not in FORBIDDEN_MODULES, f"{path}:{node.lineno} imports {name}"
+
+
+AUDIT_PROBE = """
+import json, sys
+opened = []
+def audit(event, args):
+    if event == "open" and isinstance(args[0], str):
+        opened.append([args[0], args[1] or "r"])
+sys.addaudithook(audit)
+from autodiff_cli.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    sys.stderr.write("\\nOPENED " + json.dumps(opened))
+"""
+
+
+def test_a_problem_file_cannot_make_the_tool_touch_other_files(tmp_path: Path) -> None:
+    import subprocess
+
+    problem = tmp_path / "sneaky.toml"
+    problem.write_text(
+        'title = "../../etc/passwd"\n'
+        'description = "/etc/shadow ~/.ssh/id_rsa $(rm -rf /)"\n'
+        'expr = "x * passwd"\n'
+        'at = { x = 1, passwd = "2" }\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", AUDIT_PROBE, "--file", str(problem), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    opened = json.loads(result.stderr.rsplit("OPENED ", 1)[1])
+    for path, mode in opened:
+        assert "w" not in mode and "a" not in mode and "+" not in mode, (path, mode)
+        is_code = path.endswith((".py", ".pyc", ".so", ".lark", ".pth")) or "/__pycache__/" in path
+        assert is_code or path == str(problem) or Path(path).is_dir(), path
