@@ -23,7 +23,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from autodiff_cli.cli import main
@@ -408,7 +408,6 @@ def problem_files(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=60)
 @given(problem_files())
 def test_fuzz_problem_files(content: str) -> None:
     import tempfile
