@@ -22,7 +22,7 @@ from .errors import AdexplainError, ExitCode, error_document
 from .explain import DEFAULT_MAX_PATHS, MAX_EXPRESSION_CHARS, Explanation, explain
 from .notation import NOTATIONS, NotationStyle
 from .point import parse_assignments
-from .problem import load_problem
+from .problem import check_answers, load_problem
 from .render import (
     DEFAULT_SECTIONS,
     RENDERERS,
@@ -272,7 +272,9 @@ def _run(
         problem = load_problem(problem_file)
         chosen_wrt = _split_names(wrt) if wrt is not None else problem.wrt
         try:
-            return compute(problem.expr, problem.at, chosen_wrt)
+            result = compute(problem.expr, problem.at, chosen_wrt)
+            check_answers(problem, result, problem_file)
+            return result
         except AdexplainError as err:
             if err.origin:  # an `at` value
                 raise err.with_origin(f"{err.origin} in {problem_file}") from None

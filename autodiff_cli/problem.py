@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AdexplainError
+from .explain import Explanation
+from .graph import suggestion
+from .notation import Notation
+from .point import evaluate_value
 
 ANSWER_SECTIONS = ("values", "partials", "gradient")
 KNOWN_KEYS = ("expr", "at", "wrt", "title", "description", *ANSWER_SECTIONS)
@@ -105,3 +109,36 @@ def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
             raise AdexplainError(f"{origin}: [{section}] must be a table", code="problem")
         answers[section] = entries
     return Problem(expr=expr, expr_line=expr_line, at=tuple(at.items()), wrt=wrt, answers=answers)
+
+
+ANSWER_KEYS = {
+    "values": "node",
+    "partials": 'edge (as "w5/w2" for ∂w5/∂w2)',
+    "gradient": "variable",
+}
+
+
+def check_answers(problem: Problem, explanation: Explanation, origin: str) -> None:
+    """Every answer must name something the problem has, and be a number or a constant.
+
+    Keys use the w numbering whatever --notation shows: a submission is written once.
+    """
+    graph = explanation.graph
+    ids = Notation("w", graph.input_count)
+    known = {
+        "values": [ids.id(node.index) for node in graph.nodes],
+        "partials": [f"{ids.id(edge.target)}/{ids.id(edge.source)}" for edge in explanation.edges],
+        "gradient": [node.name for node in graph.inputs if node.name is not None],
+    }
+    for section, answers in problem.answers.items():
+        for key, answer in answers.items():
+            if key not in known[section]:
+                raise AdexplainError(
+                    f"{origin}: [{section}] {key!r} is not a {ANSWER_KEYS[section]} "
+                    f"of this problem" + suggestion(key, known[section]),
+                    code="unknown-answer",
+                )
+            try:
+                evaluate_value(key, answer)
+            except AdexplainError as err:
+                raise err.with_origin(f"[{section}] in {origin}") from None

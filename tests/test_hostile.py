@@ -115,6 +115,35 @@ CORPUS: list[Entry] = [
     (["--file", "{file}"], None, 'expr = "x"\nat = { x = 1 }\nvalues = 3\n', "problem", "[values]"),
     (["--file", "{file}"], None, 'expr = "x +"\nat = { x = 1 }\n', "syntax", "column 4 of expr in"),
     (["--file", "{file}"], None, 'expr = "/etc/passwd"\n', "syntax", "unexpected"),
+    (["{file}"], None, 'expr = "x*x"\nat = {x = 1}\n[values]\nw9 = 1\n', "unknown-answer", "'w9'"),
+    (
+        ["{file}"],
+        None,
+        'expr = "x*x"\nat = {x = 1}\n[partials]\n"w1/w2" = 1\n',
+        "unknown-answer",
+        "edge",
+    ),
+    (
+        ["{file}"],
+        None,
+        'expr = "x*x"\nat = {x = 1}\n[gradient]\ny = 2\n',
+        "unknown-answer",
+        "variable",
+    ),
+    (
+        ["{file}"],
+        None,
+        'expr = "x*x"\nat = {x = 1}\n[values]\nw2 = "1/0"\n',
+        "domain",
+        "[values] in",
+    ),
+    (
+        ["{file}"],
+        None,
+        'expr = "x*x"\nat = {x = 1}\n[values]\nw2 = true\n',
+        "bad-at",
+        "must be a number",
+    ),
 ]
 
 
