@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -20,8 +21,10 @@ import click
 from . import __version__
 from .errors import AdexplainError, ExitCode, error_document
 from .explain import DEFAULT_MAX_PATHS, MAX_EXPRESSION_CHARS, Explanation, explain
+from .homework import Tolerance, check_file, expectations
 from .notation import NOTATIONS, NotationStyle
-from .point import parse_assignments
+from .numbers import Value
+from .point import evaluate_value, parse_assignments
 from .problem import check_answers, load_problem
 from .render import (
     DEFAULT_SECTIONS,
@@ -30,6 +33,7 @@ from .render import (
     RenderOptions,
     stream,
 )
+from .render.report import REPORT_RENDERERS, Report
 
 EXAMPLES = """\b
 Examples:
@@ -216,6 +220,14 @@ class _ExpressionMayStartWithMinus(click.Command):
     help="Keep rational values as exact fractions (1/3, not 0.333333) while + - * / and "
     "integer powers keep them rational; a node that leaves the rationals falls back to floats.",
 )
+@click.option(
+    "--expect",
+    "expect_options",
+    multiple=True,
+    metavar="NAME=VALUE,...",
+    help="A quick check: exit 1, saying why, unless ∂Z/∂NAME (or node NAME, as w7) equals "
+    "VALUE to 3 significant digits.",
+)
 def explain_command(
     expression: str | None,
     at_options: tuple[str, ...],
@@ -227,6 +239,7 @@ def explain_command(
     show: str | None,
     notation: NotationStyle,
     exact: bool,
+    expect_options: tuple[str, ...],
 ) -> None:
     """Explain how reverse-mode AD differentiates EXPR at a point.
 
@@ -254,9 +267,132 @@ def explain_command(
             sections=sections,
         )
         pieces = stream(format_name, result, options)
+        failures = expectations(result, _expected(expect_options, exact), Tolerance())
     except AdexplainError as err:
         _fail(err, as_json=format_name == "json")
     _write(pieces)
+    for failure in failures:
+        click.echo(f"adexplain: check failed: {failure}", err=True)
+    if failures:
+        sys.exit(ExitCode.WRONG_ANSWER)
+
+
+def _expected(expect_options: tuple[str, ...], exact: bool) -> dict[str, Value]:
+    expected: dict[str, Value] = {}
+    for option in expect_options:
+        try:
+            for name, value in parse_assignments(option):
+                expected[name] = evaluate_value(name, value, exact)
+        except AdexplainError as err:
+            raise err.with_origin("--expect") from None
+    return expected
+
+
+@main.command(
+    "check",
+    epilog="""\b
+Examples:
+  adexplain check samples/homework/alice.toml
+  adexplain check submissions/                      # every .toml file in the folder
+  adexplain check submissions/ --format gradescope > results.json
+  adexplain check alice.toml --hide-answers         # what is wrong, not the right number
+
+\b
+Exit codes: 0 every answer right (or following from the student's own
+earlier answers), 1 some answer wrong, 2 some file could not be read or graded.
+""",
+)
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(list(REPORT_RENDERERS)),
+    default="text",
+    show_default=True,
+    help="A report for people, JSON for scripts, or Gradescope's results.json.",
+)
+@click.option(
+    "--digits",
+    type=click.IntRange(1, 15),
+    default=None,
+    help="Accept answers right to this many significant digits [default: 3].",
+)
+@click.option(
+    "--abs-tol", type=click.FloatRange(0), default=None, help="Accept |answer - right| <= this."
+)
+@click.option(
+    "--rel-tol",
+    type=click.FloatRange(0),
+    default=None,
+    help="Accept |answer - right| <= this * |right|.",
+)
+@click.option(
+    "--exact", is_flag=True, help="Accept only the exact value (fractions: 1/3 is not 0.333)."
+)
+@click.option(
+    "--hide-answers",
+    is_flag=True,
+    help="Say which entries are wrong and what the step is, without the right numbers.",
+)
+def check_command(
+    files: tuple[str, ...],
+    format_name: str,
+    digits: int | None,
+    abs_tol: float | None,
+    rel_tol: float | None,
+    exact: bool,
+    hide_answers: bool,
+) -> None:
+    """Check homework: each FILE is a problem file with a student's answers filled in.
+
+    Marks every answered node value, edge partial and gradient entry right or wrong,
+    gives full credit to an entry that is wrong only because it used the student's
+    own earlier wrong answer, and names the first real slip with the right step in
+    words. FILE may be a folder: every .toml file in it is checked. Files are only read.
+    """
+    try:
+        tolerance = _tolerance(digits, abs_tol, rel_tol, exact)
+        paths = _submission_paths(files)
+    except AdexplainError as err:
+        _fail(err)
+    report = Report(tuple(check_file(path, tolerance) for path in paths), tolerance, hide_answers)
+    _write([REPORT_RENDERERS[format_name](report)])
+    if any(s.error is not None for s in report.submissions):
+        sys.exit(ExitCode.BAD_INPUT)
+    sys.exit(ExitCode.OK if all(s.all_right for s in report.submissions) else ExitCode.WRONG_ANSWER)
+
+
+def _tolerance(
+    digits: int | None, abs_tol: float | None, rel_tol: float | None, exact: bool
+) -> Tolerance:
+    chosen = [
+        tolerance
+        for given, tolerance in (
+            (digits is not None, Tolerance("digits", digits or 3)),
+            (abs_tol is not None, Tolerance("absolute", abs_tol or 0.0)),
+            (rel_tol is not None, Tolerance("relative", rel_tol or 0.0)),
+            (exact, Tolerance("exact", 0)),
+        )
+        if given
+    ]
+    if len(chosen) > 1:
+        raise AdexplainError(
+            "choose one of --digits, --abs-tol, --rel-tol and --exact", code="usage"
+        )
+    return chosen[0] if chosen else Tolerance()
+
+
+def _submission_paths(files: Sequence[str]) -> list[str]:
+    paths: list[str] = []
+    for name in files:
+        if Path(name).is_dir():
+            found = sorted(str(path) for path in Path(name).glob("*.toml"))
+            if not found:
+                raise AdexplainError(f"the folder {name} holds no .toml files", code="usage")
+            paths.extend(found)
+        else:
+            paths.append(name)
+    return paths
 
 
 def _run(

@@ -21,7 +21,7 @@ from .notation import Notation
 from .point import evaluate_value
 
 ANSWER_SECTIONS = ("values", "partials", "gradient")
-KNOWN_KEYS = ("expr", "at", "wrt", "title", "description", *ANSWER_SECTIONS)
+KNOWN_KEYS = ("expr", "at", "wrt", "title", "description", "student", *ANSWER_SECTIONS)
 
 MAX_FILE_BYTES = 1_000_000
 """A problem is a few lines; anything far larger is a mistake, not a problem file."""
@@ -35,6 +35,8 @@ class Problem:
     at: tuple[tuple[str, float | int | str], ...]
     wrt: str | tuple[str, ...]
     answers: Mapping[str, Mapping[str, Any]]
+    student: str | None = None
+    """Who handed it in, for the gradebook (the file name when absent)."""
 
 
 def load_problem(path: str | Path) -> Problem:
@@ -108,7 +110,17 @@ def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
         if not isinstance(entries, dict):
             raise AdexplainError(f"{origin}: [{section}] must be a table", code="problem")
         answers[section] = entries
-    return Problem(expr=expr, expr_line=expr_line, at=tuple(at.items()), wrt=wrt, answers=answers)
+    student = data.get("student")
+    if student is not None and not isinstance(student, str):
+        raise AdexplainError(f"{origin}: 'student' must be a string", code="problem")
+    return Problem(
+        expr=expr,
+        expr_line=expr_line,
+        at=tuple(at.items()),
+        wrt=wrt,
+        answers=answers,
+        student=student,
+    )
 
 
 ANSWER_KEYS = {

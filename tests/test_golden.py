@@ -32,10 +32,10 @@ def test_golden(sample, format_name, update_golden) -> None:
     compare_with_golden(args, f"{sample.stem}.{EXTENSIONS[format_name]}", update_golden)
 
 
-def compare_with_golden(args: list[str], name: str, update: bool) -> None:
+def compare_with_golden(args: list[str], name: str, update: bool, exit_code: int = 0) -> None:
     """Run the command without colour; its output must equal tests/golden/NAME."""
     result = CliRunner().invoke(main, args, env={"NO_COLOR": "1"})
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     golden = GOLDEN / name
     if update:
         golden.write_text(result.stdout, encoding="utf-8")

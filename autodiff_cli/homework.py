@@ -1,0 +1,377 @@
+"""Homework checking: compare a student's answers with the explanation, step by step.
+
+Every answered entry (a node value, an edge partial, a component of the gradient)
+gets one of three verdicts:
+
+- right: it matches the true value within the tolerance;
+- follows: it is wrong, but it is exactly what the right step gives when applied
+  to the student's own earlier answers (error carried forward). It gets full
+  credit, so one slip is not punished twice;
+- wrong: neither. The first wrong entry, in the order a student works (values,
+  then partials, then the gradient), is the "first slip", and the report says the
+  right step in words.
+
+The "student's world" is built the way the student worked: node values in
+numbering order (their answer where they gave one, otherwise the step applied to
+their earlier values), then partials at those values, then the gradient by
+reverse accumulation over their partials.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .errors import AdexplainError
+from .explain import Explanation, explain
+from .graph import Constant, Node
+from .notation import Notation
+from .numbers import Value, format_number, to_float
+from .point import evaluate_value
+from .problem import Problem, check_answers, load_problem
+
+
+class Verdict(enum.Enum):
+    RIGHT = "right"
+    FOLLOWS = "follows"
+    WRONG = "wrong"
+
+    @property
+    def credit(self) -> int:
+        return 0 if self is Verdict.WRONG else 1
+
+
+ToleranceKind = Literal["digits", "absolute", "relative", "exact"]
+
+
+@dataclass(frozen=True, slots=True)
+class Tolerance:
+    """How close an answer must be; the default accepts 3 significant digits."""
+
+    kind: ToleranceKind = "digits"
+    amount: float = 3
+
+    def accepts(self, answer: Value, truth: Value) -> bool:
+        if self.kind == "exact":
+            return answer == truth
+        a, t = to_float(answer), to_float(truth)
+        if math.isnan(a) or math.isnan(t):
+            return False
+        if math.isinf(t) or math.isinf(a):
+            return a == t
+        if self.kind == "absolute":
+            return abs(a - t) <= self.amount
+        if self.kind == "relative":
+            return abs(a - t) <= self.amount * abs(t)
+        if t == 0:
+            return abs(a) <= 1e-12
+        # Half a unit in the last of `amount` significant digits of the true value.
+        exponent = math.floor(math.log10(abs(t)))
+        allowed = 0.5 * 10.0 ** (exponent - int(self.amount) + 1)
+        return abs(a - t) <= allowed * (1 + 1e-9)
+
+    def describe(self) -> str:
+        if self.kind == "digits":
+            return f"{int(self.amount)} significant digits"
+        if self.kind == "exact":
+            return "exact"
+        return f"{self.kind} tolerance {self.amount:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    section: str
+    """values, partials or gradient."""
+    key: str
+    """As the file writes it: w7, "w5/w2", w."""
+    label: str
+    """As a person reads it: w7, ∂w5/∂w2, ∂Z/∂w."""
+    answer: Value
+    truth: Value
+    verdict: Verdict
+    step: str
+    """The step in words, with the numbers the student used."""
+    carried: Value
+    """What the step gives from the student's own earlier answers."""
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    path: str
+    student: str
+    items: tuple[ItemResult, ...] = ()
+    error: AdexplainError | None = None
+    """Set when the file could not be read or graded; then there are no items."""
+
+    @property
+    def score(self) -> int:
+        return sum(item.verdict.credit for item in self.items)
+
+    @property
+    def max_score(self) -> int:
+        return len(self.items)
+
+    @property
+    def first_slip(self) -> ItemResult | None:
+        return next((item for item in self.items if item.verdict is Verdict.WRONG), None)
+
+    @property
+    def all_right(self) -> bool:
+        return self.error is None and self.first_slip is None
+
+
+def check_file(path: str | Path, tolerance: Tolerance = Tolerance()) -> Submission:
+    """Grade one submission; a file that cannot be read or graded becomes an error entry."""
+    path = str(path)
+    try:
+        problem = load_problem(path)
+        exact = tolerance.kind == "exact"
+        explanation = explain(problem.expr, problem.at, problem.wrt, max_paths=0, exact=exact)
+        check_answers(problem, explanation, path)
+    except AdexplainError as err:
+        located = err if err.origin or err.text is None else err.with_origin(path)
+        return Submission(path, _student(path, None), error=located)
+    items = grade(problem, explanation, tolerance)
+    return Submission(path, _student(path, problem), items)
+
+
+def _student(path: str, problem: Problem | None) -> str:
+    if problem is not None and problem.student:
+        return problem.student
+    return Path(path).stem
+
+
+def grade(problem: Problem, ex: Explanation, tolerance: Tolerance) -> tuple[ItemResult, ...]:
+    world = _StudentWorld(problem, ex)
+    return (
+        *world.value_items(tolerance),
+        *world.partial_items(tolerance),
+        *world.gradient_items(tolerance),
+    )
+
+
+class _StudentWorld:
+    """The computation redone with the student's own answers wherever they gave one."""
+
+    def __init__(self, problem: Problem, ex: Explanation) -> None:
+        self.ex = ex
+        self.graph = ex.graph
+        self.exact = ex.exact
+        keys = Notation("w", self.graph.input_count)
+        self.node_key = {node.index: keys.id(node.index) for node in self.graph.nodes}
+        by_key = {key: index for index, key in self.node_key.items()}
+        self.value_answers = {
+            by_key[key]: self._number(key, answer)
+            for key, answer in problem.answers["values"].items()
+        }
+        self.partial_answers = {
+            key: self._number(key, answer) for key, answer in problem.answers["partials"].items()
+        }
+        self.gradient_answers = {
+            key: self._number(key, answer) for key, answer in problem.answers["gradient"].items()
+        }
+        self.carried_values = self._carried_values()
+        self.values = [
+            self.value_answers.get(i, carried) for i, carried in enumerate(self.carried_values)
+        ]
+
+    def _number(self, key: str, answer: float | int | str) -> Value:
+        return evaluate_value(key, answer, self.exact)
+
+    def _carried_values(self) -> list[Value]:
+        """Each node's step applied to the student's values of its arguments."""
+        carried: list[Value] = list(self.ex.values[: self.graph.input_count])
+        student: list[Value] = [self.value_answers.get(i, v) for i, v in enumerate(carried)]
+        for node in self.graph.nodes[self.graph.input_count :]:
+            value = _apply(node, _arguments(node, student))
+            carried.append(value)
+            student.append(self.value_answers.get(node.index, value))
+        return carried
+
+    def value_items(self, tolerance: Tolerance) -> list[ItemResult]:
+        items = []
+        for index, answer in sorted(self.value_answers.items()):
+            node = self.graph.nodes[index]
+            truth = self.ex.values[index]
+            carried = self.carried_values[index]
+            key = self.node_key[index]
+            if node.kind == "input":
+                step = f"{node.id} is the input {node.name} = {format_number(truth)}"
+            else:
+                step = f"{node.id} = {node.formula}{self._with_arguments(node)}"
+            items.append(_item("values", key, node.id, answer, truth, carried, step, tolerance))
+        return items
+
+    def _with_arguments(self, node: Node) -> str:
+        used = [
+            f"{self.graph.id(arg)} = {format_number(self.values[arg])}"
+            for arg in dict.fromkeys(a for a in node.args if isinstance(a, int))
+        ]
+        return f"; with {' and '.join(used)}" if used else ""
+
+    def partial_items(self, tolerance: Tolerance) -> list[ItemResult]:
+        truth = self._pairs(edge.value for edge in self.ex.edges)
+        carried = self._pairs(self._carried_partials())
+        items = []
+        for key, (target, source) in self.pair_nodes.items():
+            if key not in self.partial_answers:
+                continue
+            node = self.graph.nodes[target]
+            label = f"∂{self.graph.id(target)}/∂{self.graph.id(source)}"
+            formulas = [
+                e.formula for e in self.ex.edges if (e.target, e.source) == (target, source)
+            ]
+            step = f"{label} = {' + '.join(formulas)}{self._with_arguments(node)}"
+            answer = self.partial_answers[key]
+            items.append(
+                _item("partials", key, label, answer, truth[key], carried[key], step, tolerance)
+            )
+        return items
+
+    @property
+    def pair_nodes(self) -> dict[str, tuple[int, int]]:
+        """Answer key "wJ/wI" to (J, I), in edge order. ∂wJ/∂wI sums every edge from wI into
+        wJ: for w2 = w1 * w1 it is w1 + w1, the product rule a student writes as 2·w1."""
+        pairs: dict[str, tuple[int, int]] = {}
+        for edge in self.ex.edges:
+            key = f"{self.node_key[edge.target]}/{self.node_key[edge.source]}"
+            pairs.setdefault(key, (edge.target, edge.source))
+        return pairs
+
+    def _pairs(self, per_edge: Iterable[Value]) -> dict[str, Value]:
+        totals: dict[str, Value] = {}
+        for edge, value in zip(self.ex.edges, per_edge, strict=True):
+            key = f"{self.node_key[edge.target]}/{self.node_key[edge.source]}"
+            totals[key] = totals[key] + value if key in totals else value
+        return totals
+
+    def _carried_partials(self) -> list[Value]:
+        """Each edge's partial at the student's values."""
+        carried: list[Value] = []
+        for edge in self.ex.edges:
+            node = self.graph.nodes[edge.target]
+            partial = node.operation.partials[edge.position]
+            args = _arguments(node, self.values)
+            if node.operation.undefined(args) is not None:
+                carried.append(math.nan)
+                continue
+            try:
+                carried.append(partial.evaluate(args, self.values[node.index]))
+            except (ArithmeticError, ValueError):
+                carried.append(math.nan)
+        return carried
+
+    def gradient_items(self, tolerance: Tolerance) -> list[ItemResult]:
+        carried = self._carried_gradient()
+        items = []
+        for name, answer in self.gradient_answers.items():
+            index = self.graph.input_index(name)
+            assert index is not None, "check_answers accepts only the problem's variables"
+            step = (
+                f"∂Z/∂{name} is the sum, over the paths from Z to {self.graph.id(index)}, "
+                "of the products of the partials along them (your partials where you gave them)"
+            )
+            truth = self.ex.adjoints[index]
+            items.append(
+                _item(
+                    "gradient", name, f"∂Z/∂{name}", answer, truth, carried[index], step, tolerance
+                )
+            )
+        return items
+
+    def _carried_gradient(self) -> list[Value]:
+        """Reverse accumulation over the student's partials (theirs, else at their values)."""
+        carried = self._pairs(self._carried_partials())
+        partial = {key: self.partial_answers.get(key, value) for key, value in carried.items()}
+        adjoint: list[Value] = [0] * len(self.graph.nodes)
+        adjoint[self.graph.output] = 1
+        # Pairs in reverse edge order: every use of a node is passed before the node passes on.
+        for key, (target, source) in reversed(list(self.pair_nodes.items())):
+            adjoint[source] += adjoint[target] * partial[key]
+        return adjoint
+
+
+def _arguments(node: Node, values: Sequence[Value]) -> list[Value]:
+    return [arg.value if isinstance(arg, Constant) else values[arg] for arg in node.args]
+
+
+def _apply(node: Node, args: Sequence[Value]) -> Value:
+    """The node's step on given arguments; nan where they leave its domain."""
+    op = node.operation
+    if op.undefined(args) is not None:
+        return math.nan
+    try:
+        return op.evaluate(args)
+    except (ArithmeticError, ValueError):
+        return math.nan
+
+
+def _item(
+    section: str,
+    key: str,
+    label: str,
+    answer: Value,
+    truth: Value,
+    carried: Value,
+    step: str,
+    tolerance: Tolerance,
+) -> ItemResult:
+    if tolerance.accepts(answer, truth):
+        verdict = Verdict.RIGHT
+    elif tolerance.accepts(answer, carried):
+        verdict = Verdict.FOLLOWS
+    else:
+        verdict = Verdict.WRONG
+    return ItemResult(section, key, label, answer, truth, verdict, step, carried)
+
+
+def feedback(item: ItemResult, hide_answers: bool = False) -> str:
+    """One sentence about an entry, as a tutor would say it."""
+    answer = format_number(item.answer)
+    if item.verdict is Verdict.RIGHT:
+        return f"{item.label} = {answer} is right"
+    if item.verdict is Verdict.FOLLOWS:
+        if item.section == "gradient":
+            return f"{item.label} = {answer} is right for your own partials (full credit)"
+        return (
+            f"{item.label} = {answer} is the right step from your own earlier answers "
+            f"({item.step.split('; with ')[-1]}): the slip is earlier, so full credit"
+        )
+    if hide_answers:
+        return f"{item.label} = {answer} is not right: {item.step}; work this step again"
+    right = format_number(item.carried)
+    if item.section == "gradient":
+        return f"{item.step}: that gives {right}, not {answer}"
+    if "; with " in item.step:
+        return f"{item.step} this is {right}, not {answer}"
+    return f"{item.step}, not {answer}"
+
+
+def expectations(ex: Explanation, expected: Mapping[str, Value], tolerance: Tolerance) -> list[str]:
+    """For --expect: the expectations that fail, each as one sentence (empty when all hold)."""
+    failures = []
+    for name, wanted in expected.items():
+        actual = _expected_quantity(ex, name)
+        if not tolerance.accepts(wanted, actual):
+            label = f"∂Z/∂{name}" if name in ex.gradient else name
+            failures.append(
+                f"expected {label} = {format_number(wanted)}, but it is {format_number(actual)}"
+            )
+    return failures
+
+
+def _expected_quantity(ex: Explanation, name: str) -> Value:
+    if name in ex.gradient:
+        return ex.gradient[name]
+    keys = Notation("w", ex.graph.input_count)
+    for node in ex.graph.nodes:
+        if keys.id(node.index) == name:
+            return ex.values[node.index]
+    raise AdexplainError(
+        f"--expect {name}: not a variable asked for with --wrt, nor a node id",
+        code="bad-expect",
+    )

@@ -1,0 +1,264 @@
+"""The homework checker: verdicts, follow-through credit, reports, exit codes, a whole class.
+
+The class test writes 200 generated submissions of the spec's example with slips
+injected (some carried forward into later answers, some not) and a few malformed
+files, grades the folder in one command, and compares every verdict with one
+predicted by an independent re-computation written out here by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from autodiff_cli.cli import main
+from autodiff_cli.homework import Tolerance
+
+from .conftest import REPO
+from .test_golden import compare_with_golden
+
+HOMEWORK = REPO / "samples" / "homework"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize("format_name", ["text", "json", "gradescope"])
+def test_golden_reports(format_name: str, update_golden: bool, monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    extension = "txt" if format_name == "text" else "json"
+    name = f"homework.{format_name}.{extension}"
+    compare_with_golden(
+        ["check", "samples/homework", "--format", format_name], name, update_golden, exit_code=1
+    )
+
+
+def test_golden_report_with_hidden_answers(update_golden: bool, monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    args = ["check", "samples/homework/alice.toml", "--hide-answers"]
+    compare_with_golden(args, "homework.alice.hidden.txt", update_golden, exit_code=1)
+
+
+def test_first_slip_is_named_with_the_right_step_in_words() -> None:
+    result = run("check", str(HOMEWORK / "alice.toml"))
+    assert result.exit_code == 1
+    assert "First slip: w7 = max(0, w6); with w6 = 3 this is 3, not 0" in result.stdout
+    assert "~ w8 = 5 is the right step from your own earlier answers" in result.stdout
+
+
+def test_hidden_answers_do_not_give_the_right_number_away() -> None:
+    out = run("check", str(HOMEWORK / "dan.toml"), "--hide-answers").stdout
+    assert "∂w2/∂w1 = 3 is not right" in out
+    assert "this is 6" not in out
+
+
+def test_exit_codes() -> None:
+    assert run("check", str(HOMEWORK / "bob.toml")).exit_code == 0
+    assert run("check", str(HOMEWORK / "bob.toml"), str(HOMEWORK / "alice.toml")).exit_code == 1
+
+
+def test_a_malformed_file_is_reported_and_the_others_still_graded(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('expr = "x*x"\nat = { x = 3 }\n[values]\nw2 = \n')
+    result = run("check", str(HOMEWORK / "bob.toml"), str(broken), "--format", "json")
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    bob, bad = document["submissions"]
+    assert bob["score"] == bob["max_score"] == 10
+    assert bad["error"]["code"] == "toml"
+    assert "line 4" in bad["error"]["message"]
+    assert document["not_graded"] == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "verdict"),
+    [
+        ([], "right"),  # 0.693 is ln 2 to 3 significant digits
+        (["--digits", "5"], "wrong"),
+        (["--abs-tol", "0.001"], "right"),
+        (["--rel-tol", "1e-6"], "wrong"),
+    ],
+)
+def test_tolerance_options(tmp_path: Path, options: list[str], verdict: str) -> None:
+    submission = tmp_path / "s.toml"
+    submission.write_text('expr = "log(x)"\nat = { x = 2 }\n[values]\nw2 = 0.693\n')
+    document = json.loads(run("check", str(submission), "--format", "json", *options).stdout)
+    assert document["submissions"][0]["items"][0]["verdict"] == verdict
+
+
+def test_exact_tolerance_compares_fractions(tmp_path: Path) -> None:
+    submission = tmp_path / "s.toml"
+    submission.write_text(
+        'expr = "x/3"\nat = { x = 1 }\n[values]\nw2 = "1/3"\n[gradient]\nx = 0.333\n'
+    )
+    document = json.loads(run("check", str(submission), "--format", "json", "--exact").stdout)
+    assert [item["verdict"] for item in document["submissions"][0]["items"]] == ["right", "wrong"]
+
+
+def test_conflicting_tolerances_are_a_usage_error() -> None:
+    result = run("check", str(HOMEWORK / "bob.toml"), "--exact", "--digits", "2")
+    assert result.exit_code == 2
+    assert "choose one of" in result.stderr
+
+
+def test_digits_tolerance_is_half_a_unit_in_the_last_digit() -> None:
+    three = Tolerance()
+    assert three.accepts(0.693, 0.6931471)
+    assert not three.accepts(0.69, 0.6931471)
+    assert three.accepts(11.65, 11.6521)
+    assert three.accepts(11.7, 11.6521) and not three.accepts(11.6, 11.6521)
+    assert three.accepts(0, 0) and not three.accepts(0.001, 0)
+
+
+def test_gradescope_shape() -> None:
+    document = json.loads(
+        run("check", str(HOMEWORK / "alice.toml"), "--format", "gradescope").stdout
+    )
+    assert document["score"] == 7
+    assert len(document["tests"]) == 8
+    for test in document["tests"]:
+        assert set(test) == {"name", "score", "max_score", "output", "visibility"}
+        assert test["max_score"] == 1 and test["visibility"] == "visible"
+
+
+def test_expect_on_the_main_command() -> None:
+    example = ["y - max(0,w*x+b)", "--at", "y=5,w=2,x=1,b=1", "--wrt", "w"]
+    assert run(*example, "--expect", "w=-1").exit_code == 0
+    wrong = run(*example, "--expect", "w=1,w7=3")
+    assert wrong.exit_code == 1
+    assert "expected ∂Z/∂w = 1, but it is -1" in wrong.stderr
+    assert run(*example, "--expect", "q=1").exit_code == 2
+
+
+# --- A class of generated submissions ----------------------------------------------------
+
+KEYS_IN_ORDER = [
+    "w5",
+    "w6",
+    "w7",
+    "w8",
+    "w5/w2",
+    "w5/w3",
+    "w6/w5",
+    "w6/w4",
+    "w7/w6",
+    "w8/w1",
+    "w8/w7",
+    "w",
+]
+
+
+def student_world(y: int, w: int, x: int, b: int, slips: dict[str, float]) -> dict[str, float]:
+    """y - max(0, w*x + b), worked in order, with a student's slips substituted as they go.
+
+    Written out by hand, independently of the tool: each entry is computed from the
+    student's own earlier entries, which is what an answer that "follows" must match.
+    """
+    s: dict[str, float] = {}
+    s["w5"] = slips.get("w5", w * x)
+    s["w6"] = slips.get("w6", s["w5"] + b)
+    s["w7"] = slips.get("w7", max(0, s["w6"]))
+    s["w8"] = slips.get("w8", y - s["w7"])
+    s["w5/w2"] = slips.get("w5/w2", x)
+    s["w5/w3"] = slips.get("w5/w3", w)
+    s["w6/w5"] = slips.get("w6/w5", 1)
+    s["w6/w4"] = slips.get("w6/w4", 1)
+    tie = 0.5  # max(0, w6) at w6 = 0 splits the gradient, as PyTorch does
+    s["w7/w6"] = slips.get("w7/w6", 1 if s["w6"] > 0 else tie if s["w6"] == 0 else 0)
+    s["w8/w1"] = slips.get("w8/w1", 1)
+    s["w8/w7"] = slips.get("w8/w7", -1)
+    s["w"] = slips.get("w", s["w8/w7"] * s["w7/w6"] * s["w6/w5"] * s["w5/w2"])
+    return s
+
+
+def generate_class(directory: Path, count: int, seed: int) -> dict[str, dict[str, str]]:
+    """Write `count` submissions; return, per file, the verdict each answer must get."""
+    rng = random.Random(seed)
+    expected: dict[str, dict[str, str]] = {}
+    for number in range(count):
+        y, w, x, b = rng.randint(-5, 9), rng.randint(1, 5), rng.randint(1, 4), rng.randint(0, 3)
+        truth = student_world(y, w, x, b, {})
+        slips: dict[str, float] = {}
+        if rng.random() < 0.7:
+            slipped = rng.choice(KEYS_IN_ORDER)
+            slips[slipped] = truth[slipped] + rng.choice([-3, -2, 2, 5, 10])
+        world = student_world(y, w, x, b, slips)
+        # The slip is written down (a slip in an unwritten step cannot be seen), and most
+        # students carry it forward; the others do every later step right.
+        answered = [key for key in KEYS_IN_ORDER if key in slips or rng.random() < 0.6]
+        carries = rng.random() < 0.75
+        verdicts: dict[str, str] = {}
+        answers: dict[str, float] = {}
+        for key in answered or ["w"]:
+            answers[key] = world[key] if carries or key in slips else truth[key]
+            if answers[key] == truth[key]:
+                verdicts[key] = "right"
+            elif key in slips:
+                verdicts[key] = "wrong"
+            else:
+                verdicts[key] = "follows"
+        name = f"student{number:03d}.toml"
+        write_submission(directory / name, (y, w, x, b), answers)
+        expected[name] = verdicts
+    return expected
+
+
+def write_submission(
+    path: Path, point: tuple[int, int, int, int], answers: dict[str, float]
+) -> None:
+    y, w, x, b = point
+    sections: dict[str, list[str]] = {"values": [], "partials": [], "gradient": []}
+    for key, value in answers.items():
+        section = "gradient" if key == "w" else "partials" if "/" in key else "values"
+        sections[section].append(f'"{key}" = {value}')
+    lines = [
+        'expr = "y - max(0, w*x + b)"',
+        f"at = {{ y = {y}, w = {w}, x = {x}, b = {b} }}",
+        'wrt = ["w"]',
+    ]
+    for section, entries in sections.items():
+        if entries:
+            lines += [f"[{section}]", *entries]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_a_class_of_200_with_slips_and_malformed_files(tmp_path: Path) -> None:
+    expected = generate_class(tmp_path, 200, seed=2026)
+    malformed = {
+        "zz_broken_toml.toml": ('expr = "x"\nat = { x = 1\n', "toml"),
+        "zz_unknown_node.toml": (
+            'expr = "x*x"\nat = { x = 1 }\n[values]\nw9 = 1\n',
+            "unknown-answer",
+        ),
+        "zz_binary.toml": ("\x00\x01\x02", "toml"),
+        "zz_bad_expr.toml": ('expr = "x +"\nat = { x = 1 }\n', "syntax"),
+    }
+    for name, (content, _) in malformed.items():
+        (tmp_path / name).write_text(content)
+    digests = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in tmp_path.iterdir()}
+
+    result = run("check", str(tmp_path), "--format", "json")
+
+    assert result.exit_code == 2  # malformed files win over wrong answers
+    document = json.loads(result.stdout)
+    graded = {Path(s["file"]).name: s for s in document["submissions"]}
+    assert len(graded) == 204
+    for name, verdicts in expected.items():
+        submission = graded[name]
+        assert submission["error"] is None, submission["error"]
+        got = {item["key"]: item["verdict"] for item in submission["items"]}
+        assert got == verdicts, name
+        assert submission["score"] == sum(v != "wrong" for v in verdicts.values())
+    for name, (_, code) in malformed.items():
+        assert graded[name]["error"]["code"] == code, name
+    # Submissions are never modified.
+    assert digests == {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.iterdir()}
+    # The injected slips cover every kind of verdict.
+    kinds = {v for verdicts in expected.values() for v in verdicts.values()}
+    assert kinds == {"right", "follows", "wrong"}
