@@ -228,6 +228,16 @@ class _ExpressionMayStartWithMinus(click.Command):
     help="A quick check: exit 1, saying why, unless ∂Z/∂NAME (or node NAME, as w7) equals "
     "VALUE to 3 significant digits.",
 )
+@click.option(
+    "--save-svg",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also save the rich output, in colour, as an SVG picture (for slides).",
+)
+@click.option(
+    "--save-html",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also save the rich output, in colour, as an HTML page (for handouts).",
+)
 def explain_command(
     expression: str | None,
     at_options: tuple[str, ...],
@@ -240,6 +250,8 @@ def explain_command(
     notation: NotationStyle,
     exact: bool,
     expect_options: tuple[str, ...],
+    save_svg: str | None,
+    save_html: str | None,
 ) -> None:
     """Explain how reverse-mode AD differentiates EXPR at a point.
 
@@ -270,11 +282,27 @@ def explain_command(
         failures = expectations(result, _expected(expect_options, exact), Tolerance())
     except AdexplainError as err:
         _fail(err, as_json=format_name == "json")
+    # Pictures first: if one cannot be written, the error is all that is printed.
+    _save_pictures(result, options, {"svg": save_svg, "html": save_html})
     _write(pieces)
     for failure in failures:
         click.echo(f"adexplain: check failed: {failure}", err=True)
     if failures:
         sys.exit(ExitCode.WRONG_ANSWER)
+
+
+def _save_pictures(
+    result: Explanation, options: RenderOptions, targets: dict[str, str | None]
+) -> None:
+    for kind, target in targets.items():
+        if target is None:
+            continue
+        from .render.rich_text import export  # rich only when a picture is asked for
+
+        try:
+            Path(target).write_text(export(result, options, kind), encoding="utf-8")
+        except OSError as err:
+            _fail(AdexplainError(f"cannot write {target}: {err.strerror}", code="file"))
 
 
 def _expected(expect_options: tuple[str, ...], exact: bool) -> dict[str, Value]:

@@ -26,6 +26,7 @@ from .passes import (
     edge_partials,
     forward,
     list_paths,
+    nodes_on_paths,
     tangents,
 )
 from .point import resolve_point
@@ -49,6 +50,8 @@ class ChainRule:
     """Exact, however large."""
     paths: tuple[Path, ...]
     """The first few paths; at most the listing bound."""
+    on_paths: frozenset[int] = frozenset()
+    """Every node on some path from Z to the variable (for highlighting a picture)."""
 
     @property
     def unlisted(self) -> int:
@@ -206,4 +209,5 @@ def _chain_rule(
         gradient=adjoint[node],
         path_count=counts[graph.output],
         paths=list_paths(graph, edges, node, counts, max_paths, exact),
+        on_paths=nodes_on_paths(graph, counts),
     )

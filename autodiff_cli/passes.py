@@ -240,6 +240,22 @@ def count_paths(graph: Graph, target: int) -> tuple[int, ...]:
     return tuple(counts)
 
 
+def nodes_on_paths(graph: Graph, counts: Sequence[int]) -> frozenset[int]:
+    """The nodes some path from the output to the target passes through.
+
+    A node is on a path when the output reaches it and it reaches the target
+    (``counts`` > 0); one sweep down from the output finds them all.
+    """
+    on_path = [False] * len(graph.nodes)
+    on_path[graph.output] = counts[graph.output] > 0
+    for node in reversed(graph.nodes[: graph.output + 1]):
+        if on_path[node.index]:
+            for arg in node.args:
+                if isinstance(arg, int) and counts[arg] > 0:
+                    on_path[arg] = True
+    return frozenset(i for i, flag in enumerate(on_path) if flag)
+
+
 MAX_LISTED_STEPS = 100_000
 """However many paths are asked for, the listing stops once it holds this many steps in all
 (at least one path is always listed): 20 paths of 100 000 steps would be two million."""

@@ -169,7 +169,7 @@ def test_version_and_help() -> None:
     help_text = run("--help").stdout
     assert "Examples:" in help_text
     assert 'adexplain "y - max(0,w*x+b)" --at y=5,w=2,x=1,b=1 --wrt w' in help_text
-    assert "--format [rich|plain|json]" in help_text
+    assert "--format [rich|plain|json|dot|mermaid|markdown|latex]" in help_text
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,15 @@ from autodiff_cli.render import RENDERERS
 
 from .conftest import GOLDEN, SAMPLES
 
-EXTENSIONS = {"json": "json", "plain": "txt", "rich": "rich.txt"}
+EXTENSIONS = {
+    "json": "json",
+    "plain": "txt",
+    "rich": "rich.txt",
+    "dot": "dot",
+    "mermaid": "mmd",
+    "markdown": "md",
+    "latex": "tex",
+}
 
 
 def test_every_format_has_an_extension() -> None:
@@ -50,6 +58,8 @@ OPTION_CASES = {
     "shared_program.all": ["--file", "samples/shared_program.toml", "--show", "all"],
     # Baydin et al. 2018, Tables 2 and 3, in the survey's own numbering and notation.
     "survey.v.all": [SURVEY_PROGRAM, "--at", "x1=2,x2=5", "--notation", "v", "--show", "all"],
+    # The terminal picture of the graph, with a shared intermediate.
+    "shared_program.graph": ["--file", "samples/shared_program.toml", "--show", "graph,paths"],
     # Only the new tables.
     "relu_neuron.adjoints_tangents": [
         "--file",

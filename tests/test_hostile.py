@@ -105,6 +105,7 @@ CORPUS: list[Entry] = [
     (["check", "samples/homework", "--exact", "--digits", "2"], None, None, "usage", "choose one"),
     (["check", "tests"], None, None, "usage", "holds no .toml files"),
     (["check"], None, None, "usage", "Missing argument"),
+    (["x", "--at", "x=1", "--save-svg", "/no/such/dir/x.svg"], None, None, "file", "cannot write"),
     # --- problem files --------------------------------------------------------------------
     (["--file", "no/such/file.toml"], None, None, "file", "cannot read"),
     (["--file", "{file}"], None, b"x" * 1_000_001, "file", "a problem file is at most"),

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..explain import Explanation
 
 
-SECTIONS = ("values", "partials", "paths", "adjoints", "tangents", "check")
+SECTIONS = ("graph", "values", "partials", "paths", "adjoints", "tangents", "check")
 """Every part an explanation can show, in the order shown."""
 DEFAULT_SECTIONS = ("values", "partials", "paths")
 """The core's three parts; the rest on request (--show). JSON always has nodes, edges, paths
@@ -42,6 +42,10 @@ RENDERERS: dict[str, str] = {
     "rich": "autodiff_cli.render.rich_text",
     "plain": "autodiff_cli.render.plain",
     "json": "autodiff_cli.render.json_output",
+    "dot": "autodiff_cli.render.dot",
+    "mermaid": "autodiff_cli.render.mermaid",
+    "markdown": "autodiff_cli.render.markdown",
+    "latex": "autodiff_cli.render.latex",
 }
 """Format name to the module that renders it."""
 

@@ -28,6 +28,31 @@ def render(ex: Explanation, options: RenderOptions) -> str:
         emoji=False,
         legacy_windows=False,
     )
+    _print(console, ex, options)
+    output = console.file
+    assert isinstance(output, io.StringIO)
+    # Rich pads every line to the table's width; the padding carries nothing.
+    return "\n".join(line.rstrip() for line in output.getvalue().split("\n"))
+
+
+def export(ex: Explanation, options: RenderOptions, kind: str) -> str:
+    """The rich output, in colour, as an SVG picture or an HTML page (for slides, handouts)."""
+    console = Console(
+        file=io.StringIO(),
+        record=True,
+        width=options.width or DEFAULT_WIDTH,
+        force_terminal=True,
+        color_system="truecolor",
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    _print(console, ex, options)
+    title = f"adexplain: {' '.join(ex.expression.split())}"
+    return console.export_svg(title=title) if kind == "svg" else console.export_html()
+
+
+def _print(console: Console, ex: Explanation, options: RenderOptions) -> None:
     after_table = True  # nothing before the first block
     for block in layout(ex, options.sections, options.digits):
         if not after_table:
@@ -41,10 +66,6 @@ def render(ex: Explanation, options: RenderOptions) -> str:
         else:
             console.print(_lines(block))
             after_table = False
-    output = console.file
-    assert isinstance(output, io.StringIO)
-    # Rich pads every line to the table's width; the padding carries nothing.
-    return "\n".join(line.rstrip() for line in output.getvalue().split("\n"))
 
 
 def _lines(block: Lines) -> Text | Panel:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
-from ..graph import Graph
+from ..graph import Graph, Node
 from ..numbers import format_number
 from ..passes import Edge, Path
 
@@ -305,11 +305,16 @@ def check_lines(check: CrossCheck, digits: int) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Lines:
-    """A block of text; ``boxed`` blocks (a chain rule) get a frame in rich output."""
+    """A block of text, and what it is: ``summary``, ``graph``, ``chain`` (a chain rule, which
+    rich frames and the document formats write as math), ``check``, ``gradient``, ``warnings``."""
 
     lines: tuple[str, ...]
+    kind: str
     style: str = ""
-    boxed: bool = False
+
+    @property
+    def boxed(self) -> bool:
+        return self.kind == "chain"
 
 
 Block = TableView | Lines
@@ -317,7 +322,9 @@ Block = TableView | Lines
 
 def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block]:
     """Everything the text formats show, in order, keeping only the chosen sections."""
-    blocks: list[Block] = [Lines(tuple(summary_lines(ex, digits)), style="bold")]
+    blocks: list[Block] = [Lines(tuple(summary_lines(ex, digits)), "summary", style="bold")]
+    if "graph" in sections:
+        blocks.append(Lines(tuple(tree_lines(ex, digits)), "graph"))
     if "values" in sections:
         blocks.append(values_table(ex, digits))
     if "partials" in sections:
@@ -326,15 +333,68 @@ def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block
         blocks.append(adjoint_table(ex, digits))
     for chain in ex.chains:
         if "paths" in sections:
-            blocks.append(Lines(tuple(chain_rule_lines(ex, chain, digits)), boxed=True))
+            blocks.append(Lines(tuple(chain_rule_lines(ex, chain, digits)), "chain"))
         if "tangents" in sections and chain.variable in ex.tangents:
             blocks.append(tangent_table(ex, chain, digits))
         if "check" in sections and chain.variable in ex.checks:
-            blocks.append(Lines(tuple(check_lines(ex.checks[chain.variable], digits))))
-    blocks.append(Lines((gradient_line(ex, digits),), style="bold green"))
+            blocks.append(Lines(tuple(check_lines(ex.checks[chain.variable], digits)), "check"))
+    blocks.append(Lines((gradient_line(ex, digits),), "gradient", style="bold green"))
     if ex.diagnostics:
-        blocks.append(Lines(tuple(warning_lines(ex)), style="yellow"))
+        blocks.append(Lines(tuple(warning_lines(ex)), "warnings", style="yellow"))
     return blocks
+
+
+TREE_DEPTH = 8
+"""Deeper levels are summarised, so the picture stays inside 80 columns."""
+TREE_LINES = 200
+
+
+def tree_lines(ex: Explanation, digits: int) -> list[str]:
+    """The graph as a tree from Z down, each node with the partial of its parent by it.
+
+    A node used more than once (a variable, a program's named intermediate) is drawn in
+    full the first time and marked "shared" after. Walked with an explicit stack.
+    """
+    graph = ex.graph
+    partial = {(e.target, e.position): e for e in ex.edges}
+    root = graph.nodes[graph.output]
+    lines = ["Graph (Z at the top; each node with its value, and the partial of its parent by it)"]
+    lines.append(f"Z = {_tree_label(ex, root, digits)}")
+    drawn = {root.index}
+    stack = [(root.index, position, "") for position in reversed(range(len(root.args)))]
+    while stack and len(lines) < TREE_LINES:
+        parent, position, indent = stack.pop()
+        child = graph.nodes[parent].args[position]
+        if not isinstance(child, int):
+            continue
+        last = not any(
+            isinstance(graph.nodes[parent].args[later], int)
+            for later in range(position + 1, len(graph.nodes[parent].args))
+        )
+        branch, extend = ("└─ ", "   ") if last else ("├─ ", "│  ")
+        node = graph.nodes[child]
+        edge = partial[(parent, position)]
+        local = f"∂{graph.id(parent)}/∂{node.id} = {format_number(edge.value, digits)}"
+        shared = node.index in drawn and node.kind == "op"
+        note = "  (shared: shown above)" if shared else ""
+        lines.append(f"{indent}{branch}{_tree_label(ex, node, digits)}  [{local}]{note}")
+        if shared or node.kind == "input":
+            continue
+        drawn.add(node.index)
+        if len(indent) // len(extend) + 1 >= TREE_DEPTH:
+            lines.append(f"{indent}{extend}└─ … (deeper levels not drawn; see the tables)")
+            continue
+        stack.extend((node.index, p, indent + extend) for p in reversed(range(len(node.args))))
+    if stack:
+        lines.append(f"… ({len(graph.nodes)} nodes in all; the rest is not drawn)")
+    return lines
+
+
+def _tree_label(ex: Explanation, node: Node, digits: int) -> str:
+    value = format_number(ex.values[node.index], digits)
+    if node.kind == "input":
+        return f"{node.id} = {node.name} = {value}"
+    return f"{node.id} = {node.formula} = {value}"
 
 
 def gradient_line(ex: Explanation, digits: int) -> str:

@@ -1,0 +1,59 @@
+"""GitHub-flavoured Markdown: the tables, the chain rule as $$ math, the graph as Mermaid."""
+
+from __future__ import annotations
+
+from ..explain import Explanation
+from . import RenderOptions
+from .mermaid import flowchart
+from .tex import chain_rule_tex
+from .view import Lines, TableView, layout
+
+CODE_COLUMNS = {"expression", "formula", "source", "sum over uses", "sum over arguments", "terms"}
+
+
+def render(ex: Explanation, options: RenderOptions) -> str:
+    digits = options.digits
+    expression = " ".join(ex.expression.split())
+    out = [f"# Automatic differentiation of `{expression}`", ""]
+    chains = iter(ex.chains)
+    for block in layout(ex, options.sections, digits):
+        if isinstance(block, TableView):
+            out += [f"## {block.title}", "", *_table(block), ""]
+            out += [f"{_cell(note)}" for note in block.notes] + ([""] if block.notes else [])
+        elif block.kind == "chain":
+            chain = next(chains)
+            out += [f"## Chain rule for ∂Z/∂{chain.variable}", "", _cell(block.lines[0]), ""]
+            out += [f"$$ {line} $$" for line in chain_rule_tex(ex, chain, digits)] + [""]
+        elif block.kind == "graph":
+            out += ["## Graph", "", "```mermaid", *flowchart(ex, digits), "```", ""]
+        else:
+            out += [*_paragraph(block), ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _paragraph(block: Lines) -> list[str]:
+    # Two trailing spaces keep each line a line in Markdown.
+    return [f"{_cell(line)}  " for line in block.lines]
+
+
+def _table(table: TableView) -> list[str]:
+    align = ["---:" if numeric else "---" for numeric in table.numeric]
+    rows = [
+        "| "
+        + " | ".join(_column(header, cell) for header, cell in zip(table.headers, row, strict=True))
+        + " |"
+        for row in table.rows
+    ]
+    return ["| " + " | ".join(table.headers) + " |", "| " + " | ".join(align) + " |", *rows]
+
+
+def _column(header: str, cell: str) -> str:
+    if header in CODE_COLUMNS and cell:
+        return "`" + cell.replace("|", "\\|") + "`"
+    return _cell(cell)
+
+
+def _cell(text: str) -> str:
+    for char in "\\|*_`<>[]":
+        text = text.replace(char, "\\" + char)
+    return text

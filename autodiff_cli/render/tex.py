@@ -1,0 +1,134 @@
+"""TeX for the document formats: node ids as w_{8}, the chain rule in ∂ notation, and
+text made safe for LaTeX (its special characters, and the Unicode the tool prints)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..explain import ChainRule, Explanation
+from ..numbers import format_number
+
+_SUBSCRIPTS = str.maketrans("₋₀₁₂₃₄₅₆₇₈₉", "-0123456789")
+_ID = re.compile(r"^([^\W\d_]+)([₋₀-₉0-9-]+)$")
+
+
+def tex_id(node_id: str) -> str:
+    """``w8`` → ``w_{8}``; ``v₋₁`` → ``v_{-1}``."""
+    match = _ID.match(node_id)
+    if match is None:
+        return rf"\mathrm{{{node_id}}}"
+    return f"{match.group(1)}_{{{match.group(2).translate(_SUBSCRIPTS)}}}"
+
+
+def _partial(numerator: str, denominator: str) -> str:
+    return rf"\frac{{\partial {numerator}}}{{\partial {denominator}}}"
+
+
+def tex_number(value: str) -> str:
+    """A printed number in math: parentheses around negatives, as a product needs."""
+    value = value.replace("≈", r"\approx ")
+    return f"({value})" if value.startswith("-") else value
+
+
+def chain_rule_tex(ex: Explanation, chain: ChainRule, digits: int) -> list[str]:
+    """One display-math line per listed path, then the sum; each line is TeX without $."""
+    graph = ex.graph
+    whole = _partial("Z", _variable(chain.variable))
+    if chain.node == graph.output or chain.path_count == 0:
+        value = format_number(chain.gradient, digits)
+        return [f"{whole} = {tex_number(value)}"]
+    lines = []
+    for path in chain.paths:
+        factors = [
+            _partial(tex_id(graph.id(target)), tex_id(graph.id(source)))
+            for target, source in zip(path.nodes, path.nodes[1:], strict=False)
+        ]
+        numbers = [tex_number(format_number(f, digits)) for f in path.factors]
+        product = tex_number(format_number(path.product, digits))
+        times = r" \cdot "
+        lines.append(
+            f"{' '.join(factors)} = {times.join(numbers)} = {product}"
+            if len(factors) <= 12
+            else rf"\text{{a path of {len(factors)} edges}} = {product}"
+        )
+    total = tex_number(format_number(chain.gradient, digits))
+    if chain.unlisted:
+        lines.append(rf"\text{{and {chain.unlisted} more paths: }} {whole} = {total}")
+    elif len(chain.paths) > 1:
+        products = " + ".join(tex_number(format_number(p.product, digits)) for p in chain.paths)
+        lines.append(f"{whole} = {products} = {total}")
+    else:
+        lines[0] = f"{whole} = {lines[0]}"
+    return lines
+
+
+def _variable(name: str) -> str:
+    """A variable's name in math mode: x1 as x_{1}, θ as \theta, long names upright-italic."""
+    if _ID.match(name):
+        return tex_id(name)
+    pieces = [_greek(char).strip("$") if not char.isascii() else char for char in name]
+    text = "".join(pieces).replace("_", r"\_")
+    return text if len(name) == 1 else rf"\mathit{{{text}}}"
+
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "%": r"\%",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
+_SYMBOLS = {
+    "∂": r"$\partial$",
+    "·": r"$\cdot$",
+    "→": r"$\to$",
+    "…": r"\ldots{}",
+    "≈": r"$\approx$",
+    "−": "-",
+    "✓": r"$\checkmark$",
+    "✗": r"$\times$",
+    "±": r"$\pm$",
+    "─": "-",
+    "│": "|",
+    "├": "|",
+    "└": "`",
+}
+_ACCENTS = {"\u0304": "=", "\u0307": "."}  # combining macron (w̄), dot above (ẇ)
+
+
+def latex_text(text: str) -> str:
+    """Text safe for LaTeX's text mode, with pdflatex's base packages only."""
+    out: list[str] = []
+    for char in text:
+        if char in _SPECIAL:
+            out.append(_SPECIAL[char])
+        elif char.isascii():
+            out.append(char)
+        elif char in _SYMBOLS:
+            out.append(_SYMBOLS[char])
+        elif char in _ACCENTS and out:
+            out[-1] = f"\\{_ACCENTS[char]}{{{out[-1]}}}"
+        elif char in "₋₀₁₂₃₄₅₆₇₈₉":
+            digit = char.translate(_SUBSCRIPTS)
+            if out and out[-1].startswith("$_{"):  # one subscript for a run: v₋₁ is v$_{-1}$
+                out[-1] = out[-1][:-2] + digit + "}$"
+            else:
+                out.append(f"$_{{{digit}}}$")
+        else:
+            out.append(_greek(char))
+    return "".join(out).replace("$$", "")
+
+
+def _greek(char: str) -> str:
+    name = unicodedata.name(char, "")
+    if name.startswith("GREEK SMALL LETTER "):
+        return f"$\\{name.removeprefix('GREEK SMALL LETTER ').lower()}$"
+    if name.startswith("GREEK CAPITAL LETTER "):
+        return f"$\\{name.removeprefix('GREEK CAPITAL LETTER ').capitalize()}$"
+    return "?"

@@ -1,0 +1,152 @@
+"""Pictures and documents, checked by the programs that read them: Graphviz draws the dot
+output, pdflatex compiles the LaTeX, and the Mermaid and Markdown are checked for shape.
+
+CI installs Graphviz and TeX Live's base set (.ci/run); where they are missing outside
+CI these tests are skipped, and in CI a missing tool is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from autodiff_cli.cli import main
+
+from .conftest import SAMPLES
+
+EXAMPLE = ["y - max(0,w*x+b)", "--at", "y=5,w=2,x=1,b=1", "--wrt", "w"]
+PROGRAM = ["a = x*x; b = a*a + θ; sin(b) + a", "--at", "x=1,θ=2"]
+
+
+def output(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed; .ci/run installs it")
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
+@pytest.mark.parametrize("args", [EXAMPLE, PROGRAM, ["--notation", "v", *PROGRAM]])
+def test_graphviz_draws_the_dot_output(args: list[str], tmp_path: Path) -> None:
+    dot = tool("dot")
+    source = output(*args, "--format", "dot")
+    svg = subprocess.run(
+        [dot, "-Tsvg"], input=source, capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    root = ElementTree.fromstring(svg)
+    texts = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    nodes = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "node"]
+    edges = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "edge"]
+    expected_nodes = len(re.findall(r"^  n\d+ \[", source, re.MULTILINE))
+    assert len(nodes) == expected_nodes
+    assert len(edges) == source.count(" -> ")
+    assert "Z = " in texts
+
+
+def test_the_example_draws_as_the_blog_figure() -> None:
+    source = output(*EXAMPLE, "--format", "dot")
+    assert "rankdir=BT" in source  # inputs at the bottom, Z at the top
+    assert 'label="Z = w8 = w1 - w7 = 2"' in source
+    assert 'n1 -> n4 [label="∂w5/∂w2 = w3 = 1", color="#d62728"' in source  # on the path to w
+    assert 'n2 -> n4 [label="∂w5/∂w3 = w2 = 2"];' in source  # not on it
+    assert "{ rank=min; n0; n1; n2; n3; }" in source
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
+def test_pdflatex_compiles_every_sample(sample: Path, tmp_path: Path) -> None:
+    pdflatex = tool("pdflatex")
+    document = tmp_path / "explanation.tex"
+    document.write_text(output("--file", str(sample), "--format", "latex", "--show", "all"))
+    result = subprocess.run(
+        [pdflatex, "-halt-on-error", "-interaction=nonstopmode", document.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert (tmp_path / "explanation.pdf").stat().st_size > 1000
+
+
+def test_latex_of_a_program_with_greek_and_the_survey_notation_compiles(tmp_path: Path) -> None:
+    pdflatex = tool("pdflatex")
+    document = tmp_path / "program.tex"
+    document.write_text(output(*PROGRAM, "--notation", "v", "--format", "latex", "--show", "all"))
+    result = subprocess.run(
+        [pdflatex, "-halt-on-error", "-interaction=nonstopmode", document.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    tex = document.read_text()
+    assert r"\theta" in tex and "v_{-1}" in tex
+    assert r"\frac{\partial Z}{\partial x}" in tex
+
+
+def test_mermaid_flowchart_shape() -> None:
+    chart = output(*EXAMPLE, "--format", "mermaid")
+    lines = chart.splitlines()
+    assert lines[1] == "flowchart BT"
+    assert len([line for line in lines if re.match(r"  n\d+[\[(]", line)]) == 8
+    edges = [line for line in lines if "-->" in line]
+    assert len(edges) == 7
+    lit = [int(n) for n in re.findall(r"linkStyle (\d+) ", chart)]
+    assert [edges[i].split("|")[1] for i in lit] == [
+        '"∂w5/∂w2 = w3 = 1"',
+        '"∂w6/∂w5 = 1"',
+        '"∂w7/∂w6 = (1 if w6 #gt; 0, 0 if w6 #lt; 0) = 1"',
+        '"∂w8/∂w7 = -1"',
+    ]
+    assert '"' not in re.sub(r'"[^"\n]*"', "", chart)  # every quote is balanced
+
+
+def test_markdown_has_tables_math_and_the_picture() -> None:
+    text = output(*EXAMPLE, "--format", "markdown", "--show", "graph,values,partials,paths")
+    assert "| node | expression | source | value |" in text
+    assert "| w7 | `max(0, w6)` | `max(0,w*x+b)` | 3 |" in text
+    assert "```mermaid\n%%" in text
+    assert (
+        r"$$ \frac{\partial Z}{\partial w} = \frac{\partial w_{8}}{\partial w_{7}} "
+        r"\frac{\partial w_{7}}{\partial w_{6}} \frac{\partial w_{6}}{\partial w_{5}} "
+        r"\frac{\partial w_{5}}{\partial w_{2}} = (-1) \cdot 1 \cdot 1 \cdot 1 = (-1) $$"
+    ) in text
+
+
+def test_save_svg_and_html(tmp_path: Path) -> None:
+    svg, html = tmp_path / "slide.svg", tmp_path / "handout.html"
+    output(*EXAMPLE, "--save-svg", str(svg), "--save-html", str(html))
+    root = ElementTree.fromstring(svg.read_text())
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert "∂Z/∂w" in svg.read_text().replace("&#160;", " ")
+    assert html.read_text().lstrip().lower().startswith("<!doctype html>")
+    assert "Forward pass: node values" in html.read_text()
+
+
+def test_a_picture_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, [*EXAMPLE, "--save-svg", str(tmp_path / "no" / "x.svg")])
+    assert result.exit_code == 2
+    assert "error[file]: cannot write" in result.stderr
+
+
+def test_the_terminal_picture_fits_in_80_columns() -> None:
+    deep = "sin(" * 40 + "x*y + x" + ")" * 40
+    text = output(deep, "--at", "x=0.5,y=2", "--show", "graph")
+    tree = text.split("Graph (")[1].split("\n\n")[0].splitlines()[1:]
+    assert max(len(line) for line in tree) <= 80
+    assert "deeper levels not drawn" in text
