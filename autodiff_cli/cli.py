@@ -14,14 +14,13 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from . import __version__
 from .errors import AdexplainError, ExitCode, error_document
 from .explain import DEFAULT_MAX_PATHS, MAX_EXPRESSION_CHARS, Explanation, explain
-from .homework import Tolerance, check_file, expectations
 from .notation import NOTATIONS, NotationStyle
 from .numbers import Value
 from .point import evaluate_value, parse_assignments
@@ -33,7 +32,12 @@ from .render import (
     RenderOptions,
     stream,
 )
-from .render.report import REPORT_RENDERERS, Report
+
+if TYPE_CHECKING:
+    from .homework import Tolerance
+
+# The homework checker is imported when it is used: explaining needs none of it.
+REPORT_FORMATS = ("text", "json", "gradescope")
 
 EXAMPLES = """\b
 Examples:
@@ -279,7 +283,7 @@ def explain_command(
             sections=sections,
         )
         pieces = stream(format_name, result, options)
-        failures = expectations(result, _expected(expect_options, exact), Tolerance())
+        failures = _failed_expectations(result, expect_options, exact)
     except AdexplainError as err:
         _fail(err, as_json=format_name == "json")
     # Pictures first: if one cannot be written, the error is all that is printed.
@@ -303,6 +307,16 @@ def _save_pictures(
             Path(target).write_text(export(result, options, kind), encoding="utf-8")
         except OSError as err:
             _fail(AdexplainError(f"cannot write {target}: {err.strerror}", code="file"))
+
+
+def _failed_expectations(
+    result: Explanation, expect_options: tuple[str, ...], exact: bool
+) -> list[str]:
+    if not expect_options:
+        return []
+    from .homework import Tolerance, expectations
+
+    return expectations(result, _expected(expect_options, exact), Tolerance())
 
 
 def _expected(expect_options: tuple[str, ...], exact: bool) -> dict[str, Value]:
@@ -334,7 +348,7 @@ earlier answers), 1 some answer wrong, 2 some file could not be read or graded.
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(list(REPORT_RENDERERS)),
+    type=click.Choice(REPORT_FORMATS),
     default="text",
     show_default=True,
     help="A report for people, JSON for scripts, or Gradescope's results.json.",
@@ -383,6 +397,9 @@ def check_command(
         paths = _submission_paths(files)
     except AdexplainError as err:
         _fail(err)
+    from .homework import check_file
+    from .render.report import REPORT_RENDERERS, Report
+
     report = Report(tuple(check_file(path, tolerance) for path in paths), tolerance, hide_answers)
     _write([REPORT_RENDERERS[format_name](report)])
     if any(s.error is not None for s in report.submissions):
@@ -393,6 +410,8 @@ def check_command(
 def _tolerance(
     digits: int | None, abs_tol: float | None, rel_tol: float | None, exact: bool
 ) -> Tolerance:
+    from .homework import Tolerance
+
     chosen = [
         tolerance
         for given, tolerance in (

@@ -12,8 +12,11 @@ the Python stack. Lark's exceptions are translated here, at the boundary, into
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 from dataclasses import replace
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from lark import Lark, Transformer
@@ -176,7 +179,43 @@ def _describe_expected(expected: set[str]) -> str:
 @functools.cache
 def _parser() -> Lark:
     grammar = resources.files("autodiff_cli.grammar").joinpath("expr.lark").read_text("utf-8")
-    return Lark(grammar, parser="lalr", transformer=_TreeBuilder(), maybe_placeholders=False)
+    options: dict[str, Any] = {
+        "parser": "lalr",
+        "transformer": _TreeBuilder(),
+        "maybe_placeholders": False,
+    }
+    cache = _cache_file(grammar)
+    if cache is not None:
+        try:
+            return Lark(grammar, cache=str(cache), **options)
+        except Exception:  # a damaged or foreign cache: build the tables afresh
+            cache.unlink(missing_ok=True)
+    return Lark(grammar, **options)
+
+
+def _cache_file(grammar: str) -> Path | None:
+    """Where Lark may keep the parse tables it builds from the grammar (a third of start-up).
+
+    NOTE: Lark's cache is a pickle, so it lives only in a folder of this user's own that
+    nobody else may write (~/.cache/adexplain, mode 700); the file name carries a hash of the
+    grammar and the versions, so a new grammar never meets old tables. ADEXPLAIN_NO_CACHE=1,
+    or a folder that cannot be made private, turns the cache off.
+    """
+    if os.environ.get("ADEXPLAIN_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "adexplain"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
+    except OSError:
+        return None
+    if status.st_uid != os.getuid() or status.st_mode & 0o077:
+        return None
+    import lark
+
+    key = hashlib.sha256(f"{grammar}{lark.__version__}".encode()).hexdigest()[:16]
+    return folder / f"parser-{key}.lark"
 
 
 def _token_span(token: Any) -> Span:

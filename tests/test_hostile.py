@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import signal
 import string
 import sys
@@ -298,8 +299,9 @@ def time_limit(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def check_outcome(args: list[str], stdin: str | None = None) -> Result:
-    with time_limit(20):
+def check_outcome(args: list[str], stdin: str | None = None, seconds: int = 20) -> Result:
+    # The limits are generous: coverage tracing makes the code several times slower.
+    with time_limit(seconds):
         result = run(args, stdin)
     if result.exit_code == 0:
         assert result.stdout
@@ -468,7 +470,9 @@ def test_fuzz_problem_files(content: str) -> None:
     ids=["parentheses-100k", "minus-100k", "sin-20k", "power-tower-50k"],
 )
 def test_deep_nesting_works_without_recursion(expression: str) -> None:
-    result = check_outcome(["-", "--at", "x=0.5", "--format", "json"], stdin=expression)
+    result = check_outcome(
+        ["-", "--at", "x=0.5", "--format", "json"], stdin=expression, seconds=180
+    )
     assert result.exit_code == 0
 
 
@@ -525,15 +529,21 @@ def test_a_problem_file_cannot_make_the_tool_touch_other_files(tmp_path: Path) -
         'expr = "x * passwd"\n'
         'at = { x = 1, passwd = "2" }\n'
     )
+    # The tool's own parser cache (written once, whatever the input) is the one file it may
+    # write; here it goes to a folder of this test's.
+    cache = tmp_path / "cache"
     result = subprocess.run(
         [sys.executable, "-c", AUDIT_PROBE, "--file", str(problem), "--format", "json"],
         capture_output=True,
         text=True,
         timeout=60,
         cwd=tmp_path,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache)},
     )
     assert result.returncode == 0, result.stderr
     opened = json.loads(result.stderr.rsplit("OPENED ", 1)[1])
+    opened = [(path, mode) for path, mode in opened if not path.startswith(str(cache))]
+    assert opened, "the audit hook saw nothing: the probe is broken"
     for path, mode in opened:
         assert "w" not in mode and "a" not in mode and "+" not in mode, (path, mode)
         is_code = path.endswith((".py", ".pyc", ".so", ".lark", ".pth")) or "/__pycache__/" in path

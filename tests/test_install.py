@@ -153,3 +153,33 @@ def test_non_editable_wheel_runs_from_another_directory(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.rstrip().endswith("Gradient: ∂Z/∂w = -1")
+
+
+def test_the_parser_cache_is_private_and_optional(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    for _ in range(2):  # the first run writes the cache, the second reads it
+        result = subprocess.run(
+            [console_script(), *EXAMPLE, "--format", "json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+    (folder,) = cache.iterdir()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert len(list(folder.glob("parser-*.lark"))) == 1
+    # A damaged cache is rebuilt, not trusted; a cache that others may write is not used.
+    next(folder.glob("parser-*.lark")).write_bytes(b"damaged")
+    result = subprocess.run(
+        [console_script(), *EXAMPLE], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    folder.chmod(0o777)
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    result = subprocess.run(
+        [console_script(), *EXAMPLE], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0
+    assert before == {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
