@@ -33,9 +33,10 @@ from .point import resolve_point
 
 DEFAULT_MAX_PATHS = 20
 
-MAX_EXPRESSION_CHARS = 1_000_000
-"""Longer text is refused up front. A million characters parse in seconds and fit in a few
-hundred megabytes; the limit keeps a pasted log file or /dev/zero from taking the machine."""
+MAX_EXPRESSION_CHARS = 4_000_000
+"""Longer text is refused up front. A program of 100 000 statements is about 2.5 million
+characters; four million parse in a minute or two and fit in about 2.5 GB, and the limit
+keeps a pasted log file or /dev/zero from taking the machine."""
 
 
 @dataclass(frozen=True, slots=True)

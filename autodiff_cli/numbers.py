@@ -109,6 +109,29 @@ def json_number(x: Value | int) -> int | float | str:
     return x
 
 
+_COUNT_DIGITS = 4000
+"""Python will not write an integer of more than 4 300 digits in decimal (a guard against
+slow conversions); a path count that large is given by its size instead."""
+
+
+def count_is_huge(count: int) -> bool:
+    return count.bit_length() > _COUNT_DIGITS * 3.32
+
+
+def format_count(count: int) -> str:
+    """A path count: exact up to 24 digits, then as a power of ten (2^60 fits, 2^100 000 not)."""
+    if count.bit_length() <= 79:
+        return str(count)
+    digits = math.log10(count)  # exact enough for an int of any size
+    mantissa = 10 ** (digits - math.floor(digits))
+    return f"about {mantissa:.3g}e{math.floor(digits)} (a {math.floor(digits) + 1}-digit number)"
+
+
+def json_count(count: int) -> int | str:
+    """A path count for JSON: the exact integer, unless it is too long to write in decimal."""
+    return format_count(count) if count_is_huge(count) else count
+
+
 def exact_text(x: Value) -> str | None:
     """``"1/3"`` for an exact fraction, None for a float: JSON's ``exact`` fields."""
     return str(x) if isinstance(x, Fraction) else None

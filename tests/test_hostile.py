@@ -100,7 +100,7 @@ CORPUS: list[Entry] = [
     (["x", "--at", "x=1", "--digits", "0"], None, None, "usage", "Invalid value for '--digits'"),
     (["x", "--at", "x=1", "--show", "graphs"], None, None, "usage", "unknown section"),
     (["x", "y", "--at", "x=1"], None, None, "usage", "unexpected extra argument"),
-    (["-"], "x" * 1_000_001, None, "too-long", "more than 1,000,000 characters"),
+    (["-"], "x" * 4_000_001, None, "too-long", "more than 4,000,000 characters"),
     (["x", "--at", "x=1", "--expect", "q=1"], None, None, "bad-expect", "not a variable"),
     (["x", "--at", "x=1", "--expect", "x"], None, None, "bad-at", "is not NAME=VALUE"),
     (["check", "samples/homework", "--exact", "--digits", "2"], None, None, "usage", "choose one"),

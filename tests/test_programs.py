@@ -3,6 +3,7 @@ sweeps, the cross-check, and the survey's notation."""
 
 from __future__ import annotations
 
+import json
 import math
 import time
 
@@ -245,3 +246,19 @@ def test_exact_mode_refuses_to_explode() -> None:
 def test_exact_zero_times_a_float_stays_exact() -> None:
     result = explain("x * y + 0 * exp(x)", {"x": "1/3", "y": 2}, exact=True)
     assert str(result.gradient["y"]) == "1/3"
+
+
+def test_a_path_count_too_long_to_write_in_decimal_is_given_by_its_size() -> None:
+    """4 000 squarings: 2^4000 paths, 1 205 digits; 20 000 would pass Python's 4 300-digit
+    limit for writing integers, and JSON then gives the size instead of crashing."""
+    from click.testing import CliRunner
+
+    from autodiff_cli.cli import main
+
+    lines = ["a1 = x*x"] + [f"a{i} = a{i - 1}*a{i - 1}" for i in range(2, 20_001)] + ["a20000"]
+    result = CliRunner().invoke(
+        main, ["-", "--at", "x=1", "--format", "json", "--max-paths", "1"], input="\n".join(lines)
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["wrt"]["x"]["path_count"].startswith("about 3.98e6020 (a 6021-digit number)")

@@ -17,7 +17,7 @@ from typing import Any
 from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
 from ..graph import Constant, Graph, Node
-from ..numbers import Value, exact_text, json_number
+from ..numbers import Value, exact_text, json_count, json_number
 from ..passes import Edge, Path
 from . import RenderOptions
 
@@ -189,10 +189,10 @@ def _chain(graph: Graph, chain: ChainRule, max_paths: int) -> dict[str, Any]:
     return {
         "node": graph.id(chain.node),
         "gradient": json_number(chain.gradient),
-        "path_count": chain.path_count,
+        "path_count": json_count(chain.path_count),
         "paths": [_path(graph, path) for path in chain.paths],
         "paths_listed": len(chain.paths),
-        "paths_unlisted": chain.unlisted,
+        "paths_unlisted": json_count(chain.unlisted),
         "max_paths": max_paths,
     }
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from ..explain import ChainRule, Explanation
-from ..numbers import format_number
+from ..numbers import format_count, format_number
 
 _SUBSCRIPTS = str.maketrans("₋₀₁₂₃₄₅₆₇₈₉", "-0123456789")
 _ID = re.compile(r"^([^\W\d_]+)([₋₀-₉0-9-]+)$")
@@ -54,7 +54,8 @@ def chain_rule_tex(ex: Explanation, chain: ChainRule, digits: int) -> list[str]:
         )
     total = tex_number(format_number(chain.gradient, digits))
     if chain.unlisted:
-        lines.append(rf"\text{{and {chain.unlisted} more paths: }} {whole} = {total}")
+        more = format_count(chain.unlisted)
+        lines.append(rf"\text{{and {more} more paths: }} {whole} = {total}")
     elif len(chain.paths) > 1:
         products = " + ".join(tex_number(format_number(p.product, digits)) for p in chain.paths)
         lines.append(f"{whole} = {products} = {total}")

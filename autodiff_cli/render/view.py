@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
 from ..graph import Graph, Node
-from ..numbers import format_number
+from ..numbers import format_count, format_number
 from ..passes import Edge, Path
 
 SOURCE_WIDTH = 40
@@ -201,7 +201,8 @@ def chain_rule_lines(ex: Explanation, chain: ChainRule, digits: int) -> list[str
     var_id = graph.id(chain.node)
     output_id = graph.id(graph.output)
     plural = "path" if chain.path_count == 1 else "paths"
-    lines = [f"{z}: {chain.variable} is {var_id}, Z is {output_id}; {chain.path_count} {plural}"]
+    count = format_count(chain.path_count)
+    lines = [f"{z}: {chain.variable} is {var_id}, Z is {output_id}; {count} {plural}"]
     if chain.node == graph.output:
         lines.append(f"  Z is {chain.variable} itself, so {z} = 1")
         return lines
@@ -275,7 +276,8 @@ def _sum_lines(chain: ChainRule, digits: int) -> list[str]:
     gradient = format_number(chain.gradient, digits)
     if chain.unlisted:
         return [
-            f"  … and {chain.unlisted} more {'path' if chain.unlisted == 1 else 'paths'} "
+            f"  … and {format_count(chain.unlisted)} more "
+            f"{'path' if chain.unlisted == 1 else 'paths'} "
             f"not listed (the bound is {len(chain.paths)}; set it with --max-paths)",
             f"  Reverse accumulation visits each edge once instead: {z} = {gradient}",
         ]

@@ -1,0 +1,443 @@
+"""Benchmarks: adexplain against its peers on the same generated expressions, whole process.
+
+    python bench/run.py                      # all families, sizes 10 ... 100 000
+    python bench/run.py --sizes 10,100 --runs 3 --families wide_sum
+
+Each family is generated at each size as a list of operations; from it come the
+text adexplain parses and the graph a peer builds. Every measurement is a whole
+process (start, parse or build, value and gradient of every variable, output),
+timed from outside, with its peak memory (``/usr/bin/time -f %M``). Peers:
+
+- micrograd (PyPI), built by an iterative builder from the operation list, then
+  ``backward()``; its recursive topological sort is where it breaks;
+- SymPy, ``parse_expr`` on the same text, then one ``diff`` per variable, at the
+  sizes where it finishes within the time limit.
+
+Peers are not project dependencies: ``pip install micrograd sympy`` in the
+environment that runs this script. Results go to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SIZES = [10, 100, 1_000, 10_000, 100_000]
+TIME_LIMIT = 120  # seconds for one process; beyond it a run counts as broken
+
+Op = list  # ["input", name] | ["add"|"mul", i, j] | ["relu", i] | ["square", i]
+
+
+def wide_sum(size: int) -> list[Op]:
+    """x*y + x*y + ...: few variables, each reached along many paths."""
+    ops: list[Op] = [["input", "x"], ["input", "y"]]
+    total = None
+    while len(ops) < size:
+        ops.append(["mul", 0, 1])
+        term = len(ops) - 1
+        if total is not None:
+            ops.append(["add", total, term])
+        total = len(ops) - 1
+    return ops
+
+
+def deep_unary(size: int) -> list[Op]:
+    """relu(relu(...(x*x)...)): a chain as deep as the graph is large."""
+    ops: list[Op] = [["input", "x"], ["mul", 0, 0]]
+    while len(ops) < size:
+        ops.append(["relu", len(ops) - 1])
+    return ops
+
+
+def random_tree(size: int) -> list[Op]:
+    """A random expression tree over five variables: leaves merged at random, two at a time,
+    so it is about log(n) deep; sums are halved so values stay near 1 (no overflow)."""
+    rng = random.Random(size)
+    ops: list[Op] = [["input", f"x{i}"] for i in range(5)]
+    pool = [rng.randrange(5) for _ in range(max(2, size * 2 // 3))]
+    while len(pool) > 1:
+        left = pool.pop(rng.randrange(len(pool)))
+        right = pool.pop(rng.randrange(len(pool)))
+        kind = rng.choice(["add", "mul", "relu"])
+        if kind == "relu":
+            ops.append(["relu", left])
+            pool.append(len(ops) - 1)
+            pool.append(right)
+            continue
+        ops.append([kind, left, right])
+        if kind == "add":
+            ops.append(["half", len(ops) - 1])
+        pool.append(len(ops) - 1)
+    return ops
+
+
+def shared_program(size: int) -> list[Op]:
+    """a_i = a_(i-1) * 0.5 + a_(i-2): named intermediates shared, paths multiplying."""
+    ops: list[Op] = [["input", "x"], ["input", "y"], ["mul", 0, 1], ["add", 2, 0]]
+    while len(ops) < size:
+        previous, before = len(ops) - 1, len(ops) - 3
+        ops.append(["half", previous])
+        ops.append(["add", len(ops) - 1, before])
+    return ops
+
+
+FAMILIES: dict[str, Callable[[int], list[Op]]] = {
+    "wide_sum": wide_sum,
+    "deep_unary": deep_unary,
+    "random_tree": random_tree,
+    "shared_program": shared_program,
+}
+
+
+def inputs(ops: list[Op]) -> dict[str, float]:
+    """A value for every input some operation uses (adexplain refuses unused ones)."""
+    used = {arg for op in ops if op[0] != "input" for arg in op[1:]}
+    return {op[1]: 0.5 + 0.1 * i for i, op in enumerate(ops) if op[0] == "input" and i in used}
+
+
+def as_text(ops: list[Op], program: bool) -> str:
+    """The expression as adexplain reads it: nested text, or one statement per node."""
+    if program:
+        names = [op[1] if op[0] == "input" else f"t{i}" for i, op in enumerate(ops)]
+        lines = [f"t{i} = {_written(op, names)}" for i, op in enumerate(ops) if op[0] != "input"]
+        return "\n".join([*lines[:-1], lines[-1].split(" = ", 1)[1]])
+    # Nested text, written from the root with an explicit stack: keeping every subtree's
+    # text would cost the square of the depth (a 100 000-deep chain: tens of gigabytes).
+    pieces: list[str] = []
+    stack: list[int | str] = [len(ops) - 1]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            pieces.append(item)
+            continue
+        kind, *args = ops[item]
+        if kind == "input":
+            pieces.append(str(args[0]))
+        elif kind in ("add", "mul"):
+            symbol = " + " if kind == "add" else " * "
+            stack += [")", args[1], symbol, args[0], "("]
+        elif kind == "relu":
+            stack += [")", args[0], "relu("]
+        elif kind == "square":
+            stack += [")^2", args[0], "("]
+        else:
+            stack += [" * 0.5)", args[0], "("]
+    return "".join(pieces)
+
+
+def _written(op: Op, texts: list[str]) -> str:
+    kind, *args = op
+    a = texts[args[0]]
+    if kind == "add":
+        return f"({a} + {texts[args[1]]})"
+    if kind == "mul":
+        return f"({a} * {texts[args[1]]})"
+    if kind == "relu":
+        return f"relu({a})"
+    if kind == "square":
+        return f"({a})^2"
+    return f"({a} * 0.5)"
+
+
+MICROGRAD = """
+import json, sys
+from micrograd.engine import Value
+ops = json.load(open(sys.argv[1]))
+point = json.load(open(sys.argv[2]))
+nodes = []
+for op in ops:
+    kind, *args = op
+    if kind == "input":
+        nodes.append(Value(point.get(args[0], 0.0)))
+    elif kind == "add":
+        nodes.append(nodes[args[0]] + nodes[args[1]])
+    elif kind == "mul":
+        nodes.append(nodes[args[0]] * nodes[args[1]])
+    elif kind == "relu":
+        nodes.append(nodes[args[0]].relu())
+    elif kind == "square":
+        nodes.append(nodes[args[0]] ** 2)
+    else:
+        nodes.append(nodes[args[0]] * 0.5)
+nodes[-1].backward()
+used = [n for n, op in zip(nodes, ops) if op[0] == "input" and op[1] in point]
+print(json.dumps({"value": nodes[-1].data, "gradient": [n.grad for n in used]}))
+"""
+
+SYMPY = """
+import json, sys
+from sympy import Symbol, Max, diff
+from sympy.parsing.sympy_parser import parse_expr
+text = open(sys.argv[1]).read().replace("^", "**")
+point = json.load(open(sys.argv[2]))
+symbols = {name: Symbol(name, real=True) for name in point}
+expr = parse_expr(text, local_dict={**symbols, "relu": lambda a: Max(0, a)}, evaluate=False)
+values = {symbols[n]: v for n, v in point.items()}
+print(json.dumps({"value": float(expr.subs(values)),
+                  "gradient": [float(diff(expr, symbols[n]).subs(values)) for n in point]}))
+"""
+
+
+def measure(command: list[str], stdin: Path | None = None) -> tuple[float, int, str]:
+    """(seconds, peak KiB, status) of one whole process."""
+    timer = shutil.which("time") or "/usr/bin/time"
+    started = time.perf_counter()
+    try:
+        with open(stdin or os.devnull, "rb") as feed:
+            done = subprocess.run(
+                [timer, "-f", "%M", *command],
+                stdin=feed,
+                capture_output=True,
+                timeout=TIME_LIMIT,
+            )
+    except subprocess.TimeoutExpired:
+        return TIME_LIMIT, 0, f"> {TIME_LIMIT} s"
+    elapsed = time.perf_counter() - started
+    peak = int(done.stderr.decode().strip().splitlines()[-1] or 0)
+    if done.returncode != 0:
+        lines = done.stderr.decode().strip().splitlines()[:-1]
+        errors = [line for line in lines if "Error" in line and "exited" not in line]
+        return elapsed, peak, "broke: " + (errors or lines or ["failed"])[-1].strip()[:70]
+    return elapsed, peak, "ok"
+
+
+def run(families: list[str], sizes: list[int], runs: int, peers: bool) -> list[dict]:
+    rows = []
+    work = Path(tempfile.mkdtemp(prefix="adexplain-bench-"))
+    tool = shutil.which("adexplain") or "adexplain"
+    (work / "micrograd_peer.py").write_text(MICROGRAD)
+    (work / "sympy_peer.py").write_text(SYMPY)
+    for family in families:
+        program = family == "shared_program"
+        for size in sizes:
+            ops = FAMILIES[family](size)
+            point = inputs(ops)
+            text_file = work / f"{family}-{size}.txt"
+            text_file.write_text(as_text(ops, program))
+            (work / f"{family}-{size}.json").write_text(json.dumps(ops))
+            (work / f"{family}-{size}.point.json").write_text(json.dumps(point))
+            at = ",".join(f"{k}={v}" for k, v in point.items())
+            commands = {
+                "adexplain": ([tool, "-", "--at", at, "--format", "json"], text_file),
+            }
+            if peers:
+                commands["micrograd"] = (
+                    [
+                        sys.executable,
+                        str(work / "micrograd_peer.py"),
+                        str(work / f"{family}-{size}.json"),
+                        str(work / f"{family}-{size}.point.json"),
+                    ],
+                    None,
+                )
+                if not program and size <= 1_000:
+                    commands["sympy"] = (
+                        [
+                            sys.executable,
+                            str(work / "sympy_peer.py"),
+                            str(text_file),
+                            str(work / f"{family}-{size}.point.json"),
+                        ],
+                        None,
+                    )
+            for name, (command, stdin) in commands.items():
+                results = [measure(command, stdin) for _ in range(runs if size < 100_000 else 1)]
+                times = [r[0] for r in results]
+                rows.append(
+                    {
+                        "family": family,
+                        "size": size,
+                        "nodes": len(ops),
+                        "tool": name,
+                        "median": statistics.median(times),
+                        "min": min(times),
+                        "max": max(times),
+                        "peak_mib": max(r[1] for r in results) / 1024,
+                        "status": results[-1][2],
+                    }
+                )
+                print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+EXAMPLE = ["y - max(0,w*x+b)", "--at", "y=5,w=2,x=1,b=1", "--wrt", "w"]
+FLOOR = "import click, lark, rich.console, rich.table"
+
+
+def startup(runs: int) -> dict[str, float]:
+    """Medians of the README example (json, rich) and of importing the libraries it uses."""
+    tool = shutil.which("adexplain") or "adexplain"
+    commands = {
+        "json": [tool, *EXAMPLE, "--format", "json"],
+        "rich": [tool, *EXAMPLE, "--format", "rich"],
+        "floor": [sys.executable, "-c", FLOOR],
+    }
+    medians = {}
+    for name, command in commands.items():
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+            times.append(time.perf_counter() - started)
+        medians[name] = statistics.median(times)
+    return medians
+
+
+def targets(rows: list[dict], start: dict[str, float]) -> list[tuple[str, str, str]]:
+    """(target, measured, verdict) for each of issue 7's targets."""
+
+    def timing(family: str, size: int, tool: str = "adexplain") -> dict | None:
+        return next(
+            (r for r in rows if (r["family"], r["size"], r["tool"]) == (family, size, tool)), None
+        )
+
+    verdicts = []
+    json_ratio = start["json"] / start["floor"]
+    rich_ratio = start["rich"] / start["floor"]
+    verdicts.append(
+        (
+            "README example as JSON within 1.0x of importing click, lark, rich",
+            f"{start['json'] * 1000:.0f} ms vs {start['floor'] * 1000:.0f} ms: {json_ratio:.2f}x",
+            _verdict(json_ratio <= 1.0, f"{json_ratio - 1:.0%} over"),
+        )
+    )
+    verdicts.append(
+        (
+            "README example as rich within 1.25x of the same floor",
+            f"{start['rich'] * 1000:.0f} ms: {rich_ratio:.2f}x",
+            _verdict(rich_ratio <= 1.25, f"{rich_ratio / 1.25 - 1:.0%} over"),
+        )
+    )
+    broken = [r for r in rows if r["tool"] == "adexplain" and r["status"] != "ok"]
+    verdicts.append(
+        (
+            "every family completes at every size, nesting 100 000 deep included",
+            f"{len([r for r in rows if r['tool'] == 'adexplain']) - len(broken)} of "
+            f"{len([r for r in rows if r['tool'] == 'adexplain'])} runs completed",
+            _verdict(not broken, ", ".join(f"{r['family']} {r['size']}" for r in broken)),
+        )
+    )
+    ours, peer = timing("random_tree", 100_000), timing("random_tree", 100_000, "micrograd")
+    if ours and peer and peer["status"] == "ok":
+        speedup = peer["median"] / ours["median"]
+        verdicts.append(
+            (
+                "random 100 000-node family at least 1.3x faster than micrograd",
+                f"{ours['median']:.2f} s vs {peer['median']:.2f} s: {speedup:.2f}x",
+                _verdict(speedup >= 1.3, f"needs {1.3 / speedup:.1f}x more speed"),
+            )
+        )
+    elif ours:
+        verdicts.append(
+            (
+                "random 100 000-node family at least 1.3x faster than micrograd",
+                f"{ours['median']:.2f} s; micrograd: {peer['status'] if peer else 'not run'}",
+                "met (micrograd breaks)" if peer else "not measured",
+            )
+        )
+    wide = timing("wide_sum", 100_000)
+    if wide:
+        verdicts.append(
+            (
+                "100 000-node wide sum within 2 s",
+                f"{wide['median']:.2f} s",
+                _verdict(wide["median"] <= 2.0, f"{wide['median'] / 2.0:.1f}x the target"),
+            )
+        )
+    for family in FAMILIES:
+        small, large = timing(family, 10_000), timing(family, 100_000)
+        if small and large and small["status"] == large["status"] == "ok":
+            growth = large["median"] / small["median"]
+            verdicts.append(
+                (
+                    f"{family}: 10x the nodes costs at most 12x the time",
+                    f"10 000 → 100 000 nodes: {growth:.1f}x",
+                    _verdict(growth <= 12, f"{growth:.1f}x"),
+                )
+            )
+    peaks = [r for r in rows if r["tool"] == "adexplain" and r["size"] == 100_000]
+    if peaks:
+        worst = max(peaks, key=lambda r: r["peak_mib"])
+        verdicts.append(
+            (
+                "peak memory at 100 000 nodes below 300 MiB",
+                f"largest: {worst['peak_mib']:.0f} MiB ({worst['family']})",
+                _verdict(worst["peak_mib"] < 300, f"{worst['peak_mib'] / 300:.1f}x the target"),
+            )
+        )
+    return verdicts
+
+
+def _verdict(met: bool, shortfall: str) -> str:
+    return "met" if met else f"not met: {shortfall}"
+
+
+def report(rows: list[dict], command: str, start: dict[str, float] | None = None) -> str:
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {machine}, {time.strftime('%Y-%m-%d')}. Command: `{command}`.",
+        "Whole process per measurement (start, parse or build, value and gradient of every "
+        "variable, JSON out for adexplain); median of the runs (one run at 100 000), min–max, "
+        "peak resident memory.",
+        "",
+    ]
+    if start is not None:
+        lines += ["## Targets", "", "| target | measured | verdict |", "|---|---|---|"]
+        lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(rows, start)]
+        lines += [""]
+    lines += [
+        "## All runs",
+        "",
+        "| family | nodes | tool | median | min–max | peak MiB | status |",
+        "|---|---:|---|---:|---|---:|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['family']} | {row['nodes']} | {row['tool']} | {row['median']:.3f} s | "
+            f"{row['min']:.3f}–{row['max']:.3f} s | {row['peak_mib']:.0f} | {row['status']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--families", default=",".join(FAMILIES))
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    parser.add_argument(
+        "--from-json", help="re-render RESULTS.md from a saved RESULTS.json (startup is re-run)"
+    )
+    options = parser.parse_args()
+    if options.from_json:
+        rows = json.loads(Path(options.from_json).read_text())
+    else:
+        rows = run(
+            options.families.split(","),
+            [int(size) for size in options.sizes.split(",")],
+            options.runs,
+            not options.no_peers,
+        )
+        Path(options.output).with_suffix(".json").write_text(json.dumps(rows, indent=1))
+    start = startup(21)
+    command = "python bench/run.py " + " ".join(sys.argv[1:])
+    Path(options.output).write_text(report(rows, command.strip(), start))
+
+
+if __name__ == "__main__":
+    main()
