@@ -95,6 +95,8 @@ def constant_text(x: Value | int) -> str:
 
 def json_number(x: Value | int) -> int | float | str:
     """A value for strict JSON: integers where exact, and the strings inf, -inf, nan."""
+    if type(x) is float and math.isfinite(x):  # the common case, without slower type tests
+        return int(x) if x.is_integer() and abs(x) < _EXACT_INTEGER_LIMIT else x
     if isinstance(x, int | Fraction) and Fraction(x).denominator == 1:
         whole = int(x)
         if abs(whole) < _EXACT_INTEGER_LIMIT:

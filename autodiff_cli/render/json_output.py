@@ -49,7 +49,7 @@ def chunks(value: Any, indent: str = "") -> Iterator[str]:
     which does the escaping and refuses NaN.
     """
     if _is_flat(value):
-        yield json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+        yield _flat(value)
         return
     inner = indent + "  "
     if isinstance(value, dict):
@@ -58,9 +58,17 @@ def chunks(value: Any, indent: str = "") -> Iterator[str]:
             ((f"{json.dumps(key, ensure_ascii=False)}: ", item) for key, item in value.items()),
         )
         closing = "}"
+    elif isinstance(value, Items):
+        # Nodes and edges are flat objects, one line each: written straight through.
+        yield "["
+        separator = "\n"
+        for item in value.produce():
+            yield separator + inner + _flat(item)
+            separator = ",\n"
+        yield ("\n" + indent if separator != "\n" else "") + "]"
+        return
     else:
-        members = value.produce() if isinstance(value, Items) else value
-        opening, items, closing = "[", (("", item) for item in members), "]"
+        opening, items, closing = "[", (("", item) for item in value), "]"
     yield opening
     separator = "\n"
     for prefix, item in items:
@@ -68,6 +76,13 @@ def chunks(value: Any, indent: str = "") -> Iterator[str]:
         yield from chunks(item, inner)
         separator = ",\n"
     yield ("\n" + indent if separator != "\n" else "") + closing
+
+
+_FLAT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+
+
+def _flat(value: Any) -> str:
+    return _FLAT.encode(value)
 
 
 def _is_flat(value: Any) -> bool:
