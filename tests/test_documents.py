@@ -66,34 +66,32 @@ def test_the_example_draws_as_the_blog_figure() -> None:
     assert "{ rank=min; n0; n1; n2; n3; }" in source
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
-def test_pdflatex_compiles_every_sample(sample: Path, tmp_path: Path) -> None:
+def compile_latex(document: Path, source: str) -> None:
+    """Write the document and compile it with the real pdflatex; fail with its log."""
     pdflatex = tool("pdflatex")
-    document = tmp_path / "explanation.tex"
-    document.write_text(output("--file", str(sample), "--format", "latex", "--show", "all"))
+    document.write_text(source)
     result = subprocess.run(
         [pdflatex, "-halt-on-error", "-interaction=nonstopmode", document.name],
-        cwd=tmp_path,
+        cwd=document.parent,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stdout[-2000:]
-    assert (tmp_path / "explanation.pdf").stat().st_size > 1000
+    assert document.with_suffix(".pdf").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
+def test_pdflatex_compiles_every_sample(sample: Path, tmp_path: Path) -> None:
+    source = output("--file", str(sample), "--format", "latex", "--show", "all")
+    compile_latex(tmp_path / "explanation.tex", source)
 
 
 def test_latex_of_a_program_with_greek_and_the_survey_notation_compiles(tmp_path: Path) -> None:
-    pdflatex = tool("pdflatex")
     document = tmp_path / "program.tex"
-    document.write_text(output(*PROGRAM, "--notation", "v", "--format", "latex", "--show", "all"))
-    result = subprocess.run(
-        [pdflatex, "-halt-on-error", "-interaction=nonstopmode", document.name],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    compile_latex(
+        document, output(*PROGRAM, "--notation", "v", "--format", "latex", "--show", "all")
     )
-    assert result.returncode == 0, result.stdout[-2000:]
     tex = document.read_text()
     assert r"\theta" in tex and "v_{-1}" in tex
     assert r"\frac{\partial Z}{\partial x}" in tex
