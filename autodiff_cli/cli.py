@@ -407,6 +407,126 @@ def check_command(
     sys.exit(ExitCode.OK if all(s.all_right for s in report.submissions) else ExitCode.WRONG_ANSWER)
 
 
+@main.command(
+    "quiz",
+    epilog="""\b
+Examples:
+  adexplain quiz --seed 7 --count 3                  # three problems, printed
+  adexplain quiz --seed 7 --count 20 --out week5/ --worksheet latex
+  adexplain quiz --seed 7 --division --shared-variable --program
+  adexplain quiz --practice                          # practise in the terminal
+""",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="The same seed, the same problems."
+)
+@click.option("--count", type=click.IntRange(1, 1000), default=1, show_default=True)
+@click.option(
+    "--ops",
+    "operations",
+    type=click.IntRange(1, 12),
+    default=4,
+    show_default=True,
+    help="Operations in each problem.",
+)
+@click.option(
+    "--functions",
+    default="",
+    metavar="NAME,...",
+    help="Functions to include, from exp, log, sin, cos, tanh, sigmoid, relu, sqrt, max, abs.",
+)
+@click.option("--shared-variable", is_flag=True, help="Use a variable twice (two paths to it).")
+@click.option("--kink", is_flag=True, help="Put a kink (relu at 0) exactly at the point.")
+@click.option("--division", is_flag=True, help="Include a division.")
+@click.option("--program", is_flag=True, help="Name an intermediate and use it twice.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Write problem-NN.toml and its key problem-NN.key.toml to this folder.",
+)
+@click.option(
+    "--worksheet",
+    type=click.Choice(["markdown", "latex"]),
+    help="A worksheet with blank tables, and its key (written to --out, else printed).",
+)
+@click.option("--practice", is_flag=True, help="Ask each step in the terminal, then score.")
+def quiz_command(
+    seed: int,
+    count: int,
+    operations: int,
+    functions: str,
+    shared_variable: bool,
+    kink: bool,
+    division: bool,
+    program: bool,
+    out_dir: str | None,
+    worksheet: str | None,
+    practice: bool,
+) -> None:
+    """Generate practice problems: pleasant numbers, no domain errors, answer keys.
+
+    Problems are written in the problem-file format, so a filled-in copy is graded
+    by `adexplain check`.
+    """
+    from . import quiz
+    from .render import worksheet as sheets
+
+    options = quiz.Options(
+        operations=operations,
+        functions=tuple(name.strip() for name in functions.split(",") if name.strip()),
+        shared_variable=shared_variable,
+        kink=kink,
+        division=division,
+        program=program,
+    )
+    try:
+        problems = quiz.generate(seed, count, options)
+    except AdexplainError as err:
+        _fail(err)
+    if practice:
+        from .homework import Tolerance
+
+        right = asked = 0
+        for problem in problems:
+            got, of = quiz.practice(problem, _ask, click.echo, Tolerance())
+            right, asked = right + got, asked + of
+        if len(problems) > 1:
+            click.echo(f"Total: {right} of {asked}")
+        return
+    render = {"markdown": sheets.markdown, "latex": sheets.latex}.get(worksheet or "")
+    if out_dir is None:
+        if render is not None:
+            _write([render(problems)])
+        else:
+            _write(["\n".join(p.toml() for p in problems)])
+        return
+    folder = Path(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for problem in problems:
+            (folder / f"problem-{problem.number:02d}.toml").write_text(problem.toml())
+            key = problem.toml(with_answers=True)
+            (folder / f"problem-{problem.number:02d}.key.toml").write_text(key)
+        if render is not None:
+            suffix = "md" if worksheet == "markdown" else "tex"
+            (folder / f"worksheet.{suffix}").write_text(render(problems))
+            (folder / f"worksheet-key.{suffix}").write_text(render(problems, key=True))
+    except OSError as err:
+        _fail(AdexplainError(f"cannot write to {out_dir}: {err.strerror}", code="file"))
+    click.echo(f"wrote {len(problems)} problems and their keys to {out_dir}")
+
+
+def _ask(prompt: str) -> str | None:
+    """One line from standard input, after a prompt; None when the input has ended."""
+    click.echo(prompt, nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        click.echo()
+        return None
+    return line.rstrip("\n")
+
+
 def _tolerance(
     digits: int | None, abs_tol: float | None, rel_tol: float | None, exact: bool
 ) -> Tolerance:

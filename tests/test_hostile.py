@@ -106,6 +106,9 @@ CORPUS: list[Entry] = [
     (["check", "samples/homework", "--exact", "--digits", "2"], None, None, "usage", "choose one"),
     (["check", "tests"], None, None, "usage", "holds no .toml files"),
     (["check"], None, None, "usage", "Missing argument"),
+    (["quiz", "--functions", "gamma"], None, None, "usage", "quiz problems can use"),
+    (["quiz", "--ops", "1", "--program"], None, None, "usage", "needs at least 3 operations"),
+    (["quiz", "--out", "/proc/version/x"], None, None, "file", "cannot write to"),
     (["x", "--at", "x=1", "--save-svg", "/no/such/dir/x.svg"], None, None, "file", "cannot write"),
     # --- problem files --------------------------------------------------------------------
     (["--file", "no/such/file.toml"], None, None, "file", "cannot read"),
@@ -269,6 +272,10 @@ def test_every_error_site_is_reached_by_the_corpus(
             with monkeypatch.context() as patch:
                 patch.setattr("autodiff_cli.cli._run", _raiser(failure))
                 assert_one_clear_error(run(["x", "--at", "x=1"]), allow_internal=True)
+        # The quiz gives up after a number of tries; with none allowed, it gives up at once.
+        with monkeypatch.context() as patch:
+            patch.setattr("autodiff_cli.quiz.ATTEMPTS", 0)
+            assert_one_clear_error(run(["quiz"]), "usage")
     missed = sorted(site for site in error_sites() if site not in seen)
     assert not missed, f"error sites no corpus entry reaches: {missed}"
 

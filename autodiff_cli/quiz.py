@@ -1,0 +1,285 @@
+"""Practice problems: generated from a seed, checked to be pleasant by hand, with answer keys.
+
+The same seed gives the same problems on any machine: Python's ``random.Random``
+with an integer seed is specified to produce the same sequence everywhere.
+
+A generated problem is kept only if the tool itself finds it pleasant: no domain
+error, no kink unless one was asked for, and (when only + - * / and powers are
+used) every value and partial a small integer or a simple fraction, computed in
+exact mode.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .errors import AdexplainError
+from .explain import Explanation, explain
+from .homework import Tolerance
+from .notation import Notation
+from .numbers import Value, format_number
+from .point import evaluate_value
+
+RATIONAL_OPS = ("add", "sub", "mul")
+TEXT = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
+FUNCTIONS_ALLOWED = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "max", "abs")
+VARIABLES = ("x", "y", "z")
+LARGEST = 200
+"""A pleasant number: |numerator| and denominator at most this (and denominators at most 12)."""
+ATTEMPTS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    operations: int = 4
+    functions: tuple[str, ...] = ()
+    shared_variable: bool = False
+    kink: bool = False
+    division: bool = False
+    program: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QuizProblem:
+    number: int
+    expr: str
+    at: tuple[tuple[str, int], ...]
+    explanation: Explanation
+
+    def toml(self, with_answers: bool = False, title: str = "") -> str:
+        """The problem file (blank), or its answer key."""
+        at = ", ".join(f"{name} = {value}" for name, value in self.at)
+        expr = json.dumps(self.expr, ensure_ascii=False)  # a JSON string is a TOML string
+        lines = [f"title = {json.dumps(title or f'Problem {self.number}')}"]
+        if "\n" in self.expr:
+            lines.append(f'expr = """\n{self.expr}\n"""')
+        else:
+            lines.append(f"expr = {expr}")
+        lines += [f"at = {{ {at} }}", 'wrt = "all"', ""]
+        answers = (
+            self.answers() if with_answers else {s: {} for s in ("values", "partials", "gradient")}
+        )
+        for section, entries in answers.items():
+            lines.append(f"[{section}]")
+            if with_answers:
+                lines += [f"{json.dumps(key)} = {_toml_value(v)}" for key, v in entries.items()]
+            else:
+                lines += [f"# {json.dumps(key)} = " for key in self.keys()[section]]
+            lines.append("")
+        return "\n".join(lines)
+
+    def keys(self) -> dict[str, list[str]]:
+        return {section: list(entries) for section, entries in self.answers().items()}
+
+    def answers(self) -> dict[str, dict[str, Value]]:
+        """Every entry a student fills in, keyed as problem files key them (w numbering)."""
+        ex = self.explanation
+        ids = Notation("w", ex.graph.input_count)
+        values = {
+            ids.id(node.index): ex.values[node.index]
+            for node in ex.graph.nodes[ex.graph.input_count :]
+        }
+        partials: dict[str, Value] = {}
+        for edge in ex.edges:
+            key = f"{ids.id(edge.target)}/{ids.id(edge.source)}"
+            partials[key] = partials[key] + edge.value if key in partials else edge.value
+        gradient = dict(ex.gradient)
+        return {"values": values, "partials": partials, "gradient": gradient}
+
+
+def _toml_value(value: Value) -> str:
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else json.dumps(str(value))
+    return repr(float(value))
+
+
+def generate(seed: int, count: int, options: Options) -> list[QuizProblem]:
+    """``count`` problems from ``seed``; raises AdexplainError if the options allow none."""
+    for name in options.functions:
+        if name not in FUNCTIONS_ALLOWED:
+            raise AdexplainError(
+                f"quiz problems can use {', '.join(FUNCTIONS_ALLOWED)}; not {name!r}",
+                code="usage",
+            )
+    if options.program and options.operations < 3:
+        raise AdexplainError(
+            "--program needs at least 3 operations: one to name, two to use it", code="usage"
+        )
+    rng = random.Random(seed)
+    problems = []
+    for number in range(1, count + 1):
+        for _ in range(ATTEMPTS):
+            candidate = _candidate(rng, options)
+            problem = _accept(number, *candidate, options)
+            if problem is not None:
+                problems.append(problem)
+                break
+        else:
+            raise AdexplainError(
+                f"found no pleasant problem with these options in {ATTEMPTS} tries; "
+                "allow more operations or fewer constraints",
+                code="usage",
+            )
+    return problems
+
+
+def _candidate(rng: random.Random, options: Options) -> tuple[str, dict[str, int]]:
+    names = list(VARIABLES[: 2 if options.operations < 4 else 3])
+    point = {name: rng.choice([-3, -2, -1, 1, 2, 3, 4]) for name in names}
+    pool: list[str] = [rng.choice(names) for _ in range(options.operations + 1)]
+    if options.shared_variable:
+        pool[-1] = pool[0]  # the same variable twice, so it is reached along two paths
+    kinds = [rng.choice(RATIONAL_OPS) for _ in range(options.operations)]
+    unary = list(options.functions)
+    if options.division:
+        kinds[rng.randrange(len(kinds))] = "div"
+    for position, function in enumerate(unary):
+        kinds[position % len(kinds)] = function
+    rng.shuffle(kinds)
+    statements: list[str] = []
+    for index, kind in enumerate(kinds):
+        if kind in TEXT:
+            right = pool.pop(rng.randrange(len(pool)))
+            left = pool.pop(rng.randrange(len(pool)))
+            text = f"{_group(left)} {TEXT[kind]} {_group(right)}"
+        elif kind == "max":
+            text = f"max(0, {pool.pop(rng.randrange(len(pool)))})"
+        else:
+            text = f"{kind}({pool.pop(rng.randrange(len(pool)))})"
+        if options.program and index == len(kinds) // 2 and len(kinds) > 2:
+            statements.append(f"a = {text}")
+            pool += ["a", "a"]  # a named intermediate, used twice later
+        else:
+            pool.append(text)
+    while len(pool) > 1:
+        right, left = pool.pop(), pool.pop()
+        pool.append(f"{_group(left)} + {_group(right)}")
+    body = pool[0]
+    if options.kink:
+        # A kink exactly at the point: relu of something that is 0 there.
+        name, value = names[0], point[names[0]]
+        shifted = f"{name} - {value}" if value > 0 else f"{name} + {-value}"
+        body = f"{_group(body)} + relu({shifted})"
+    expr = "\n".join([*statements, body]) if statements else body
+    used = {name: value for name, value in point.items() if _mentions(expr, name)}
+    return expr, used
+
+
+def _group(text: str) -> str:
+    if text.isidentifier() or (text.endswith(")") and text.split("(")[0].isidentifier()):
+        return text
+    return f"({text})"
+
+
+def _mentions(expr: str, name: str) -> bool:
+    import re
+
+    return re.search(rf"\b{re.escape(name)}\b", expr) is not None
+
+
+def _accept(number: int, expr: str, point: dict[str, int], options: Options) -> QuizProblem | None:
+    if not point:
+        return None
+    try:
+        ex = explain(expr, point, exact=True, max_paths=0)
+    except AdexplainError:
+        return None  # a domain error, a division by zero: not a problem for a worksheet
+    kinks = [d for d in ex.diagnostics if d.code == "nondifferentiable"]
+    if bool(kinks) != options.kink or any(d.code == "overflow" for d in ex.diagnostics):
+        return None
+    rational = not options.functions or set(options.functions) <= {"relu", "max", "abs"}
+    if rational and not all(_pleasant(v) for v in _numbers(ex)):
+        return None
+    return QuizProblem(number, expr, tuple(point.items()), ex)
+
+
+def _numbers(ex: Explanation) -> Sequence[Value]:
+    return [*ex.values, *(edge.value for edge in ex.edges), *ex.adjoints]
+
+
+def _pleasant(value: Value) -> bool:
+    if not isinstance(value, Fraction):
+        return False
+    return abs(value.numerator) <= LARGEST and value.denominator <= 12
+
+
+Ask = Callable[[str], "str | None"]
+Say = Callable[[str], None]
+
+
+def practice(problem: QuizProblem, ask: Ask, say: Say, tolerance: Tolerance) -> tuple[int, int]:
+    """Ask for each node value, each partial and the gradient in turn; say right or wrong, with
+    the step in words; return (right, asked). ``ask`` returns None at the end of input."""
+    ex = problem.explanation
+    graph = ex.graph
+    point = ", ".join(f"{name} = {value}" for name, value in problem.at)
+    say(f"Problem {problem.number}: {' '.join(problem.expr.split())}   at {point}")
+    say("The graph: " + "; ".join(f"{n.id} = {n.formula}" for n in graph.nodes))
+    say("Answer with a number or a fraction (1/3); an empty answer skips.\n")
+    right = asked = 0
+    for label, truth, step in _questions(ex):
+        try:
+            answer = _read_number(label, ask, say)
+        except EOFError:
+            say("  (end of input)")
+            break
+        asked += 1
+        if answer is None:
+            say(f"  skipped: {step} this is {format_number(truth)}")
+            continue
+        if tolerance.accepts(answer, truth):
+            right += 1
+            say("  ✓ right")
+        else:
+            say(f"  ✗ {step} this is {format_number(truth)}, not {format_number(answer)}")
+    say(f"\nScore: {right} of {asked}")
+    return right, asked
+
+
+def _questions(ex: Explanation) -> list[tuple[str, Value, str]]:
+    """(what to ask, the right value, the step in words up to "this is")."""
+    graph = ex.graph
+
+    def given(node_index: int) -> str:
+        node = graph.nodes[node_index]
+        used = dict.fromkeys(a for a in node.args if isinstance(a, int))
+        return " and ".join(f"{graph.id(a)} = {format_number(ex.values[a])}" for a in used)
+
+    questions = []
+    for node in graph.nodes[graph.input_count :]:
+        step = f"{node.id} = {node.formula}; with {given(node.index)}"
+        questions.append((f"{node.id} = {node.formula}", ex.values[node.index], step))
+    pairs: dict[tuple[int, int], list[str]] = {}
+    values: dict[tuple[int, int], Value] = {}
+    for edge in ex.edges:
+        key = (edge.target, edge.source)
+        pairs.setdefault(key, []).append(edge.formula)
+        values[key] = values[key] + edge.value if key in values else edge.value
+    for (target, source), formulas in pairs.items():
+        label = f"∂{graph.id(target)}/∂{graph.id(source)}"
+        step = f"{label} = {' + '.join(formulas)}; with {given(target)}"
+        questions.append((label, values[(target, source)], step))
+    for chain in ex.chains:
+        label = f"∂Z/∂{chain.variable}"
+        variable = graph.id(chain.node)
+        step = f"{label} sums the products of partials along the paths from Z to {variable}:"
+        questions.append((label, chain.gradient, step))
+    return questions
+
+
+def _read_number(label: str, ask: Ask, say: Say) -> Value | None:
+    """The student's number; None when they skip; EOFError when the input has ended."""
+    while True:
+        text = ask(f"{label} = ? ")
+        if text is None:
+            raise EOFError
+        if not text.strip():
+            return None
+        try:
+            return evaluate_value(label, text.strip(), exact=True)
+        except AdexplainError as err:
+            say(f"  not a number: {err.message}; try again")

@@ -1,0 +1,114 @@
+"""Worksheets: the generated problems with blank tables to fill in (or, for the key, filled).
+
+Markdown for the web and for printing from an editor; LaTeX for a handout. The node
+column gives each node's expression, so every student numbers the graph the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..numbers import format_number
+from ..quiz import QuizProblem
+from .tex import latex_text
+
+BLANK = "____"
+
+
+def markdown(problems: Sequence[QuizProblem], key: bool = False) -> str:
+    title = "Answer key" if key else "Worksheet"
+    out = [f"# Automatic differentiation: {title.lower()}", ""]
+    if not key:
+        out += [
+            "For each problem: the value of every node, the partial on every edge, and the "
+            "gradient. Write fractions as fractions (1/3).",
+            "",
+        ]
+    for problem in problems:
+        out += [
+            f"## Problem {problem.number}",
+            "",
+            "```",
+            problem.expr,
+            "```",
+            "",
+            f"at {_point(problem)}",
+            "",
+        ]
+        for heading, rows in _tables(problem, key):
+            out += [f"| {heading[0]} | {heading[1]} |", "| --- | ---: |"]
+            out += [f"| {left} | {right} |" for left, right in rows] + [""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def latex(problems: Sequence[QuizProblem], key: bool = False) -> str:
+    title = "Answer key" if key else "Worksheet"
+    out = [
+        r"\documentclass[11pt]{article}",
+        r"\usepackage[T1]{fontenc}",
+        r"\usepackage[margin=2cm]{geometry}",
+        r"\usepackage{amsmath,amssymb,longtable}",
+        r"\setlength{\parindent}{0pt}",
+        r"\begin{document}",
+        rf"\section*{{Automatic differentiation: {title.lower()}}}",
+    ]
+    if not key:
+        out.append(
+            "For each problem: the value of every node, the partial on every edge, "
+            "and the gradient. Write fractions as fractions (1/3)."
+        )
+    for problem in problems:
+        out += [
+            rf"\subsection*{{Problem {problem.number}}}",
+            r"\begin{verbatim}",
+            problem.expr,
+            r"\end{verbatim}",
+            f"at {latex_text(_point(problem))}",
+            "",
+        ]
+        for heading, rows in _tables(problem, key):
+            out += [
+                r"\begin{longtable}{lr}",
+                r"\hline",
+                rf"\textbf{{{latex_text(heading[0])}}} & \textbf{{{latex_text(heading[1])}}} \\",
+                r"\hline",
+            ]
+            blank = r"\rule{3cm}{0.4pt}"
+            out += [
+                f"{latex_text(left)} & {blank if right == BLANK else latex_text(right)}"
+                + r" \\[6pt]"
+                for left, right in rows
+            ]
+            out += [r"\hline", r"\end{longtable}"]
+    out.append(r"\end{document}")
+    return "\n".join(out) + "\n"
+
+
+def _point(problem: QuizProblem) -> str:
+    return ", ".join(f"{name} = {value}" for name, value in problem.at)
+
+
+def _tables(problem: QuizProblem, key: bool) -> list[tuple[tuple[str, str], list[tuple[str, str]]]]:
+    graph = problem.explanation.graph
+    answers = problem.answers()
+    show: Callable[[object], str] = (
+        (lambda value: format_number(value)) if key else (lambda value: BLANK)  # type: ignore[arg-type]
+    )
+    inputs = [
+        (f"{node.id} = {node.name}", str(dict(problem.at)[node.name or ""]))
+        for node in graph.inputs
+    ]
+    values = [
+        (f"{node.id} = {node.formula}", show(answers["values"][node.id]))
+        for node in graph.nodes[graph.input_count :]
+    ]
+    partials = [
+        (f"∂{key_text.replace('/', '/∂')}", show(value))
+        for key_text, value in answers["partials"].items()
+    ]
+    gradient = [(f"∂Z/∂{name}", show(value)) for name, value in answers["gradient"].items()]
+    return [
+        (("node", "value"), inputs + values),
+        (("partial", "value"), partials),
+        (("gradient", "value"), gradient),
+    ]

@@ -1,0 +1,148 @@
+"""Generated exercises: the same seed gives the same problems, every problem is pleasant and
+valid, every answer key agrees with SymPy, keys pass `check`, and the practice loop works
+when driven by scripted input."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import sympy
+from click.testing import CliRunner
+
+from autodiff_cli.cli import main
+from autodiff_cli.quiz import Options, generate
+
+from .test_documents import compile_latex
+
+OPTION_SETS = {
+    "plain": Options(),
+    "shared": Options(shared_variable=True),
+    "division": Options(division=True),
+    "kink": Options(kink=True),
+    "program": Options(program=True, operations=5),
+    "functions": Options(functions=("exp", "sin")),
+    "small": Options(operations=1),
+}
+
+
+def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def test_the_same_seed_gives_the_same_problems() -> None:
+    first = run("quiz", "--seed", "42", "--count", "5").stdout
+    assert first == run("quiz", "--seed", "42", "--count", "5").stdout
+    assert first != run("quiz", "--seed", "43", "--count", "5").stdout
+    # Pinned: Python's random with an integer seed is the same on every machine, so a
+    # change here changes every teacher's worksheet for this seed. Review it as such.
+    assert [p.expr for p in generate(42, 2, Options())] == [
+        "((y * z) * x) * (x + x)",
+        "((y - z) - (x + y)) + x",
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(OPTION_SETS))
+def test_every_generated_problem_is_valid_and_pleasant(name: str) -> None:
+    options = OPTION_SETS[name]
+    for seed in range(15):
+        for problem in generate(seed, 2, options):
+            ex = problem.explanation
+            kinks = [d for d in ex.diagnostics if d.code == "nondifferentiable"]
+            assert bool(kinks) == options.kink, problem.expr
+            if not options.functions:
+                numbers = [*ex.values, *(e.value for e in ex.edges), *ex.adjoints]
+                assert all(isinstance(v, Fraction) and v.denominator <= 12 for v in numbers)
+                assert all(abs(v.numerator) <= 200 for v in numbers)
+            if options.division:
+                assert "/" in problem.expr
+            if options.program:
+                assert problem.expr.startswith("a = ")
+            if options.shared_variable:
+                words = re.findall(r"[a-z]\w*", problem.expr)
+                assert any(words.count(v) >= 2 for v in ("x", "y", "z"))
+
+
+def inline(expr: str) -> str:
+    """A program as one expression, for SymPy: `a = ...` substituted where a is used."""
+    *statements, last = expr.splitlines()
+    for statement in statements:
+        name, value = (part.strip() for part in statement.split("=", 1))
+        last = re.sub(rf"\b{name}\b", f"({value})", last)
+    return last
+
+
+@pytest.mark.parametrize("name", ["plain", "division", "program", "shared"])
+def test_answer_keys_agree_with_sympy(name: str) -> None:
+    for problem in generate(5, 4, OPTION_SETS[name]):
+        key = tomllib.loads(problem.toml(with_answers=True))
+        symbols = {v: sympy.Symbol(v, real=True) for v, _ in problem.at}
+        expr = sympy.sympify(inline(problem.expr).replace("^", "**"), locals=symbols)
+        point = {symbols[v]: value for v, value in problem.at}
+        for variable, answer in key["gradient"].items():
+            truth = sympy.Rational(sympy.diff(expr, symbols[variable]).subs(point))
+            assert Fraction(str(answer)) == Fraction(truth.p, truth.q), (problem.expr, variable)
+        last_node = max(key["values"], key=lambda k: int(k[1:]))
+        truth = sympy.Rational(expr.subs(point))
+        assert Fraction(str(key["values"][last_node])) == Fraction(truth.p, truth.q)
+
+
+def test_keys_pass_the_checker_and_blanks_have_nothing_to_grade(tmp_path: Path) -> None:
+    result = run("quiz", "--seed", "9", "--count", "4", "--division", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    keys = sorted(tmp_path.glob("*.key.toml"))
+    assert len(keys) == 4
+    checked = run("check", *map(str, keys))
+    assert checked.exit_code == 0, checked.stdout
+    assert "No slips" in checked.stdout
+    blank = run("check", str(tmp_path / "problem-01.toml"))
+    assert blank.exit_code == 0 and "No answers to check" in blank.stdout
+
+
+def test_worksheet_and_key_in_markdown_and_latex(tmp_path: Path) -> None:
+    result = run(
+        "quiz", "--seed", "3", "--count", "2", "--worksheet", "latex", "--out", str(tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    compile_latex(tmp_path / "worksheet.tex", (tmp_path / "worksheet.tex").read_text())
+    compile_latex(tmp_path / "worksheet-key.tex", (tmp_path / "worksheet-key.tex").read_text())
+    sheet = run("quiz", "--seed", "3", "--count", "2", "--worksheet", "markdown").stdout
+    assert "## Problem 2" in sheet and "| w3 = " in sheet and "____" in sheet
+
+
+def answers_in_order(seed: int) -> list[str]:
+    (problem,) = generate(seed, 1, Options())
+    answers = problem.answers()
+    return [
+        str(v) for section in ("values", "partials", "gradient") for v in answers[section].values()
+    ]
+
+
+def test_practice_with_every_answer_right_scores_full_marks() -> None:
+    answers = answers_in_order(11)
+    result = run("quiz", "--practice", "--seed", "11", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0
+    assert f"Score: {len(answers)} of {len(answers)}" in result.stdout
+    assert "✗" not in result.stdout
+
+
+def test_practice_explains_a_wrong_step_and_survives_bad_input_and_the_end() -> None:
+    answers = answers_in_order(11)
+    wrong = str(Fraction(answers[0]) + 1)
+    script = "\n".join(["not a number", wrong, "", *answers[2:4]]) + "\n"
+    result = run("quiz", "--practice", "--seed", "11", input=script)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "not a number:" in out and "try again" in out
+    assert f"this is {answers[0]}, not {wrong}" in out
+    assert "skipped:" in out
+    assert "(end of input)" in out
+    assert "Score: 2 of 4" in out
+
+
+def test_quiz_errors() -> None:
+    result = run("quiz", "--functions", "gamma")
+    assert result.exit_code == 2 and "error[usage]" in result.stderr
