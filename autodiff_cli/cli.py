@@ -24,7 +24,6 @@ from .explain import DEFAULT_MAX_PATHS, MAX_EXPRESSION_CHARS, Explanation, expla
 from .notation import NOTATIONS, NotationStyle
 from .numbers import Value
 from .point import evaluate_value, parse_assignments
-from .problem import check_answers, load_problem
 from .render import (
     DEFAULT_SECTIONS,
     RENDERERS,
@@ -572,6 +571,8 @@ def _run(
     if problem_file is not None:
         if expression is not None or at_options:
             raise AdexplainError("give either EXPR with --at, or --file, not both", code="usage")
+        from .problem import check_answers, load_problem  # tomllib only for --file
+
         problem = load_problem(problem_file)
         chosen_wrt = _split_names(wrt) if wrt is not None else problem.wrt
         try:

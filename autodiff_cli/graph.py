@@ -15,7 +15,6 @@ The graph knows structure only; values at a point come from the passes.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -456,6 +455,8 @@ def suggestion(name: str, candidates: Iterable[str]) -> str:
 
     Case is ignored first (SIN, Sin and X are common slips), then spelling.
     """
+    import difflib  # only on the way to an error message: not worth its start-up cost
+
     known = list(candidates)
     by_case = [candidate for candidate in known if candidate.lower() == name.lower()]
     close = by_case or difflib.get_close_matches(name, known, n=1, cutoff=0.6)

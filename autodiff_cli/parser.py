@@ -12,10 +12,9 @@ the Python stack. Lark's exceptions are translated here, at the boundary, into
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
+import zlib
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +177,7 @@ def _describe_expected(expected: set[str]) -> str:
 
 @functools.cache
 def _parser() -> Lark:
-    grammar = resources.files("autodiff_cli.grammar").joinpath("expr.lark").read_text("utf-8")
+    grammar = _grammar_text()
     options: dict[str, Any] = {
         "parser": "lalr",
         "transformer": _TreeBuilder(),
@@ -191,6 +190,18 @@ def _parser() -> Lark:
         except Exception:  # a damaged or foreign cache: build the tables afresh
             cache.unlink(missing_ok=True)
     return Lark(grammar, **options)
+
+
+def _grammar_text() -> str:
+    """grammar/expr.lark: beside this module in an installed wheel, one folder up in a source
+    checkout; importlib.resources (slower to import) finds it anywhere else."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "grammar" / "expr.lark", here.parent / "grammar" / "expr.lark"):
+        if candidate.is_file():
+            return candidate.read_text("utf-8")
+    from importlib import resources
+
+    return resources.files("autodiff_cli.grammar").joinpath("expr.lark").read_text("utf-8")
 
 
 def _cache_file(grammar: str) -> Path | None:
@@ -214,7 +225,8 @@ def _cache_file(grammar: str) -> Path | None:
         return None
     import lark
 
-    key = hashlib.sha256(f"{grammar}{lark.__version__}".encode()).hexdigest()[:16]
+    # A checksum, not a security hash: the folder is private, and Lark checks the grammar again.
+    key = f"{zlib.crc32(grammar.encode()):08x}-{lark.__version__}"
     return folder / f"parser-{key}.lark"
 
 
