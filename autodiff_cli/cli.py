@@ -85,6 +85,8 @@ class _ExplainByDefault(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            _reader_gone()
         except Exception as err:
             # A bug of ours: still one message and no traceback, unless asked for.
             if os.environ.get("ADEXPLAIN_DEBUG"):
@@ -447,7 +449,7 @@ Examples:
 @click.option(
     "--worksheet",
     type=click.Choice(["markdown", "latex"]),
-    help="A worksheet with blank tables, and its key (written to --out, else printed).",
+    help="A worksheet with blank tables (printed), and with --out also its key.",
 )
 @click.option("--practice", is_flag=True, help="Ask each step in the terminal, then score.")
 def quiz_command(
@@ -488,8 +490,10 @@ def quiz_command(
 
         right = asked = 0
         for problem in problems:
-            got, of = quiz.practice(problem, _ask, click.echo, Tolerance())
+            got, of, ended = quiz.practice(problem, _ask, click.echo, Tolerance())
             right, asked = right + got, asked + of
+            if ended:
+                break
         if len(problems) > 1:
             click.echo(f"Total: {right} of {asked}")
         return
@@ -552,7 +556,11 @@ def _submission_paths(files: Sequence[str]) -> list[str]:
     paths: list[str] = []
     for name in files:
         if Path(name).is_dir():
-            found = sorted(str(path) for path in Path(name).glob("*.toml"))
+            # Answer keys written by `quiz --out` sit beside the problems; they are not students.
+            keys = ".key.toml"
+            found = sorted(
+                str(path) for path in Path(name).glob("*.toml") if not path.name.endswith(keys)
+            )
             if not found:
                 raise AdexplainError(f"the folder {name} holds no .toml files", code="usage")
             paths.extend(found)
@@ -654,7 +662,11 @@ def _write(pieces: Iterable[str]) -> None:
             sys.stdout.write(piece)
         sys.stdout.flush()
     except BrokenPipeError:
-        # The reader (head, less) has gone: that is not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(ExitCode.OK)
+        _reader_gone()
+
+
+def _reader_gone() -> NoReturn:
+    """The reader (head, less) has gone: not an error of ours, so exit quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(ExitCode.OK)

@@ -326,7 +326,11 @@ class _Builder:
         raise self._unknown_name(expr)
 
     def _unknown_name(self, expr: Name) -> AdexplainError:
-        if expr.name in FUNCTIONS:
+        pasted = {"²": "^2", "³": "^3", "π": "pi"}
+        if any(char in expr.name for char in pasted):
+            fixed = "".join(pasted.get(char, char) for char in expr.name)
+            message = f"{expr.name!r} is not a name adexplain knows: write {fixed!r}"
+        elif expr.name in FUNCTIONS:
             message = f"{expr.name} is a function: write {expr.name}(...)"
         elif self.constant_only:
             close = suggestion(expr.name, list(CONSTANTS))

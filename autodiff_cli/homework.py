@@ -47,6 +47,9 @@ class Verdict(enum.Enum):
 
 ToleranceKind = Literal["digits", "absolute", "relative", "exact"]
 
+NOISE = 1e-9
+"""Below this, a true value is taken as floating-point noise around 0."""
+
 
 @dataclass(frozen=True, slots=True)
 class Tolerance:
@@ -67,8 +70,9 @@ class Tolerance:
             return abs(a - t) <= self.amount
         if self.kind == "relative":
             return abs(a - t) <= self.amount * abs(t)
-        if t == 0:
-            return abs(a) <= 1e-12
+        if abs(t) < NOISE:
+            # cos(pi/2) is 6e-17 in floating point: a student who writes 0 is right.
+            return abs(a) < NOISE
         # Half a unit in the last of `amount` significant digits of the true value.
         exponent = math.floor(math.log10(abs(t)))
         allowed = 0.5 * 10.0 ** (exponent - int(self.amount) + 1)
@@ -106,6 +110,8 @@ class Submission:
     items: tuple[ItemResult, ...] = ()
     error: AdexplainError | None = None
     """Set when the file could not be read or graded; then there are no items."""
+    expr: str = ""
+    """The problem's expression, to keep different problems apart in a class summary."""
 
     @property
     def score(self) -> int:
@@ -136,7 +142,7 @@ def check_file(path: str | Path, tolerance: Tolerance = Tolerance()) -> Submissi
         located = err if err.origin or err.text is None else err.with_origin(path)
         return Submission(path, _student(path, None), error=located)
     items = grade(problem, explanation, tolerance)
-    return Submission(path, _student(path, problem), items)
+    return Submission(path, _student(path, problem), items, expr=" ".join(problem.expr.split()))
 
 
 def _student(path: str, problem: Problem | None) -> str:
@@ -180,7 +186,7 @@ class _StudentWorld:
         ]
 
     def _number(self, key: str, answer: float | int | str) -> Value:
-        return evaluate_value(key, answer, self.exact)
+        return evaluate_value(key, answer, self.exact, allow_infinite=True)
 
     def _carried_values(self) -> list[Value]:
         """Each node's step applied to the student's values of its arguments."""

@@ -152,6 +152,8 @@ def _unexpected_token(text: str, token: Any, expected: set[str]) -> AdexplainErr
             text=text,
             span=Span(start, start + 1),
         )
+    if str(token)[:1] in _LOOKALIKES:
+        return _unexpected_character(text, start)
     if token.type in ("NAME", "NUMBER", "LPAR") and "STAR" in expected:
         return AdexplainError(
             f"unexpected {str(token)!r}: an operator is missing before it "

@@ -220,6 +220,10 @@ def tangents(
     tangent: list[Value] = [zero] * len(graph.nodes)
     tangent[seed] = zero + 1
     for edge in edges:
+        if tangent[edge.source] == 0:
+            # Nothing flows from an argument the seed does not move, even along an edge
+            # whose partial is undefined here (x^y's partial by y at x < 0 is nan).
+            continue
         term = multiply(edge.value, tangent[edge.source], exact)
         tangent[edge.target] = (
             settle(tangent[edge.target] + term, exact) if exact else (tangent[edge.target] + term)

@@ -57,12 +57,21 @@ def _split_top_level(text: str) -> list[tuple[int, str]]:
     return [(offset, piece) for offset, piece in pieces if piece.strip()]
 
 
-def evaluate_value(name: str, value: float | int | str, exact: bool = False) -> Value:
+def evaluate_value(
+    name: str, value: float | int | str, exact: bool = False, allow_infinite: bool = False
+) -> Value:
     """A coordinate of the point: a number, or a constant expression in a string.
 
     With ``exact``, ``0.1`` is the fraction 1/10 (as written, not the nearest
-    float), and ``"1/3"`` is 1/3.
+    float), and ``"1/3"`` is 1/3. ``allow_infinite`` admits inf, -inf and nan
+    (an answer may be: the partial of sqrt at 0 is inf); a point may not.
     """
+    if allow_infinite:
+        text = value.strip().lower() if isinstance(value, str) else None
+        if text in ("inf", "+inf", "-inf", "nan"):
+            return float(text)
+        if isinstance(value, float) and not math.isfinite(value):
+            return value
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise AdexplainError(
             f"the value of {name} must be a number or a constant expression, not {value!r}",

@@ -55,7 +55,7 @@ def load_problem(path: str | Path) -> Problem:
             code="file",
         )
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # Windows editors often start the file with a BOM
     except UnicodeDecodeError:
         raise AdexplainError(f"{origin} is not UTF-8 text", code="file") from None
     try:
@@ -124,9 +124,9 @@ def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
 
 
 ANSWER_KEYS = {
-    "values": "node",
-    "partials": 'edge (as "w5/w2" for ∂w5/∂w2)',
-    "gradient": "variable",
+    "values": "a node",
+    "partials": 'an edge (as "w5/w2" for ∂w5/∂w2)',
+    "gradient": "a variable",
 }
 
 
@@ -146,11 +146,11 @@ def check_answers(problem: Problem, explanation: Explanation, origin: str) -> No
         for key, answer in answers.items():
             if key not in known[section]:
                 raise AdexplainError(
-                    f"{origin}: [{section}] {key!r} is not a {ANSWER_KEYS[section]} "
+                    f"{origin}: [{section}] {key!r} is not {ANSWER_KEYS[section]} "
                     f"of this problem" + suggestion(key, known[section]),
                     code="unknown-answer",
                 )
             try:
-                evaluate_value(key, answer)
+                evaluate_value(key, answer, allow_infinite=True)
             except AdexplainError as err:
                 raise err.with_origin(f"[{section}] in {origin}") from None

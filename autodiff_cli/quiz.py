@@ -99,6 +99,10 @@ def _toml_value(value: Value) -> str:
 
 def generate(seed: int, count: int, options: Options) -> list[QuizProblem]:
     """``count`` problems from ``seed``; raises AdexplainError if the options allow none."""
+    if len(options.functions) + options.division > options.operations:
+        raise AdexplainError(
+            "more functions (and division) asked for than --ops allows operations", code="usage"
+        )
     for name in options.functions:
         if name not in FUNCTIONS_ALLOWED:
             raise AdexplainError(
@@ -134,17 +138,16 @@ def _candidate(rng: random.Random, options: Options) -> tuple[str, dict[str, int
     if options.shared_variable:
         pool[-1] = pool[0]  # the same variable twice, so it is reached along two paths
     kinds = [rng.choice(RATIONAL_OPS) for _ in range(options.operations)]
-    unary = list(options.functions)
-    if options.division:
-        kinds[rng.randrange(len(kinds))] = "div"
-    for position, function in enumerate(unary):
-        kinds[position % len(kinds)] = function
+    requested = [*options.functions, *(["div"] if options.division else [])]
+    kinds[: len(requested)] = requested[: len(kinds)]
     rng.shuffle(kinds)
     statements: list[str] = []
     for index, kind in enumerate(kinds):
         if kind in TEXT:
             right = pool.pop(rng.randrange(len(pool)))
             left = pool.pop(rng.randrange(len(pool)))
+            if left == right and kind in ("sub", "div"):
+                kind = "mul"  # x - x and x / x teach nothing
             text = f"{_group(left)} {TEXT[kind]} {_group(right)}"
         elif kind == "max":
             text = f"max(0, {pool.pop(rng.randrange(len(pool)))})"
@@ -182,7 +185,7 @@ def _mentions(expr: str, name: str) -> bool:
 
 
 def _accept(number: int, expr: str, point: dict[str, int], options: Options) -> QuizProblem | None:
-    if not point:
+    if not point or (options.division and "/" not in expr):
         return None
     try:
         ex = explain(expr, point, exact=True, max_paths=0)
@@ -211,9 +214,12 @@ Ask = Callable[[str], "str | None"]
 Say = Callable[[str], None]
 
 
-def practice(problem: QuizProblem, ask: Ask, say: Say, tolerance: Tolerance) -> tuple[int, int]:
+def practice(
+    problem: QuizProblem, ask: Ask, say: Say, tolerance: Tolerance
+) -> tuple[int, int, bool]:
     """Ask for each node value, each partial and the gradient in turn; say right or wrong, with
-    the step in words; return (right, asked). ``ask`` returns None at the end of input."""
+    the step in words; return (right, asked, whether the input ended). ``ask`` returns None
+    at the end of input."""
     ex = problem.explanation
     graph = ex.graph
     point = ", ".join(f"{name} = {value}" for name, value in problem.at)
@@ -221,11 +227,13 @@ def practice(problem: QuizProblem, ask: Ask, say: Say, tolerance: Tolerance) -> 
     say("The graph: " + "; ".join(f"{n.id} = {n.formula}" for n in graph.nodes))
     say("Answer with a number or a fraction (1/3); an empty answer skips.\n")
     right = asked = 0
+    ended = False
     for label, truth, step in _questions(ex):
         try:
             answer = _read_number(label, ask, say)
         except EOFError:
             say("  (end of input)")
+            ended = True
             break
         asked += 1
         if answer is None:
@@ -237,7 +245,7 @@ def practice(problem: QuizProblem, ask: Ask, say: Say, tolerance: Tolerance) -> 
         else:
             say(f"  ✗ {step} this is {format_number(truth)}, not {format_number(answer)}")
     say(f"\nScore: {right} of {asked}")
-    return right, asked
+    return right, asked, ended
 
 
 def _questions(ex: Explanation) -> list[tuple[str, Value, str]]:

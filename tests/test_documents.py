@@ -145,6 +145,6 @@ def test_a_picture_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> 
 def test_the_terminal_picture_fits_in_80_columns() -> None:
     deep = "sin(" * 40 + "x*y + x" + ")" * 40
     text = output(deep, "--at", "x=0.5,y=2", "--show", "graph")
-    tree = text.split("Graph (")[1].split("\n\n")[0].splitlines()[1:]
-    assert max(len(line) for line in tree) <= 80
+    tree = ("Graph:" + text.split("Graph:")[1]).split("\n\n")[0].splitlines()
+    assert max(len(line) for line in tree) <= 80  # the heading too
     assert "deeper levels not drawn" in text

@@ -262,3 +262,27 @@ def test_a_class_of_200_with_slips_and_malformed_files(tmp_path: Path) -> None:
     # The injected slips cover every kind of verdict.
     kinds = {v for verdicts in expected.values() for v in verdicts.values()}
     assert kinds == {"right", "follows", "wrong"}
+
+
+def test_zero_is_right_for_floating_point_noise_and_inf_is_an_answer(tmp_path: Path) -> None:
+    noise = tmp_path / "noise.toml"
+    noise.write_text('expr = "cos(x) + sin(x)*y"\nat = { x = "pi/2", y = 1 }\n[values]\nw3 = 0\n')
+    assert run("check", str(noise)).exit_code == 0
+    infinite = tmp_path / "inf.toml"
+    infinite.write_text('expr = "sqrt(x) + x"\nat = { x = 0 }\n[partials]\n"w2/w1" = "inf"\n')
+    assert run("check", str(infinite)).exit_code == 0
+
+
+def test_a_byte_order_mark_does_not_break_a_submission(tmp_path: Path) -> None:
+    submission = tmp_path / "bom.toml"
+    submission.write_bytes(b"\xef\xbb\xbf" + (HOMEWORK / "bob.toml").read_bytes())
+    assert run("check", str(submission)).exit_code == 0
+
+
+def test_a_folder_check_skips_answer_keys(tmp_path: Path) -> None:
+    run("quiz", "--seed", "2", "--count", "2", "--out", str(tmp_path))
+    document = json.loads(run("check", str(tmp_path), "--format", "json").stdout)
+    assert [Path(s["file"]).name for s in document["submissions"]] == [
+        "problem-01.toml",
+        "problem-02.toml",
+    ]

@@ -108,6 +108,7 @@ CORPUS: list[Entry] = [
     (["check"], None, None, "usage", "Missing argument"),
     (["quiz", "--functions", "gamma"], None, None, "usage", "quiz problems can use"),
     (["quiz", "--ops", "1", "--program"], None, None, "usage", "needs at least 3 operations"),
+    (["quiz", "--ops", "1", "--division", "--functions", "exp"], None, None, "usage", "than --ops"),
     (["quiz", "--out", "/proc/version/x"], None, None, "file", "cannot write to"),
     (["x", "--at", "x=1", "--save-svg", "/no/such/dir/x.svg"], None, None, "file", "cannot write"),
     # --- problem files --------------------------------------------------------------------

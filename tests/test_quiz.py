@@ -146,3 +146,16 @@ def test_practice_explains_a_wrong_step_and_survives_bad_input_and_the_end() -> 
 def test_quiz_errors() -> None:
     result = run("quiz", "--functions", "gamma")
     assert result.exit_code == 2 and "error[usage]" in result.stderr
+
+
+def test_requested_features_are_always_present() -> None:
+    for problem in generate(7, 10, Options(division=True, functions=("exp", "sin"))):
+        assert "/" in problem.expr and "exp(" in problem.expr and "sin(" in problem.expr
+    for problem in generate(7, 10, Options(division=True)):
+        assert not re.search(r"\b(\w+) [-/] \1\b", problem.expr), problem.expr
+
+
+def test_practice_stops_at_the_end_of_input_across_problems() -> None:
+    result = run("quiz", "--practice", "--seed", "3", "--count", "2", input="4\n")
+    assert "Problem 2" not in result.stdout
+    assert "Score: 1 of 1" in result.stdout

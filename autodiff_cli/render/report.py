@@ -103,10 +103,13 @@ def item_table(report: Report) -> TableView:
 
 
 def class_tally(submissions: Sequence[Submission]) -> dict[str, Counter[str]]:
+    """Verdicts per entry; when the files hold different problems, entries are per problem."""
+    problems = {s.expr for s in submissions if s.error is None}
     tally: dict[str, Counter[str]] = {}
     for submission in submissions:
         for item in submission.items:
-            tally.setdefault(item.label, Counter())[item.verdict.value] += 1
+            label = item.label if len(problems) == 1 else f"{item.label} in {submission.expr}"
+            tally.setdefault(label, Counter())[item.verdict.value] += 1
     return tally
 
 

@@ -360,7 +360,7 @@ def tree_lines(ex: Explanation, digits: int) -> list[str]:
     graph = ex.graph
     partial = {(e.target, e.position): e for e in ex.edges}
     root = graph.nodes[graph.output]
-    lines = ["Graph (Z at the top; each node with its value, and the partial of its parent by it)"]
+    lines = ["Graph: Z at the top; each node's value, and [the partial of its parent by it]"]
     lines.append(f"Z = {_tree_label(ex, root, digits)}")
     drawn = {root.index}
     stack = [(root.index, position, "") for position in reversed(range(len(root.args)))]
