@@ -505,6 +505,11 @@ def main() -> None:
     start = startup(21)
     stages = breakdown()
     command = "python bench/run.py " + " ".join(sys.argv[1:])
+    if options.from_json:
+        command = (
+            f"python bench/run.py --runs 3 for the runs (saved in {options.from_json}); "
+            f"{command.strip()} for start-up and the stages"
+        )
     Path(options.output).write_text(report(rows, command.strip(), start, stages))
 
 
