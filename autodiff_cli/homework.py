@@ -140,9 +140,20 @@ def check_file(path: str | Path, tolerance: Tolerance = Tolerance()) -> Submissi
         check_answers(problem, explanation, path)
     except AdexplainError as err:
         located = err if err.origin or err.text is None else err.with_origin(path)
-        return Submission(path, _student(path, None), error=located)
+        return Submission(path, _student_named_in(path), error=located)
     items = grade(problem, explanation, tolerance)
     return Submission(path, _student(path, problem), items, expr=" ".join(problem.expr.split()))
+
+
+def _student_named_in(path: str) -> str:
+    """The student a file names, if it can be read that far (an unknown node id, say)."""
+    import tomllib
+
+    try:
+        named = tomllib.loads(Path(path).read_text("utf-8-sig")).get("student")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        named = None
+    return named if isinstance(named, str) and named else Path(path).stem
 
 
 def _student(path: str, problem: Problem | None) -> str:

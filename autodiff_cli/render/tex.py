@@ -46,12 +46,14 @@ def chain_rule_tex(ex: Explanation, chain: ChainRule, digits: int) -> list[str]:
         ]
         numbers = [tex_number(format_number(f, digits)) for f in path.factors]
         product = tex_number(format_number(path.product, digits))
-        times = r" \cdot "
-        lines.append(
-            f"{' '.join(factors)} = {times.join(numbers)} = {product}"
-            if len(factors) <= 12
-            else rf"\text{{a path of {len(factors)} edges}} = {product}"
-        )
+        if len(factors) > 12:
+            lines.append(rf"\text{{a path of {len(factors)} edges}} = {product}")
+            continue
+        forms = [" ".join(factors)]
+        for form in (r" \cdot ".join(numbers), product):
+            if form != forms[-1]:  # one factor: its number is already the product
+                forms.append(form)
+        lines.append(" = ".join(forms))
     total = tex_number(format_number(chain.gradient, digits))
     if chain.unlisted:
         more = format_count(chain.unlisted)
