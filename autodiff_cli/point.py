@@ -74,7 +74,7 @@ def evaluate_value(
             return value
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise AdexplainError(
-            f"the value of {name} must be a number or a constant expression, not {value!r}",
+            f"the value of {name} must be a number or a constant expression, not {_kind_of(value)}",
             code="bad-at",
         )
     if isinstance(value, str):
@@ -106,3 +106,14 @@ def resolve_point(
             raise AdexplainError(f"{name} is given a value twice", code="bad-at")
         point[name] = evaluate_value(name, value, exact)
     return point
+
+
+def _kind_of(value: object) -> str:
+    """What a wrong TOML value is, in TOML's words (``true``, ``a table``), not Python's."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    import datetime
+
+    kinds = {dict: "a table", list: "a list", datetime.date: "a date", datetime.time: "a time"}
+    found = (name for kind, name in kinds.items() if isinstance(value, kind))
+    return next(found, f"a {type(value).__name__}")
