@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from .crosscheck import CrossCheck, cross_check
 from .errors import AdexplainError
 from .graph import Diagnostic, Graph, build, suggestion
 from .notation import NotationStyle
@@ -30,6 +30,9 @@ from .passes import (
     tangents,
 )
 from .point import resolve_point
+
+if TYPE_CHECKING:
+    from .crosscheck import CrossCheck
 
 DEFAULT_MAX_PATHS = 20
 
@@ -131,6 +134,8 @@ def explain(
         for chain in chains
         if forward_mode or check
     }
+    if check:
+        from .crosscheck import cross_check  # two more forward passes each: only on request
     checks = {
         chain.variable: cross_check(
             graph,

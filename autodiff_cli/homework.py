@@ -195,6 +195,7 @@ class _StudentWorld:
         self.values = [
             self.value_answers.get(i, carried) for i, carried in enumerate(self.carried_values)
         ]
+        self.carried_partials = self._carried_partials()
 
     def _number(self, key: str, answer: float | int | str) -> Value:
         return evaluate_value(key, answer, self.exact, allow_infinite=True)
@@ -232,7 +233,7 @@ class _StudentWorld:
 
     def partial_items(self, tolerance: Tolerance) -> list[ItemResult]:
         truth = self._pairs(edge.value for edge in self.ex.edges)
-        carried = self._pairs(self._carried_partials())
+        carried = self._pairs(self.carried_partials)
         items = []
         for key, (target, source) in self.pair_nodes.items():
             if key not in self.partial_answers:
@@ -302,7 +303,7 @@ class _StudentWorld:
 
     def _carried_gradient(self) -> list[Value]:
         """Reverse accumulation over the student's partials (theirs, else at their values)."""
-        carried = self._pairs(self._carried_partials())
+        carried = self._pairs(self.carried_partials)
         partial = {key: self.partial_answers.get(key, value) for key, value in carried.items()}
         adjoint: list[Value] = [0] * len(self.graph.nodes)
         adjoint[self.graph.output] = 1

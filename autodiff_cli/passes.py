@@ -224,10 +224,8 @@ def tangents(
             # Nothing flows from an argument the seed does not move, even along an edge
             # whose partial is undefined here (x^y's partial by y at x < 0 is nan).
             continue
-        term = multiply(edge.value, tangent[edge.source], exact)
-        tangent[edge.target] = (
-            settle(tangent[edge.target] + term, exact) if exact else (tangent[edge.target] + term)
-        )
+        total = tangent[edge.target] + multiply(edge.value, tangent[edge.source], exact)
+        tangent[edge.target] = settle(total, exact) if exact else total
     return tuple(tangent)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -60,20 +61,14 @@ class QuizProblem:
         else:
             lines.append(f"expr = {expr}")
         lines += [f"at = {{ {at} }}", 'wrt = "all"', ""]
-        answers = (
-            self.answers() if with_answers else {s: {} for s in ("values", "partials", "gradient")}
-        )
-        for section, entries in answers.items():
+        for section, entries in self.answers().items():
             lines.append(f"[{section}]")
-            if with_answers:
-                lines += [f"{json.dumps(key)} = {_toml_value(v)}" for key, v in entries.items()]
-            else:
-                lines += [f"# {json.dumps(key)} = " for key in self.keys()[section]]
+            for key, value in entries.items():
+                # The blank problem lists what to fill in, as comments to uncomment.
+                answer = _toml_value(value) if with_answers else ""
+                lines.append(f"{'' if with_answers else '# '}{json.dumps(key)} = {answer}")
             lines.append("")
         return "\n".join(lines)
-
-    def keys(self) -> dict[str, list[str]]:
-        return {section: list(entries) for section, entries in self.answers().items()}
 
     def answers(self) -> dict[str, dict[str, Value]]:
         """Every entry a student fills in, keyed as problem files key them (w numbering)."""
@@ -179,8 +174,6 @@ def _group(text: str) -> str:
 
 
 def _mentions(expr: str, name: str) -> bool:
-    import re
-
     return re.search(rf"\b{re.escape(name)}\b", expr) is not None
 
 

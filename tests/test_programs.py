@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 
 import pytest
 import sympy
@@ -13,6 +12,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autodiff_cli import AdexplainError, explain
+
+from .test_hostile import time_limit
 
 
 def test_a_named_intermediate_is_one_node_shared_by_later_statements() -> None:
@@ -69,11 +70,11 @@ def test_program_errors(text: str, at: dict, code: str, fragment: str, caret_at:
     assert err.span is not None and err.span.start == caret_at
 
 
-def test_sixty_squarings_count_two_to_the_sixty_paths_exactly_and_quickly() -> None:
+def test_sixty_squarings_count_two_to_the_sixty_paths_exactly() -> None:
     lines = ["a1 = x*x"] + [f"a{i} = a{i - 1}*a{i - 1}" for i in range(2, 61)] + ["a60"]
-    started = time.perf_counter()
-    result = explain("\n".join(lines), {"x": 1}, max_paths=20, check=True)
-    elapsed = time.perf_counter() - started
+    # A guard against a hang, not a speed test: enumerating 2^60 paths would never end.
+    with time_limit(60):
+        result = explain("\n".join(lines), {"x": 1}, max_paths=20, check=True)
     (chain,) = result.chains
     assert chain.path_count == 2**60
     assert len(chain.paths) == 20
@@ -81,8 +82,6 @@ def test_sixty_squarings_count_two_to_the_sixty_paths_exactly_and_quickly() -> N
     assert chain.gradient == 2.0**60
     assert result.checks["x"].path_sum is None
     assert "not every path is listed" in result.checks["x"].note
-    # Generous: the point is that nothing enumerates 2^60 paths (that would never end).
-    assert elapsed < 5
 
 
 def test_adjoints_and_tangents_on_the_survey_example() -> None:
@@ -234,13 +233,13 @@ def test_exact_mode_marks_the_node_that_leaves_the_rationals() -> None:
 
 
 def test_exact_mode_refuses_to_explode() -> None:
-    started = time.perf_counter()
-    result = explain("x^1000000 + x", {"x": "3/2"}, exact=True)
+    # Without the size guard these would compute numbers of 2^60 digits: a hang, not a slowdown.
+    with time_limit(60):
+        result = explain("x^1000000 + x", {"x": "3/2"}, exact=True)
+        lines = ["a1 = x*x"] + [f"a{i} = a{i - 1}*a{i - 1}" for i in range(2, 61)] + ["a60 + x"]
+        squarings = explain("\n".join(lines), {"x": "3/2"}, exact=True)
     assert [d.code for d in result.diagnostics] == ["exact-too-large", "overflow"]
-    lines = ["a1 = x*x"] + [f"a{i} = a{i - 1}*a{i - 1}" for i in range(2, 61)] + ["a60 + x"]
-    squarings = explain("\n".join(lines), {"x": "3/2"}, exact=True)
     assert any(d.code == "exact-too-large" for d in squarings.diagnostics)
-    assert time.perf_counter() - started < 5
 
 
 def test_exact_zero_times_a_float_stays_exact() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..explain import Explanation
 from . import RenderOptions
-from .picture import edge_labels, highlighted_nodes, node_label, title
+from .picture import edge_captions, highlighted_nodes, node_label, title
 
 HIGHLIGHT = "#d62728"
 
@@ -35,7 +35,7 @@ def render(ex: Explanation, options: RenderOptions) -> str:
         lines.append(f"  n{node.index} [{', '.join(attributes)}];")
     inputs = " ".join(f"n{node.index};" for node in graph.inputs)
     lines.append(f"  {{ rank=min; {inputs} }}")
-    for label in edge_labels(ex, options.digits):
+    for label in edge_captions(ex, options.digits):
         attributes = [f"label={_quote(label.text)}"]
         if label.highlighted:
             attributes += [f'color="{HIGHLIGHT}"', f'fontcolor="{HIGHLIGHT}"', "penwidth=2"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..explain import Explanation
 from . import RenderOptions
-from .picture import edge_labels, highlighted_nodes, node_label, title
+from .picture import edge_captions, highlighted_nodes, node_label, title
 
 HIGHLIGHT = "#d62728"
 
@@ -25,7 +25,7 @@ def flowchart(ex: Explanation, digits: int) -> list[str]:
         shape = ('(["', '"])') if node.kind == "input" else ('["', '"]')
         lines.append(f"  n{node.index}{shape[0]}{_escape(text)}{shape[1]}")
     styles = []
-    for number, label in enumerate(edge_labels(ex, digits)):
+    for number, label in enumerate(edge_captions(ex, digits)):
         arrow = "-.->" if label.nondifferentiable else "-->"
         lines.append(f'  n{label.source} {arrow}|"{_escape(label.text)}"| n{label.target}')
         if label.highlighted:

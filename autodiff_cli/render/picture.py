@@ -36,7 +36,7 @@ def highlighted_nodes(ex: Explanation) -> frozenset[int]:
     return frozenset().union(*(chain.on_paths for chain in ex.chains))
 
 
-def edge_labels(ex: Explanation, digits: int) -> list[EdgeLabel]:
+def edge_captions(ex: Explanation, digits: int) -> list[EdgeLabel]:
     lit = highlighted_nodes(ex)
     labels = []
     for edge in ex.edges:

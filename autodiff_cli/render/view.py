@@ -81,8 +81,7 @@ def values_table(ex: Explanation, digits: int) -> TableView:
     )
 
 
-def partials_table(ex: Explanation, digits: int) -> TableView:
-    labels = edge_labels(ex.graph, ex.edges)
+def partials_table(ex: Explanation, digits: int, labels: Sequence[str]) -> TableView:
     rows = tuple(
         (
             labels[i] + (f" {KINK_MARK}" if edge.nondifferentiable else ""),
@@ -122,11 +121,10 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def adjoint_table(ex: Explanation, digits: int) -> TableView:
+def adjoint_table(ex: Explanation, digits: int, labels: Sequence[str]) -> TableView:
     """Reverse accumulation as in Baydin et al. 2018, Table 3: Z̄ = 1, then each w̄ᵢ from its uses."""
     graph = ex.graph
     notation = graph.notation
-    labels = edge_labels(graph, ex.edges)
     uses: dict[int, list[int]] = defaultdict(list)
     for i, edge in enumerate(ex.edges):
         uses[edge.source].append(i)
@@ -158,12 +156,13 @@ def adjoint_table(ex: Explanation, digits: int) -> TableView:
     )
 
 
-def tangent_table(ex: Explanation, chain: ChainRule, digits: int) -> TableView:
+def tangent_table(
+    ex: Explanation, chain: ChainRule, digits: int, labels: Sequence[str]
+) -> TableView:
     """Forward accumulation as in Baydin et al. 2018, Table 2, seeded on one variable."""
     graph = ex.graph
     notation = graph.notation
     tangent = ex.tangents[chain.variable]
-    labels = edge_labels(graph, ex.edges)
     incoming: dict[int, list[int]] = defaultdict(list)
     for i, edge in enumerate(ex.edges):
         incoming[edge.target].append(i)
@@ -194,7 +193,9 @@ def tangent_table(ex: Explanation, chain: ChainRule, digits: int) -> TableView:
     )
 
 
-def chain_rule_lines(ex: Explanation, chain: ChainRule, digits: int) -> list[str]:
+def chain_rule_lines(
+    ex: Explanation, chain: ChainRule, digits: int, labels: Sequence[str]
+) -> list[str]:
     """The chain rule for one variable: each listed path multiplied out, then the sum."""
     graph = ex.graph
     z = f"∂Z/∂{chain.variable}"
@@ -209,17 +210,13 @@ def chain_rule_lines(ex: Explanation, chain: ChainRule, digits: int) -> list[str
     if chain.path_count == 0:
         lines.append(f"  no path leads from Z to {var_id}, so {z} = 0")
         return lines
-    labels = _labels_by_edge(graph, ex.edges)
+    by_step = {
+        (edge.target, edge.position): (labels[i], edge.formula) for i, edge in enumerate(ex.edges)
+    }
     for number, path in enumerate(chain.paths, start=1):
-        lines.extend(_path_lines(graph, labels, path, number, chain.path_count, digits))
+        lines.extend(_path_lines(graph, by_step, path, number, chain.path_count, digits))
     lines.extend(_sum_lines(chain, digits))
     return lines
-
-
-def _labels_by_edge(graph: Graph, edges: Sequence[Edge]) -> dict[tuple[int, int], tuple[str, str]]:
-    """(target, position) to the edge's label and formula."""
-    labels = edge_labels(graph, edges)
-    return {(edge.target, edge.position): (labels[i], edge.formula) for i, edge in enumerate(edges)}
 
 
 def _path_lines(
@@ -327,17 +324,19 @@ def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block
     blocks: list[Block] = [Lines(tuple(summary_lines(ex, digits)), "summary", style="bold")]
     if "graph" in sections:
         blocks.append(Lines(tuple(tree_lines(ex, digits)), "graph"))
+    # Labels once for every table and chain: per chain they would cost edges × variables.
+    labels = edge_labels(ex.graph, ex.edges)
     if "values" in sections:
         blocks.append(values_table(ex, digits))
     if "partials" in sections:
-        blocks.append(partials_table(ex, digits))
+        blocks.append(partials_table(ex, digits, labels))
     if "adjoints" in sections:
-        blocks.append(adjoint_table(ex, digits))
+        blocks.append(adjoint_table(ex, digits, labels))
     for chain in ex.chains:
         if "paths" in sections:
-            blocks.append(Lines(tuple(chain_rule_lines(ex, chain, digits)), "chain"))
+            blocks.append(Lines(tuple(chain_rule_lines(ex, chain, digits, labels)), "chain"))
         if "tangents" in sections and chain.variable in ex.tangents:
-            blocks.append(tangent_table(ex, chain, digits))
+            blocks.append(tangent_table(ex, chain, digits, labels))
         if "check" in sections and chain.variable in ex.checks:
             blocks.append(Lines(tuple(check_lines(ex.checks[chain.variable], digits)), "check"))
     blocks.append(Lines((gradient_line(ex, digits),), "gradient", style="bold green"))
