@@ -1,27 +1,26 @@
-"""Text to syntax tree, with Lark's LALR parser and the grammar in ``grammar/expr.lark``.
+"""Text to syntax tree, with the LALR tables Lark builds from ``grammar/expr.lark``.
 
 A text is a program: statements ``name = expr`` separated by ``;`` or newlines,
 the last one the output. A single expression is a program of one statement.
 
-The tree is built inside the parser's own callbacks (no intermediate parse
-tree), which is both fast and iterative: a 100 000-deep nesting never touches
-the Python stack. Lark's exceptions are translated here, at the boundary, into
+The tables run in :mod:`autodiff_cli.lalr`, a lean driver that builds the tree
+inside its reductions (no intermediate parse tree), which is both fast and
+iterative: a 100 000-deep nesting never touches the Python stack. When the text
+is not in the language, Lark's own parser reads it again for the exact
+diagnosis, and its exceptions are translated here, at the boundary, into
 :class:`AdexplainError` with a span; nothing from lark reaches the user.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import zlib
-from dataclasses import replace
+import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedToken
-
 from .errors import AdexplainError, Span
+from .lalr import Stuck, Tables, Token, export_tables, load_tables, run, tokens
 from .syntax import Call, Expr, Name, Number, Operator, Program, Statement
 
 _HUMAN_TOKEN_NAMES = {
@@ -40,20 +39,29 @@ _HUMAN_TOKEN_NAMES = {
     "$END": "the end of the expression",
 }
 
-_CONTINUES_AFTER = frozenset("+-*/^=,(")
-"""A newline right after one of these continues the statement: ``a = x +`` ⏎ ``y``."""
-
 
 def parse(text: str) -> Program:
     """Parse a program; raise AdexplainError (code ``syntax``) with a span on bad input."""
+    tables = _tables()
     try:
-        tree: Program = _parser().parse(_layout_newlines(text))  # type: ignore[assignment]
+        tree: Program = run(tables, _without_layout(tokens(tables, text)))
+    except Stuck:
+        return _diagnose(text)
+    return tree
+
+
+def _diagnose(text: str) -> Program:
+    """Lark's own parser on text the tables rejected: its exception, translated."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
+    try:
+        tree: Program = _lark().parse(_newlines_as_spaces(text))
     except UnexpectedCharacters as err:
         raise _unexpected_character(text, err.pos_in_stream or 0) from None
     except UnexpectedToken as err:
         # NOTE: LALR reports the end of input as a token ($END), never as UnexpectedEOF.
         raise _unexpected_token(text, err.token, err.expected) from None
-    return tree
+    return tree  # pragma: no cover - the two drivers run the same tables (tested)
 
 
 def parse_expression(text: str, what: str = "a value") -> Expr:
@@ -70,32 +78,52 @@ def parse_expression(text: str, what: str = "a value") -> Expr:
     return statement.expr
 
 
-def _layout_newlines(text: str) -> str:
-    """Blank out newlines that are layout, not separators, keeping every offset in place.
+_CONTINUES_AFTER = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "EQUAL", "COMMA", "LPAR"})
+"""A newline right after one of these continues the statement: ``a = x +`` ⏎ ``y``."""
+
+
+class _Layout:
+    """Which newlines separate statements and which are only layout.
 
     A newline inside parentheses, or right after an operator, ``=`` or ``,``,
-    continues the statement. The text keeps its length, so spans, lines and
-    columns still refer to what the user wrote.
+    continues the statement; the parser never sees it.
     """
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.last = ""
+
+    def keep(self, kind: str, text: str) -> bool:
+        if kind == "_SEP" and text == "\n" and (self.depth > 0 or self.last in _CONTINUES_AFTER):
+            return False
+        if kind == "LPAR":
+            self.depth += 1
+        elif kind == "RPAR":
+            self.depth -= 1
+        self.last = kind
+        return True
+
+
+def _without_layout(stream: Iterator[Token]) -> Iterator[Token]:
+    keep = _Layout().keep
+    for token in stream:
+        if keep(token[0], token[1]):
+            yield token
+
+
+def _newlines_as_spaces(text: str) -> str:
+    """The text with its layout newlines blanked, for Lark's own lexer; offsets stay put."""
+    keep = _Layout().keep
+    blanks = []
+    try:
+        for kind, value, start, _end in tokens(_tables(), text):
+            if not keep(kind, value):
+                blanks.append(start)
+    except Stuck:
+        pass  # Lark stops at the same character, and every newline before it is decided
     chars = list(text)
-    depth = 0
-    last = ""  # the last character that was neither blank nor in a comment
-    in_comment = False
-    for i, char in enumerate(chars):
-        if in_comment:
-            in_comment = char != "\n"
-            if in_comment:
-                continue
-        if char == "#":
-            in_comment = True
-        elif char == "\n":
-            if depth > 0 or last in _CONTINUES_AFTER:
-                chars[i] = " "
-            else:
-                last = "\n"
-        elif not char.isspace():
-            depth += {"(": 1, ")": -1}.get(char, 0)
-            last = char
+    for position in blanks:
+        chars[position] = " "
     return "".join(chars)
 
 
@@ -178,66 +206,72 @@ def _describe_expected(expected: set[str]) -> str:
 
 
 @functools.cache
-def _parser() -> Lark:
+def _tables() -> Tables:
+    """The LALR tables exported beside the grammar, or, when the grammar has changed since
+    the export, tables Lark builds afresh (slower to start, same result)."""
     grammar = _grammar_text()
-    options: dict[str, Any] = {
-        "parser": "lalr",
-        "transformer": _TreeBuilder(),
-        "maybe_placeholders": False,
-    }
-    cache = _cache_file(grammar)
-    if cache is not None:
-        try:
-            return Lark(grammar, cache=str(cache), **options)
-        except Exception:  # a damaged or foreign cache: build the tables afresh
-            cache.unlink(missing_ok=True)
-    return Lark(grammar, **options)
+    exported = _grammar_path().with_name(TABLES_FILE)
+    data = load_tables(exported.read_text("utf-8"), grammar) if exported.is_file() else None
+    if data is None:
+        data = export_tables(_lark(), grammar)
+    return Tables(data, _TreeBuilder())
+
+
+TABLES_FILE = "expr.tables.json"
+
+
+@functools.cache
+def _lark() -> Any:
+    """Lark's own parser: for the exact diagnosis of a syntax error, and to export tables."""
+    from lark import Lark
+
+    return Lark(
+        _grammar_text(),
+        parser="lalr",
+        transformer=_reference_builder(),
+        maybe_placeholders=False,
+    )
+
+
+def export() -> str:
+    """The tables of the current grammar, as the JSON text of ``grammar/expr.tables.json``."""
+    data = export_tables(_lark(), _grammar_text())
+    # One list item per line: a grammar change shows in review as a readable diff.
+    fields = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            items = ",\n".join(f"  {json.dumps(item, ensure_ascii=False)}" for item in value)
+            fields.append(f" {json.dumps(key)}: [\n{items}\n ]")
+        else:
+            fields.append(f" {json.dumps(key)}: {json.dumps(value)}")
+    return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
 def _grammar_text() -> str:
+    return _grammar_path().read_text("utf-8")
+
+
+def _grammar_path() -> Path:
     """grammar/expr.lark: beside this module in an installed wheel, one folder up in a source
     checkout; importlib.resources (slower to import) finds it anywhere else."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "grammar" / "expr.lark", here.parent / "grammar" / "expr.lark"):
         if candidate.is_file():
-            return candidate.read_text("utf-8")
+            return candidate
     from importlib import resources
 
-    return resources.files("autodiff_cli.grammar").joinpath("expr.lark").read_text("utf-8")
+    return Path(str(resources.files("autodiff_cli.grammar").joinpath("expr.lark")))
 
 
-def _cache_file(grammar: str) -> Path | None:
-    """Where Lark may keep the parse tables it builds from the grammar (a third of start-up).
+def _token_span(token: Token) -> Span:
+    return Span(token[2], token[3])
 
-    NOTE: Lark's cache is a pickle, so it lives only in a folder of this user's own that
-    nobody else may write (~/.cache/adexplain, mode 700); the file name carries a hash of the
-    grammar and the versions, so a new grammar never meets old tables. ADEXPLAIN_NO_CACHE=1,
-    or a folder that cannot be made private, turns the cache off.
+
+class _TreeBuilder:
+    """The reductions, one method per ``-> alias`` of the grammar, each returning a syntax node.
+
+    Tokens arrive as (terminal, text, start, end) tuples.
     """
-    if os.environ.get("ADEXPLAIN_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "adexplain"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        status = folder.stat()
-    except OSError:
-        return None
-    if status.st_uid != os.getuid() or status.st_mode & 0o077:
-        return None
-    import lark
-
-    # A checksum, not a security hash: the folder is private, and Lark checks the grammar again.
-    key = f"{zlib.crc32(grammar.encode()):08x}-{lark.__version__}"
-    return folder / f"parser-{key}.lark"
-
-
-def _token_span(token: Any) -> Span:
-    return Span(token.start_pos, token.end_pos)
-
-
-class _TreeBuilder(Transformer):  # type: ignore[type-arg]
-    """Lark callbacks, one per ``-> alias`` of the grammar, each returning a syntax node."""
 
     def start(self, children: list[Any]) -> Program:
         (statements,) = children
@@ -253,22 +287,21 @@ class _TreeBuilder(Transformer):  # type: ignore[type-arg]
     def assignment(self, children: list[Any]) -> Statement:
         name, expr = children
         name_span = _token_span(name)
-        return Statement(str(name), name_span, expr, name_span.cover(expr.span))
+        return Statement(name[1], name_span, expr, name_span.cover(expr.span))
 
-    def number(self, children: list[Any]) -> Number:
+    def number(self, children: list[Token]) -> Number:
         (token,) = children
-        return Number(float(token), str(token), _token_span(token))
+        return Number(float(token[1]), token[1], _token_span(token))
 
-    def name(self, children: list[Any]) -> Name:
+    def name(self, children: list[Token]) -> Name:
         (token,) = children
-        return Name(str(token), _token_span(token))
+        return Name(token[1], _token_span(token))
 
     def group(self, children: list[Any]) -> Expr:
         # Parentheses make no node, but they belong to the text the inner node came
         # from: the source of x / (x-1) must end at its closing parenthesis.
         lpar, inner, rpar = children
-        result: Expr = replace(inner, span=Span(lpar.start_pos, rpar.end_pos))
-        return result
+        return inner.respan(Span(lpar[2], rpar[3]))  # type: ignore[no-any-return]
 
     def args(self, children: list[Any]) -> list[Expr]:
         return _extend(children)
@@ -276,8 +309,8 @@ class _TreeBuilder(Transformer):  # type: ignore[type-arg]
     def call(self, children: list[Any]) -> Call:
         name_token, *middle, rpar = children
         arguments = tuple(middle[0]) if middle else ()
-        span = Span(name_token.start_pos, rpar.end_pos)
-        return Call(str(name_token), _token_span(name_token), arguments, span)
+        span = Span(name_token[2], rpar[3])
+        return Call(name_token[1], _token_span(name_token), arguments, span)
 
     def neg(self, children: list[Any]) -> Operator:
         sign, operand = children
@@ -304,6 +337,31 @@ class _TreeBuilder(Transformer):  # type: ignore[type-arg]
 
     def div(self, children: list[Any]) -> Operator:
         return _binary("div", children[0], children[-1])
+
+
+def _reference_builder() -> Any:
+    """The same builder as a Lark transformer, its tokens turned into tuples first."""
+    from lark import Token as LarkToken
+    from lark import Transformer
+
+    builder = _TreeBuilder()
+
+    def adapt(method: Any) -> Any:
+        def call(children: list[Any]) -> Any:
+            return method(
+                [
+                    (c.type, str(c), c.start_pos, c.end_pos) if isinstance(c, LarkToken) else c
+                    for c in children
+                ]
+            )
+
+        return call
+
+    reference: Any = Transformer()
+    for name in vars(_TreeBuilder):
+        if not name.startswith("_"):
+            setattr(reference, name, adapt(getattr(builder, name)))
+    return reference
 
 
 def _extend(children: list[Any]) -> list[Any]:

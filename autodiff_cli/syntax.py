@@ -17,11 +17,17 @@ class Number:
     text: str
     span: Span
 
+    def respan(self, span: Span) -> Number:
+        return Number(self.value, self.text, span)
+
 
 @dataclass(frozen=True, slots=True)
 class Name:
     name: str
     span: Span
+
+    def respan(self, span: Span) -> Name:
+        return Name(self.name, span)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +38,9 @@ class Operator:
     args: tuple[Expr, ...]
     span: Span
 
+    def respan(self, span: Span) -> Operator:
+        return Operator(self.op, self.args, span)
+
 
 @dataclass(frozen=True, slots=True)
 class Call:
@@ -41,6 +50,9 @@ class Call:
     function_span: Span
     args: tuple[Expr, ...]
     span: Span
+
+    def respan(self, span: Span) -> Call:
+        return Call(self.function, self.function_span, self.args, span)
 
 
 Expr = Number | Name | Operator | Call

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lark.exceptions import LarkError
 
+from autodiff_cli import lalr, parser
 from autodiff_cli.errors import AdexplainError, Span
+from autodiff_cli.lalr import load_tables
 from autodiff_cli.parser import parse, parse_expression
 from autodiff_cli.syntax import Call, Expr, Name, Number, Operator
+
+from .conftest import REPO
+from .test_oracle import expressions, to_text
+from .test_programs import programs
 
 
 def shape(expr: Expr) -> object:
@@ -142,3 +151,65 @@ def test_a_value_must_be_one_expression() -> None:
 def test_missing_operator_is_named() -> None:
     with pytest.raises(AdexplainError, match="operator is missing"):
         parse("2x")
+
+
+# The exported tables and the lean driver (autodiff_cli/lalr.py).
+
+TABLES = REPO / "grammar" / "expr.tables.json"
+
+
+def test_the_exported_tables_are_those_of_the_grammar(update_golden: bool) -> None:
+    """grammar/expr.tables.json is derived data: after a grammar change, regenerate it with
+    ``pytest tests/test_parser.py --update-golden`` and review the diff."""
+    if update_golden:
+        TABLES.write_text(parser.export(), "utf-8")
+    assert TABLES.read_text("utf-8") == parser.export()
+
+
+def test_an_export_of_another_grammar_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    grammar = parser._grammar_text()
+    exported = TABLES.read_text("utf-8")
+    assert load_tables(exported, grammar) is not None
+    assert load_tables(exported, grammar + "\n// changed\n") is None
+    # Without a usable export the tables come from Lark, and parse the same.
+    monkeypatch.setattr(parser, "TABLES_FILE", "missing.tables.json")
+    parser._tables.cache_clear()
+    try:
+        assert shape(parse_expression("-x^2 + max(a, b)")) == (
+            "add",
+            ("neg", ("pow", "x", 2.0)),
+            ("max", "a", "b"),
+        )
+    finally:
+        monkeypatch.undo()
+        parser._tables.cache_clear()
+
+
+PIECES = ["x", "y2", "θ", "1", "2.5", ".5", "1e-3", "+", "-", "*", "/", "^", "**", "(", ")",
+          ",", "=", ";", "\n", " ", "sin", "max", "#c\n", "a", "b"]  # fmt: skip
+
+
+valid_texts = st.one_of(expressions.map(to_text), programs().map(lambda program: program[0]))
+
+
+@given(st.one_of(st.lists(st.sampled_from(PIECES), max_size=30).map("".join), valid_texts))
+def test_the_lean_driver_agrees_with_lark(text: str) -> None:
+    """Same tables, two drivers: the same trees, and the same texts refused."""
+    try:
+        mine = parser.run(
+            parser._tables(), parser._without_layout(lalr.tokens(parser._tables(), text))
+        )
+    except lalr.Stuck:
+        mine = None
+    try:
+        theirs = parser._lark().parse(parser._newlines_as_spaces(text))
+    except LarkError:
+        theirs = None
+    assert mine == theirs
+
+
+def test_a_syntax_error_is_diagnosed_by_lark_with_the_same_layout() -> None:
+    """A newline after an operator is layout for both drivers, so the error is on line 2."""
+    with pytest.raises(AdexplainError) as caught:
+        parse("a = x +\n  y\nb = a *\n\n  )")
+    assert caught.value.location() == (5, 3)
