@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class ExitCode(enum.IntEnum):
@@ -19,8 +19,7 @@ class ExitCode(enum.IntEnum):
     BAD_INPUT = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A half-open range ``[start, end)`` of character offsets into a source text."""
 
     start: int

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 from fractions import Fraction
 
 from .errors import AdexplainError
@@ -26,8 +26,7 @@ from .numbers import MAX_EXACT_BITS, Value, format_number, multiply, settle, to_
 from .ops import Op, Partial, TooLargeForExact
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
     """The edge from argument ``source`` into operation ``target`` at argument ``position``."""
 
     source: int
@@ -38,8 +37,7 @@ class Edge:
     nondifferentiable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Path:
+class Path(NamedTuple):
     """One path from the output down to a variable, with the edge partials along it."""
 
     nodes: tuple[int, ...]
