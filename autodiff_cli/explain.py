@@ -21,13 +21,16 @@ from .parser import parse
 from .passes import (
     Edge,
     Path,
+    Uses,
     adjoints,
     count_paths,
+    edge_index,
     edge_partials,
     forward,
     list_paths,
     nodes_on_paths,
     tangents,
+    uses,
 )
 from .point import resolve_point
 
@@ -54,8 +57,8 @@ class ChainRule:
     """Exact, however large."""
     paths: tuple[Path, ...]
     """The first few paths; at most the listing bound."""
-    on_paths: frozenset[int] = frozenset()
-    """Every node on some path from Z to the variable (for highlighting a picture)."""
+    reaches: bytes = field(default=b"", repr=False)
+    """Per node, 1 if some path leads from it down to the variable."""
 
     @property
     def unlisted(self) -> int:
@@ -87,6 +90,13 @@ class Explanation:
     @property
     def gradient(self) -> Mapping[str, Value]:
         return MappingProxyType({chain.variable: chain.gradient for chain in self.chains})
+
+    def on_paths(self, chain: ChainRule) -> frozenset[int]:
+        """Every node on some path from Z to the chain's variable (to highlight a picture).
+
+        Found on request: only pictures ask, and a sweep per variable is wasted on JSON.
+        """
+        return nodes_on_paths(self.graph, chain.reaches)
 
 
 def explain(
@@ -125,8 +135,9 @@ def explain(
     values, overflow = forward(graph, list(point.values()), exact)
     edges, kinks = edge_partials(graph, values, exact)
     adjoint = adjoints(graph, edges, exact)
+    users, edge_at = uses(graph), edge_index(edges)
     chains = tuple(
-        _chain_rule(graph, edges, adjoint, name, max_paths, exact)
+        _chain_rule(graph, users, edge_at, adjoint, name, max_paths, exact)
         for name in _variables(graph, wrt)
     )
     sweeps = {
@@ -200,7 +211,8 @@ def _variables(graph: Graph, wrt: str | Sequence[str]) -> list[str]:
 
 def _chain_rule(
     graph: Graph,
-    edges: Sequence[Edge],
+    users: Uses,
+    edge_at: dict[tuple[int, int], Edge],
     adjoint: Sequence[Value],
     name: str,
     max_paths: int,
@@ -208,12 +220,12 @@ def _chain_rule(
 ) -> ChainRule:
     node = graph.input_index(name)
     assert node is not None, "checked by _variables"
-    counts = count_paths(graph, node)
+    count = count_paths(graph, node, users)
     return ChainRule(
         variable=name,
         node=node,
         gradient=adjoint[node],
-        path_count=counts[graph.output],
-        paths=list_paths(graph, edges, node, counts, max_paths, exact),
-        on_paths=nodes_on_paths(graph, counts),
+        path_count=count.total,
+        paths=list_paths(graph, edge_at, node, count.reaches, max_paths, exact),
+        reaches=count.reaches,
     )

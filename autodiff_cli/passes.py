@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
 from fractions import Fraction
+from typing import NamedTuple
 
 from .errors import AdexplainError
 from .graph import Constant, Diagnostic, Graph, Node, operands
 from .numbers import MAX_EXACT_BITS, Value, format_number, multiply, settle, to_float
-from .ops import Op, Partial, TooLargeForExact
+from .ops import OPS, Op, Partial, TooLargeForExact
 
 
 class Edge(NamedTuple):
@@ -60,13 +60,19 @@ def forward(
     values: list[Value] = [settle(v, exact) for v in point]
     diagnostics: list[Diagnostic] = []
     for node in graph.nodes[graph.input_count :]:
-        args = [_arg_value(arg, values, exact) for arg in node.args]
-        reason = node.operation.undefined(args)
+        op = OPS[node.op]  # type: ignore[index]
+        args = _arg_values(node, values, exact)
+        reason = op.undefined(args)
         if reason is not None:
             raise _domain_error(graph, node, args, reason)
-        value, fell_back = _compute(node.operation, args, exact)
-        if fell_back:
-            diagnostics.append(Diagnostic(fell_back, node.index, _FALLBACK[fell_back](node)))
+        if exact:
+            value, fell_back = _compute(op, args, exact)
+            if fell_back:
+                diagnostics.append(Diagnostic(fell_back, node.index, _FALLBACK[fell_back](node)))
+        else:
+            value = op.evaluate(args)
+            if value.__class__ is not float:  # relu(x) may give the int 0
+                value = to_float(value)
         if math.isinf(value) and all(math.isfinite(a) for a in args):
             diagnostics.append(
                 Diagnostic(
@@ -109,9 +115,14 @@ def _compute(op: Op, args: Sequence[Value], exact: bool) -> tuple[Value, str]:
     return settled, "inexact" if isinstance(value, float) else "exact-too-large"
 
 
-def _arg_value(arg: int | Constant, values: Sequence[Value], exact: bool) -> Value:
-    value = arg.value if isinstance(arg, Constant) else values[arg]
-    return value if exact else to_float(value)
+def _arg_values(node: Node, values: Sequence[Value], exact: bool) -> list[Value]:
+    """The node's argument values; without ``exact`` all floats (node values already are)."""
+    if exact:
+        return [values[arg] if arg.__class__ is int else arg.value for arg in node.args]  # type: ignore[union-attr]
+    return [
+        values[arg] if arg.__class__ is int else to_float(arg.value)  # type: ignore[union-attr]
+        for arg in node.args
+    ]
 
 
 def _domain_error(graph: Graph, node: Node, args: Sequence[Value], reason: str) -> AdexplainError:
@@ -147,25 +158,26 @@ def edge_partials(
     edges: list[Edge] = []
     diagnostics: list[Diagnostic] = []
     for node in graph.nodes[graph.input_count :]:
-        op = node.operation
-        args = [_arg_value(arg, values, exact) for arg in node.args]
+        partials = OPS[node.op].partials  # type: ignore[index]
+        args = _arg_values(node, values, exact)
+        value = values[node.index]
         written = operands(graph, node)
         kinks: list[str] = []
         for position, arg in enumerate(node.args):
-            if isinstance(arg, Constant):
+            if arg.__class__ is not int:
                 continue  # a constant is not a node: no edge, no partial
-            partial = op.partials[position]
+            partial = partials[position]
             kink = partial.kink(args)
             if kink is not None and kink not in kinks:
                 kinks.append(kink)
             edges.append(
                 Edge(
-                    source=arg,
-                    target=node.index,
-                    position=position,
-                    formula=partial.text(written),
-                    value=_partial_value(partial, args, values[node.index], exact),
-                    nondifferentiable=kink is not None,
+                    arg,
+                    node.index,
+                    position,
+                    partial.text(written),
+                    _partial_value(partial, args, value, exact),
+                    kink is not None,
                 )
             )
         if kinks:
@@ -179,9 +191,9 @@ def _partial_value(partial: Partial, args: Sequence[Value], value: Value, exact:
         try:
             return settle(partial.evaluate(args, value), exact=True)
         except TooLargeForExact:
-            pass
-    floats = [to_float(a) for a in args]
-    return to_float(partial.evaluate(floats, to_float(value)))
+            args, value = [to_float(a) for a in args], to_float(value)
+    result = partial.evaluate(args, value)
+    return result if result.__class__ is float else to_float(result)
 
 
 def adjoints(graph: Graph, edges: Sequence[Edge], exact: bool = False) -> tuple[Value, ...]:
@@ -227,32 +239,88 @@ def tangents(
     return tuple(tangent)
 
 
-def count_paths(graph: Graph, target: int) -> tuple[int, ...]:
-    """For each node, the exact number of paths from it down to ``target``.
+class Uses(NamedTuple):
+    """Who uses whom, found once per graph for the passes made once per variable."""
 
-    One edge per argument position, so ``x*x`` counts two paths to x. Python's
-    integers are unbounded: a chain of 60 squarings counts 2^60 paths exactly.
+    arguments: tuple[tuple[int, ...], ...]
+    """Per node, the nodes among its arguments, in argument order (constants left out)."""
+    last_use: list[int]
+    """Per node, the last node that uses it (the number of nodes, for one nothing uses)."""
+
+
+def uses(graph: Graph) -> Uses:
+    arguments = tuple(
+        tuple(arg for arg in node.args if arg.__class__ is int) for node in graph.nodes
+    )
+    last_use = [len(graph.nodes)] * len(graph.nodes)
+    for user, used in enumerate(arguments):
+        for node in used:
+            last_use[node] = user
+    return Uses(arguments, last_use)
+
+
+class PathCount(NamedTuple):
+    total: int
+    """How many paths lead from the output down to the target: exact, however large."""
+    reaches: bytes
+    """Per node, 1 if some path leads from it down to the target."""
+
+
+_LARGE_COUNT = 1 << 64
+"""Counts past this are let go after their last use. Along a chain of shared nodes they grow
+like Fibonacci numbers, 35 000 bits each at 100 000 nodes: keeping them all would take 200 MB."""
+
+
+def count_paths(graph: Graph, target: int, uses: Uses) -> PathCount:
+    """How many paths lead from the output down to ``target``, by dynamic programming.
+
+    A node's count is the sum of its arguments' counts, one edge per argument
+    position, so ``x*x`` counts two paths to x. Python's integers are unbounded:
+    a chain of 60 squarings counts 2^60 paths exactly.
     """
     counts = [0] * len(graph.nodes)
     counts[target] = 1
-    for node in graph.nodes[max(target + 1, graph.input_count) :]:
-        counts[node.index] = sum(counts[arg] for arg in node.args if isinstance(arg, int))
-    return tuple(counts)
+    reaches = bytearray(len(graph.nodes))
+    reaches[target] = 1
+    large: list[int] = []
+    sweep_at = 64
+    for index in range(max(target + 1, graph.input_count), graph.output + 1):
+        total = sum(map(counts.__getitem__, uses.arguments[index]))
+        if total:
+            counts[index] = total
+            reaches[index] = 1
+            if total > _LARGE_COUNT:
+                large.append(index)
+                if len(large) >= sweep_at:
+                    large = _let_go(counts, large, uses.last_use, index)
+                    sweep_at = 2 * len(large) + 64  # so sweeps cost O(1) per node overall
+    return PathCount(counts[graph.output], bytes(reaches))
 
 
-def nodes_on_paths(graph: Graph, counts: Sequence[int]) -> frozenset[int]:
-    """The nodes some path from the output to the target passes through.
+def _let_go(counts: list[int], large: list[int], last_use: list[int], now: int) -> list[int]:
+    """Frees the large counts that no node after ``now`` reads; returns the others."""
+    kept = []
+    for index in large:
+        if last_use[index] > now:
+            kept.append(index)
+        else:
+            counts[index] = 0
+    return kept
 
-    A node is on a path when the output reaches it and it reaches the target
-    (``counts`` > 0); one sweep down from the output finds them all.
+
+def nodes_on_paths(graph: Graph, reaches: bytes) -> frozenset[int]:
+    """The nodes some path from the output down to the target passes through.
+
+    A node is on a path when the output reaches it and it reaches the target;
+    one sweep down from the output finds them all.
     """
-    on_path = [False] * len(graph.nodes)
-    on_path[graph.output] = counts[graph.output] > 0
+    on_path = bytearray(len(graph.nodes))
+    on_path[graph.output] = reaches[graph.output]
     for node in reversed(graph.nodes[: graph.output + 1]):
         if on_path[node.index]:
             for arg in node.args:
-                if isinstance(arg, int) and counts[arg] > 0:
-                    on_path[arg] = True
+                if arg.__class__ is int and reaches[arg]:
+                    on_path[arg] = 1
     return frozenset(i for i, flag in enumerate(on_path) if flag)
 
 
@@ -261,23 +329,27 @@ MAX_LISTED_STEPS = 100_000
 (at least one path is always listed): 20 paths of 100 000 steps would be two million."""
 
 
+def edge_index(edges: Sequence[Edge]) -> dict[tuple[int, int], Edge]:
+    """Each edge by (the node it enters, its argument position there)."""
+    return {(edge.target, edge.position): edge for edge in edges}
+
+
 def list_paths(
     graph: Graph,
-    edges: Sequence[Edge],
+    edge_at: dict[tuple[int, int], Edge],
     target: int,
-    counts: Sequence[int],
+    reaches: bytes,
     limit: int,
     exact: bool = False,
 ) -> tuple[Path, ...]:
     """The first ``limit`` paths from the output down to ``target``, arguments in order.
 
     A depth-first walk with an explicit stack, stepping only into arguments that
-    have a path to the target (``counts`` > 0), so every step leads to a listed
+    have a path to the target (``reaches``), so every step leads to a listed
     path and the work is bounded by ``limit`` times the path length.
     """
-    edge_at = {(edge.target, edge.position): edge for edge in edges}
     paths: list[Path] = []
-    if limit <= 0 or counts[graph.output] == 0:
+    if limit <= 0 or not reaches[graph.output]:
         return ()
     trail: list[int] = [graph.output]
     taken: list[Edge] = []
@@ -293,7 +365,7 @@ def list_paths(
             _step_back(trail, taken, next_position)
             continue
         position = next_position[-1]
-        while position < len(node.args) and not _leads_to_target(node.args[position], counts):
+        while position < len(node.args) and not _leads_to_target(node.args[position], reaches):
             position += 1
         if position == len(node.args):
             _step_back(trail, taken, next_position)
@@ -307,8 +379,8 @@ def list_paths(
     return tuple(paths)
 
 
-def _leads_to_target(arg: int | Constant, counts: Sequence[int]) -> bool:
-    return isinstance(arg, int) and counts[arg] > 0
+def _leads_to_target(arg: int | Constant, reaches: bytes) -> bool:
+    return isinstance(arg, int) and reaches[arg] == 1
 
 
 def _step_back(trail: list[int], taken: list[Edge], next_position: list[int]) -> None:

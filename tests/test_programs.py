@@ -261,3 +261,17 @@ def test_a_path_count_too_long_to_write_in_decimal_is_given_by_its_size() -> Non
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["wrt"]["x"]["path_count"].startswith("about 3.98e6020 (a 6021-digit number)")
+
+
+def test_path_counts_past_64_bits_stay_exact_along_a_long_shared_chain() -> None:
+    """a_i = a_(i-1) + a_(i-2): counts grow like Fibonacci numbers, far past 2^64, and the
+    counts no later statement reads are let go along the way; the total stays exact."""
+    lines = ["a0 = x + x", "a1 = a0 + x"]
+    expected = [2, 3]
+    for i in range(2, 400):
+        lines.append(f"a{i} = a{i - 1} + a{i - 2}")
+        expected.append(expected[-1] + expected[-2])
+    result = explain("\n".join(lines), at={"x": 1})
+    (chain,) = result.chains
+    assert chain.path_count == expected[-1] > 2**270
+    assert chain.gradient == pytest.approx(expected[-1], rel=1e-12)  # every product is 1

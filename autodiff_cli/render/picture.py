@@ -33,7 +33,7 @@ def highlighted_nodes(ex: Explanation) -> frozenset[int]:
     """
     if len(ex.chains) >= ex.graph.input_count:
         return frozenset()
-    return frozenset().union(*(chain.on_paths for chain in ex.chains))
+    return frozenset().union(*(ex.on_paths(chain) for chain in ex.chains))
 
 
 def edge_captions(ex: Explanation, digits: int) -> list[EdgeLabel]:
