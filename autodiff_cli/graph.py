@@ -15,6 +15,7 @@ The graph knows structure only; values at a point come from the passes.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -345,23 +346,22 @@ class _Builder:
 
     def _apply(self, expr: Operator | Call, args: tuple[Arg, ...]) -> Arg:
         op = self._resolve(expr)
-        if all(isinstance(arg, Constant) for arg in args):
+        if not any(arg.__class__ is int for arg in args):
             return self._fold(op, expr, args)
         index = len(self.nodes)
-        operands = [self._operand(arg) for arg in args]
         node = Node(
-            index=index,
-            id=self.notation.id(index),
-            kind="op",
-            name=None,
-            op=op.name,
-            args=args,
-            formula=op.formula(operands),
-            span=expr.span,
+            index,
+            self.notation.id(index),
+            "op",
+            None,
+            op.name,
+            args,
+            op.formula([self._operand(arg) for arg in args]),
+            expr.span,
         )
         self.nodes.append(node)
         for arg in args:
-            if isinstance(arg, Constant) and arg.overflowed:
+            if arg.__class__ is Constant and arg.overflowed:
                 message = f"{node.id}: the constant {arg.text} overflows a float, so it is inf"
                 self.notes.append(Diagnostic("overflow", index, message))
         return index
@@ -430,6 +430,7 @@ def operands(graph: Graph, node: Node) -> list[Operand]:
 _ATOM = re.compile(r"^(\w+|\d*\.?\d+([eE][+-]?\d+)?)$")
 
 
+@functools.lru_cache(maxsize=1024)  # the same few constants (0.5, 2, pi) recur in every node
 def _parenthesize(text: str) -> str:
     """Wrap a constant's text in parentheses unless it is a number, a name or already wrapped."""
     call = re.match(r"\w+(?=\()", text)

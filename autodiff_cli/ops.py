@@ -30,12 +30,12 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from .numbers import MAX_EXACT_BITS, constant_text, exact_size
 
 
-@dataclass(frozen=True, slots=True)
-class Operand:
+class Operand(NamedTuple):
     """An argument as a formula sees it: a node id or a constant's text, and a constant's value."""
 
     text: str
@@ -72,7 +72,7 @@ class Partial:
 
     def text(self, operands: Sequence[Operand]) -> str:
         if isinstance(self.formula, str):
-            return self.formula.format(*(operand.text for operand in operands))
+            return self.formula.format(*[operand.text for operand in operands])
         return self.formula(operands)
 
 
@@ -95,7 +95,7 @@ class Op:
             return math.inf
 
     def formula(self, operands: Sequence[Operand]) -> str:
-        return self.display.format(*(operand.text for operand in operands))
+        return self.display.format(*[operand.text for operand in operands])
 
 
 # --- Helpers that follow IEEE 754 where Python raises instead ---------------
