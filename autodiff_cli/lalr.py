@@ -159,6 +159,10 @@ class Tables:
             raise ValueError(f"the builder has no method for the rule {name!r}")
         if not splice and keep == tuple(range(rule["size"])):
             return _Rule(rule["origin"], rule["size"], make)
+        if not splice:
+            return _Rule(
+                rule["origin"], rule["size"], lambda children: make([children[i] for i in keep])
+            )
 
         def shape(children: list[Any]) -> Any:
             kept: list[Any] = []
@@ -206,6 +210,7 @@ def run(tables: Tables, stream: Iterable[Token]) -> Any:
     actions, goto = tables.actions, tables.goto
     states: list[int] = [tables.start]
     values: list[Any] = []
+    push_state, push_value = states.append, values.append
     passed_through: dict[tuple[int, int, str], int] = {}
     for token in stream:
         kind = token[0]
@@ -215,8 +220,8 @@ def run(tables: Tables, stream: Iterable[Token]) -> Any:
             except KeyError:
                 raise Stuck(token) from None
             if action == _SHIFT:
-                states.append(target)
-                values.append(token)
+                push_state(target)
+                push_value(token)
                 break
             if target.shape is None:
                 # A pass-through reduction keeps the value and only moves the state;
@@ -228,7 +233,14 @@ def run(tables: Tables, stream: Iterable[Token]) -> Any:
                     passed_through[key] = top
                 states[-1] = top
                 continue
-            _reduce(states, values, target, goto)
+            # Reduce: the rule's children leave the stacks, its value and state arrive.
+            size = target.size
+            children = values[-size:] if size else []
+            if size:
+                del values[-size:]
+                del states[-size:]
+            push_value(target.shape(children))
+            push_state(goto[(states[-1], target.origin)])
     while True:
         try:
             action, rule = actions[states[-1]]["$END"]
