@@ -185,7 +185,10 @@ def _path_sum(chain: ChainRule) -> Value | None:
     products = [path.product for path in chain.paths]
     if all(isinstance(p, Fraction) for p in products):
         return sum(products, Fraction(0))
-    return math.fsum(map(to_float, products))
+    try:
+        return math.fsum(map(to_float, products))
+    except ValueError:  # inf + (-inf): fsum raises where IEEE 754 says nan
+        return math.nan
 
 
 def _variables(graph: Graph, wrt: str | Sequence[str]) -> list[str]:

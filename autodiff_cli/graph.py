@@ -25,7 +25,7 @@ from typing import Literal, NamedTuple
 
 from .errors import AdexplainError, Span
 from .notation import Notation, NotationStyle
-from .numbers import Value, format_number, settle, to_float
+from .numbers import Value, format_number, is_finite, settle, to_float
 from .ops import CONSTANTS, FUNCTIONS, OPS, Op, Operand, TooLargeForExact
 from .syntax import Call, Expr, Name, Number, Operator, Program, Statement
 
@@ -406,7 +406,7 @@ class _Builder:
             except TooLargeForExact:
                 pass
         folded = to_float(op.evaluate([to_float(v) for v in values]))
-        overflowed = math.isinf(folded) and all(math.isfinite(v) for v in values)
+        overflowed = math.isinf(folded) and all(is_finite(v) for v in values)
         return Constant(
             folded,
             text,

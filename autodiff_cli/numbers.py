@@ -37,6 +37,22 @@ def to_float(x: Value | int) -> float:
         return math.inf if x > 0 else -math.inf
 
 
+# NOTE: math.isfinite(x) and its kin convert x to a float first, which raises for an exact
+# value past 1e308 (2^1100 is a fine fraction); only a float can be infinite or nan.
+
+
+def is_finite(x: Value | int) -> bool:
+    return not isinstance(x, float) or math.isfinite(x)
+
+
+def is_infinite(x: Value | int) -> bool:
+    return isinstance(x, float) and math.isinf(x)
+
+
+def is_nan(x: Value | int) -> bool:
+    return isinstance(x, float) and math.isnan(x)
+
+
 def settle(x: Value | int, exact: bool) -> Value:
     """The value as the mode keeps it: a float, or (exact) a fraction while it is small enough."""
     if exact and isinstance(x, int | Fraction):
@@ -54,10 +70,25 @@ def multiply(a: Value, b: Value, exact: bool) -> Value:
     """
     if exact:
         for zero, other in ((a, b), (b, a)):
-            if isinstance(zero, Fraction) and zero == 0 and math.isfinite(other):
+            if isinstance(zero, Fraction) and zero == 0 and is_finite(other):
                 return zero
-        return settle(a * b, exact=True)
+        try:
+            product = a * b
+        except OverflowError:  # a float times a fraction past 1e308
+            product = to_float(a) * to_float(b)
+        return settle(product, exact=True)
     return a * b
+
+
+def add(a: Value, b: Value, exact: bool) -> Value:
+    """a + b, kept exact while both are fractions (with ``exact``)."""
+    if not exact:
+        return a + b
+    try:
+        total = a + b
+    except OverflowError:  # a float plus a fraction past 1e308
+        total = to_float(a) + to_float(b)
+    return settle(total, exact=True)
 
 
 def format_number(x: Value | int, digits: int = 6) -> str:
@@ -72,7 +103,7 @@ def format_number(x: Value | int, digits: int = 6) -> str:
             return numerator
         if len(numerator) + len(denominator) <= _MAX_FRACTION_DIGITS:
             return f"{numerator}/{denominator}"
-        return "≈" + format_number(to_float(fraction), digits)
+        return "≈" + _format_large(fraction, digits)
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -86,6 +117,17 @@ def format_number(x: Value | int, digits: int = 6) -> str:
         mantissa, exponent = text.split("e")
         return f"{mantissa}e{int(exponent)}"
     return text
+
+
+def _format_large(fraction: Fraction, digits: int) -> str:
+    """A long fraction, rounded; past a float's range (2^1100) by its power of ten."""
+    as_float = to_float(fraction)
+    if math.isfinite(as_float) and as_float != 0:
+        return format_number(as_float, digits)
+    # math.log10 takes integers of any size, so the exponent comes without a float.
+    exponent = math.floor(math.log10(abs(fraction.numerator)) - math.log10(fraction.denominator))
+    mantissa = float(fraction / Fraction(10) ** exponent)
+    return f"{format_number(mantissa, digits)}e{exponent}"
 
 
 def constant_text(x: Value | int) -> str:

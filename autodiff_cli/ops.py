@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import NamedTuple
 
-from .numbers import MAX_EXACT_BITS, constant_text, exact_size
+from .numbers import MAX_EXACT_BITS, constant_text, exact_size, is_finite, is_nan
 
 
 class Operand(NamedTuple):
@@ -64,11 +64,14 @@ class Partial:
     """Why this partial does not exist at these arguments, naming the value used; or None."""
 
     def evaluate(self, args: Sequence[Real], value: Real) -> Real:
-        """The partial's value; a result too large for a float is ±inf, never an exception."""
+        """The partial's value; a result too large for a float is ±inf, never an exception,
+        and one that has none at an infinite argument (cos(inf)) is nan, as IEEE 754 says."""
         try:
             return self.value(args, value)
         except OverflowError:
-            return math.inf
+            return _as_floats(lambda *floats: self.value(floats[:-1], floats[-1]), (*args, value))
+        except ValueError:
+            return math.nan
 
     def text(self, operands: Sequence[Operand]) -> str:
         if isinstance(self.formula, str):
@@ -88,11 +91,14 @@ class Op:
     """Why the op has no value at these arguments (outside its domain), or None."""
 
     def evaluate(self, args: Sequence[Real]) -> Real:
-        """The value at ``args``, which must be inside the domain; overflow gives ±inf."""
+        """The value at ``args``, which must be inside the domain; overflow gives ±inf, and
+        no value at an infinite argument (sin(inf)) gives nan, as IEEE 754 says."""
         try:
             return self.compute(*args)
         except OverflowError:
-            return math.inf
+            return _as_floats(self.compute, args)
+        except ValueError:
+            return math.nan
 
     def formula(self, operands: Sequence[Operand]) -> str:
         return self.display.format(*[operand.text for operand in operands])
@@ -101,11 +107,34 @@ class Op:
 # --- Helpers that follow IEEE 754 where Python raises instead ---------------
 
 
+def _as_floats(function: Callable[..., Real], args: Sequence[Real]) -> Real:
+    """The function again with float arguments, after an overflow.
+
+    The overflow was either the result's (exp(1000): it stays ±inf) or the conversion of
+    an exact argument past 1e308 (sin(2^1100)): as a float that argument is inf, and
+    sin(inf) is nan, not the inf a blanket rule would claim.
+    """
+    floats = [_float(a) for a in args]
+    try:
+        return function(*floats)
+    except OverflowError:
+        return math.inf
+    except ValueError:
+        return math.nan
+
+
+def _float(x: Real) -> float:
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
 def _divide(a: Real, b: Real) -> Real:
     """a / b, giving ±inf or nan for b = 0 as IEEE 754 does (Python raises)."""
     if b != 0:
         return a / b
-    if a == 0 or math.isnan(a):
+    if a == 0 or is_nan(a):
         return math.nan
     return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
@@ -115,7 +144,7 @@ class TooLargeForExact(ArithmeticError):
 
 
 def _is_integer(x: Real) -> bool:
-    return math.isfinite(x) and x == math.floor(x)
+    return is_finite(x) and x == math.floor(x)
 
 
 def _power(a: Real, b: Real) -> Real:

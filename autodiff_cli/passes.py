@@ -15,14 +15,23 @@ and nothing recurses.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import NamedTuple
 
 from .errors import AdexplainError
 from .graph import Constant, Diagnostic, Graph, Node, operands
-from .numbers import MAX_EXACT_BITS, Value, format_number, multiply, settle, to_float
+from .numbers import (
+    MAX_EXACT_BITS,
+    Value,
+    add,
+    format_number,
+    is_finite,
+    is_infinite,
+    multiply,
+    settle,
+    to_float,
+)
 from .ops import OPS, Op, Partial, TooLargeForExact
 
 
@@ -73,7 +82,7 @@ def forward(
             value = op.evaluate(args)
             if value.__class__ is not float:  # relu(x) may give the int 0
                 value = to_float(value)
-        if math.isinf(value) and all(math.isfinite(a) for a in args):
+        if is_infinite(value) and all(is_finite(a) for a in args):
             diagnostics.append(
                 Diagnostic(
                     "overflow",
@@ -213,7 +222,7 @@ def adjoints(graph: Graph, edges: Sequence[Edge], exact: bool = False) -> tuple[
     exact_adjoint[graph.output] = Fraction(1)
     for edge in reversed(edges):
         term = multiply(exact_adjoint[edge.target], edge.value, exact=True)
-        exact_adjoint[edge.source] = settle(exact_adjoint[edge.source] + term, exact=True)
+        exact_adjoint[edge.source] = add(exact_adjoint[edge.source], term, exact=True)
     return tuple(exact_adjoint)
 
 
@@ -234,8 +243,8 @@ def tangents(
             # Nothing flows from an argument the seed does not move, even along an edge
             # whose partial is undefined here (x^y's partial by y at x < 0 is nan).
             continue
-        total = tangent[edge.target] + multiply(edge.value, tangent[edge.source], exact)
-        tangent[edge.target] = settle(total, exact) if exact else total
+        term = multiply(edge.value, tangent[edge.source], exact)
+        tangent[edge.target] = add(tangent[edge.target], term, exact)
     return tuple(tangent)
 
 

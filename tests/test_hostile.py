@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import signal
 import string
 import sys
@@ -554,3 +553,30 @@ def test_a_problem_file_cannot_make_the_tool_touch_other_files(tmp_path: Path) -
         is_code = path.endswith((".py", ".pyc", ".so", ".pth")) or "/__pycache__/" in path
         is_grammar = Path(path).parent == grammar  # the grammar and its exported tables
         assert is_code or is_grammar or path == str(problem) or Path(path).is_dir(), path
+
+
+# Values past a float's range: found by a review, each one an internal error before.
+BEYOND_FLOATS = [
+    # (expression, point, extra options, what the gradient section must say)
+    ("x + 2^60 * x", "x=1e300", ["--exact"], "∂Z/∂x = 1152921504606846977"),
+    ("x*2^1100", "x=1", ["--exact"], "∂Z/∂x = ≈1.3583e331"),
+    ("x/(x*2^1100)", "x=1", ["--exact"], "∂Z/∂x = 0"),
+    ("sin(x*2^1030)", "x=1", ["--exact"], "∂Z/∂x = nan"),
+    ("exp(x*2^1100)", "x=1", ["--exact"], "∂Z/∂x = inf"),
+    ("sin(x*y)", "x=1e300,y=1e300", [], "∂Z/∂x = nan, ∂Z/∂y = nan"),
+    ("sin(x*y)", "x=1e300,y=1e300", ["--exact"], "∂Z/∂x = nan, ∂Z/∂y = nan"),
+    ("cos(x*y) + tanh(x*y) + sigmoid(x*y)", "x=1e300,y=1e300", ["--exact"], "∂Z/∂x = nan"),
+]
+
+
+@pytest.mark.parametrize(("expression", "point", "options", "gradient"), BEYOND_FLOATS)
+def test_values_past_a_float_give_inf_or_nan_not_a_crash(
+    expression: str, point: str, options: list[str], gradient: str
+) -> None:
+    args = [expression, "--at", point, *options, "--show", "all"]
+    shown = run([*args, "--format", "plain"])
+    assert shown.exit_code == 0, shown.output
+    assert f"Gradient: {gradient}" in shown.output
+    as_json = run([*args, "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    json.loads(as_json.stdout)  # strict: inf and nan as strings
