@@ -1,5 +1,5 @@
 """``python -m autodiff_cli`` runs the ``adexplain`` command."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="adexplain")
+run()

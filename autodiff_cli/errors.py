@@ -106,7 +106,9 @@ _CONTEXT = 60
 def _caret_line(line: str, start: int, end: int) -> tuple[str, str]:
     """The line as it is safe to print (clipped to a window around the span, tabs and
     control characters made visible) and a caret line that lines up under the span,
-    counting wide characters (日本) as two columns."""
+    counting wide characters (日本) as two columns. A span longer than the window is
+    underlined from its start (a 5 000-digit number would otherwise fill the screen)."""
+    end = min(end, start + 2 * _CONTEXT)
     if len(line) > 2 * _CONTEXT:
         left = max(0, start - _CONTEXT)
         right = min(len(line), max(end, start + 1) + _CONTEXT)

@@ -299,12 +299,22 @@ class _Builder:
     def _number(self, expr: Number) -> Constant:
         if not math.isfinite(expr.value):  # float("1e999") is inf
             raise AdexplainError(
-                f"the number {expr.text} is too large for a float",
+                f"the number {_clip(expr.text)} is too large for a float",
                 code="number-too-large",
                 text=self.source,
                 span=expr.span,
             )
-        return Constant(Fraction(expr.text) if self.exact else expr.value, expr.text)
+        if not self.exact:
+            return Constant(expr.value, expr.text)
+        try:
+            return Constant(Fraction(expr.text), expr.text)
+        except ValueError:  # Python reads at most 4 300 digits into an integer
+            raise AdexplainError(
+                f"the number {_clip(expr.text)} has too many digits for --exact",
+                code="number-too-long",
+                text=self.source,
+                span=expr.span,
+            ) from None
 
     def _name(self, expr: Name) -> Arg:
         index = self.input_index.get(expr.name)
@@ -449,6 +459,10 @@ def _wrapped(text: str) -> bool:
         if depth == 0:
             return False
     return True
+
+
+def _clip(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-limit // 2 :]}"
 
 
 def _line_of(text: str, offset: int) -> int:

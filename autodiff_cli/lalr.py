@@ -21,6 +21,7 @@ Lark itself for the full diagnosis, so every message stays Lark's.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import zlib
@@ -152,7 +153,8 @@ class Tables:
         keep, splice = tuple(rule["keep"]), frozenset(rule["splice"])
         name = rule["alias"] or rule["origin"]
         method = getattr(builder, name, None)
-        if method is None and rule["expand1"] and len(keep) == 1 and not splice:
+        pass_through = rule["expand1"] and rule["size"] == 1 and keep == (0,) and not splice
+        if method is None and pass_through:
             return _Rule(rule["origin"], rule["size"], None)
         make: Callable[[list[Any]], Any] = method if method is not None else _Spliced
         if name[0] != "_" and method is None:
@@ -204,22 +206,22 @@ def tokens(tables: Tables, text: str) -> Iterator[Token]:
 def run(tables: Tables, stream: Iterable[Token]) -> Any:
     """Shift and reduce over ``stream``; the value the start rule reduces to.
 
-    Raises Stuck (with the offending token, or None at the end) where the tables
-    have no action: the text is not in the language.
+    Raises Stuck (with the offending token; at the end of input, the ``$END``
+    token) where the tables have no action: the text is not in the language.
     """
-    actions, goto = tables.actions, tables.goto
+    actions, goto, accept = tables.actions, tables.goto, tables.accept
     states: list[int] = [tables.start]
     values: list[Any] = []
     push_state, push_value = states.append, values.append
     passed_through: dict[tuple[int, int, str], int] = {}
-    for token in stream:
+    for token in itertools.chain(stream, [_END]):
         kind = token[0]
         while True:
             try:
                 action, target = actions[states[-1]][kind]
             except KeyError:
                 raise Stuck(token) from None
-            if action == _SHIFT:
+            if action == _SHIFT:  # Lark's tables never shift $END
                 push_state(target)
                 push_value(token)
                 break
@@ -232,28 +234,21 @@ def run(tables: Tables, stream: Iterable[Token]) -> Any:
                     top = _pass_through(tables, states[-2], target, kind)
                     passed_through[key] = top
                 states[-1] = top
-                continue
-            # Reduce: the rule's children leave the stacks, its value and state arrive.
-            size = target.size
-            children = values[-size:] if size else []
-            if size:
-                del values[-size:]
-                del states[-size:]
-            push_value(target.shape(children))
-            push_state(goto[(states[-1], target.origin)])
-    while True:
-        try:
-            action, rule = actions[states[-1]]["$END"]
-        except KeyError:
-            raise Stuck(None) from None
-        if action == _SHIFT:  # pragma: no cover - Lark's tables never shift $END
-            raise Stuck(None)
-        if rule.shape is None:
-            states[-1] = goto[(states[-2], rule.origin)]
-        else:
-            _reduce(states, values, rule, goto)
-        if states[-1] == tables.accept:
-            return values[-1]
+            else:
+                # The rule's children leave the stacks; its value and its state arrive.
+                size = target.size
+                children = values[-size:] if size else []
+                if size:
+                    del values[-size:]
+                    del states[-size:]
+                push_value(target.shape(children))
+                push_state(goto[(states[-1], target.origin)])
+            if states[-1] == accept and kind == "$END":
+                return values[-1]
+    raise Stuck(_END)  # pragma: no cover - the loop returns or raises at $END
+
+
+_END: Token = ("$END", "", -1, -1)
 
 
 def _pass_through(tables: Tables, below: int, rule: _Rule, lookahead: str) -> int:
@@ -263,16 +258,3 @@ def _pass_through(tables: Tables, below: int, rule: _Rule, lookahead: str) -> in
         if action == _SHIFT or target.shape is not None:
             return top
         top = tables.goto[(below, target.origin)]
-
-
-def _reduce(
-    states: list[int], values: list[Any], rule: _Rule, goto: dict[tuple[int, str], int]
-) -> None:
-    size = rule.size
-    children = values[-size:] if size else []
-    if size:
-        del values[-size:]
-        del states[-size:]
-    assert rule.shape is not None
-    values.append(rule.shape(children))
-    states.append(goto[(states[-1], rule.origin)])

@@ -127,6 +127,8 @@ def _format_large(fraction: Fraction, digits: int) -> str:
     # math.log10 takes integers of any size, so the exponent comes without a float.
     exponent = math.floor(math.log10(abs(fraction.numerator)) - math.log10(fraction.denominator))
     mantissa = float(fraction / Fraction(10) ** exponent)
+    if abs(float(format_number(mantissa, digits))) >= 10:  # 9.9999999 rounds up to 10
+        mantissa, exponent = mantissa / 10, exponent + 1
     return f"{format_number(mantissa, digits)}e{exponent}"
 
 

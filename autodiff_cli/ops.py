@@ -71,7 +71,9 @@ class Partial:
         except OverflowError:
             return _as_floats(lambda *floats: self.value(floats[:-1], floats[-1]), (*args, value))
         except ValueError:
-            return math.nan
+            if _not_finite([*args, value]):
+                return math.nan  # cos(inf): IEEE 754 says nan
+            raise
 
     def text(self, operands: Sequence[Operand]) -> str:
         if isinstance(self.formula, str):
@@ -98,7 +100,9 @@ class Op:
         except OverflowError:
             return _as_floats(self.compute, args)
         except ValueError:
-            return math.nan
+            if _not_finite(args):
+                return math.nan  # sin(inf): IEEE 754 says nan
+            raise
 
     def formula(self, operands: Sequence[Operand]) -> str:
         return self.display.format(*[operand.text for operand in operands])
@@ -120,7 +124,18 @@ def _as_floats(function: Callable[..., Real], args: Sequence[Real]) -> Real:
     except OverflowError:
         return math.inf
     except ValueError:
-        return math.nan
+        if _not_finite(floats):
+            return math.nan
+        raise
+
+
+def _not_finite(args: Sequence[Real]) -> bool:
+    """Whether an argument is inf or nan, where math raises ValueError and IEEE 754 says nan.
+
+    At finite arguments a ValueError means a domain the table forgot to declare: a bug,
+    to be raised, not hidden as nan.
+    """
+    return any(not is_finite(a) or is_nan(a) for a in args)
 
 
 def _float(x: Real) -> float:

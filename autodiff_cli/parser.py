@@ -55,7 +55,7 @@ def _diagnose(text: str) -> Program:
     from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
     try:
-        tree: Program = _lark().parse(_newlines_as_spaces(text))
+        tree: Program = _lark().parse(_as_the_driver_reads_it(text))
     except UnexpectedCharacters as err:
         raise _unexpected_character(text, err.pos_in_stream or 0) from None
     except UnexpectedToken as err:
@@ -111,20 +111,21 @@ def _without_layout(stream: Iterator[Token]) -> Iterator[Token]:
             yield token
 
 
-def _newlines_as_spaces(text: str) -> str:
-    """The text with its layout newlines blanked, for Lark's own lexer; offsets stay put."""
+def _as_the_driver_reads_it(text: str) -> str:
+    """The text with everything the driver skips blanked (layout newlines, comments, spaces),
+    for Lark's own lexer: both drivers then see the same tokens, at the same offsets.
+
+    Past a character no terminal matches, the rest is left as written: Lark stops there.
+    """
     keep = _Layout().keep
-    blanks = []
+    seen = [" "] * len(text)
     try:
-        for kind, value, start, _end in tokens(_tables(), text):
-            if not keep(kind, value):
-                blanks.append(start)
-    except Stuck:
-        pass  # Lark stops at the same character, and every newline before it is decided
-    chars = list(text)
-    for position in blanks:
-        chars[position] = " "
-    return "".join(chars)
+        for kind, value, start, end in tokens(_tables(), text):
+            if keep(kind, value):
+                seen[start:end] = value
+    except Stuck as stuck:
+        seen[stuck.args[0] :] = text[stuck.args[0] :]
+    return "".join(seen)
 
 
 _LOOKALIKES = {

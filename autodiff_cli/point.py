@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from .errors import AdexplainError, Span
 from .graph import fold_constant
-from .numbers import Value
+from .numbers import Value, is_finite
 from .parser import parse_expression
 
 _NAME = re.compile(r"[^\W\d]\w*\Z")
@@ -91,7 +91,7 @@ def evaluate_value(
         number = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
     else:
         number = float(value)
-    if not math.isfinite(number):
+    if not is_finite(number):
         raise AdexplainError(f"the value of {name} is not a finite number", code="bad-at")
     return number
 

@@ -49,6 +49,13 @@ CORPUS: list[Entry] = [
     (["x)", "--at", "x=1"], None, None, "syntax", "no '(' for it to close"),
     (["2x", "--at", "x=1"], None, None, "syntax", "an operator is missing"),
     (["x ** * 2", "--at", "x=1"], None, None, "syntax", "unexpected '*'"),
+    (
+        ["x + 0." + "0" * 5000 + "1", "--at", "x=1", "--exact"],
+        None,
+        None,
+        "number-too-long",
+        "has too many digits for --exact",
+    ),
     (["max(x,,x)", "--at", "x=1"], None, None, "syntax", "unexpected ','"),
     (["x = = 1", "--at", "x=1"], None, None, "syntax", "unexpected '='"),
     (["x", "--at", "x=a=1;a"], None, None, "syntax", "must be a single expression"),
@@ -580,3 +587,10 @@ def test_values_past_a_float_give_inf_or_nan_not_a_crash(
     as_json = run([*args, "--format", "json"])
     assert as_json.exit_code == 0, as_json.output
     json.loads(as_json.stdout)  # strict: inf and nan as strings
+
+
+def test_a_long_span_is_underlined_within_one_screen_line() -> None:
+    result = run(["x + 1" + "0" * 5000, "--at", "x=1"])
+    assert result.exit_code == 2
+    assert "number-too-large" in result.stderr
+    assert max(len(line) for line in result.stderr.splitlines()) < 200

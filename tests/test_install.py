@@ -170,3 +170,26 @@ def test_non_editable_wheel_runs_from_another_directory(tmp_path: Path) -> None:
         timeout=60,
     )
     assert probe.stdout.strip() == "False", probe.stderr
+
+
+def test_only_the_process_entry_point_turns_the_cycle_collector_off() -> None:
+    """The command as a process runs without the cycle collector (a large graph holds no
+    cycles, and rescanning it was half the time); a program calling ``main`` keeps it."""
+    probe = (
+        "import gc, sys\n"
+        "from autodiff_cli.cli import main, run\n"
+        "sys.argv = ['adexplain', 'x*x', '--at', 'x=3', '--format', 'json']\n"
+        "try:\n"
+        "    main(sys.argv[1:], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.stderr.write(f'after main: {gc.isenabled()}; ')\n"
+        "try:\n"
+        "    run()\n"
+        "finally:\n"
+        "    sys.stderr.write(f'after run: {gc.isenabled()}')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
+    )
+    assert result.stderr == "after main: True; after run: False", result.stderr

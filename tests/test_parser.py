@@ -202,7 +202,7 @@ def test_the_lean_driver_agrees_with_lark(text: str) -> None:
     except lalr.Stuck:
         mine = None
     try:
-        theirs = parser._lark().parse(parser._newlines_as_spaces(text))
+        theirs = parser._lark().parse(parser._as_the_driver_reads_it(text))
     except LarkError:
         theirs = None
     assert mine == theirs
@@ -213,3 +213,13 @@ def test_a_syntax_error_is_diagnosed_by_lark_with_the_same_layout() -> None:
     with pytest.raises(AdexplainError) as caught:
         parse("a = x +\n  y\nb = a *\n\n  )")
     assert caught.value.location() == (5, 3)
+
+
+def test_a_comment_ends_at_its_newline_even_when_the_newline_is_layout() -> None:
+    """After an operator the newline that ends a comment is layout, and the comment still
+    ends there: the next line is read, by the driver and by Lark's diagnosis alike."""
+    assert shape(parse_expression("x +\n# the second term\n y")) == ("add", "x", "y")
+    with pytest.raises(AdexplainError) as caught:
+        parse("(x # a comment\n 2)")
+    assert "an operator is missing" in caught.value.message
+    assert caught.value.location() == (2, 2)
