@@ -35,10 +35,11 @@ def stream(ex: Explanation, options: RenderOptions) -> Iterator[str]:
     yield "\n"
 
 
-class Items:
-    """A list produced one item at a time while it is written (nodes, edges)."""
+class Lines:
+    """A list of flat objects (nodes, edges), each already written as one line of JSON,
+    produced while the document is written: 500 000 nodes are never all in memory."""
 
-    def __init__(self, produce: Callable[[], Iterable[Any]]) -> None:
+    def __init__(self, produce: Callable[[], Iterable[str]]) -> None:
         self.produce = produce
 
 
@@ -59,15 +60,14 @@ def chunks(value: Any, indent: str = "") -> Iterator[str]:
             ((f"{json.dumps(key, ensure_ascii=False)}: ", item) for key, item in value.items()),
         )
         closing = "}"
-    elif isinstance(value, Items):
-        # Nodes and edges are flat objects, one line each, written a batch of lines at a time.
+    elif isinstance(value, Lines):
         yield "["
-        separator = "\n"
-        for lines in _batches(value.produce(), inner):
-            yield separator + inner
-            yield lines
-            separator = ",\n"
-        yield ("\n" + indent if separator != "\n" else "") + "]"
+        separator = "\n" + inner
+        lines = iter(value.produce())
+        while batch := list(islice(lines, 500)):  # one string per 500 lines: fewer writes
+            yield separator + (",\n" + inner).join(batch)
+            separator = ",\n" + inner
+        yield ("\n" + indent if separator != "\n" + inner else "") + "]"
         return
     else:
         opening, items, closing = "[", (("", item) for item in value), "]"
@@ -91,46 +91,8 @@ def _flat(value: Any) -> str:
     return _FLAT.encode(value)
 
 
-BATCH_SIZE = 500
-"""Nodes or edges encoded by one call of the JSON encoder. Every call has a fixed cost (it
-sets up a new encoder), which one call per item paid 300 000 times for a large graph; a
-batch pays it rarely, and holds only about a hundred kilobytes of text at a time."""
-
-
-def _batches(items: Iterable[dict[str, Any]], indent: str) -> Iterator[str]:
-    """Flat objects one per line, lines joined by commas: a string per batch of items.
-
-    The first line of a batch is left for the caller to indent, like a single item.
-    """
-    remaining = iter(items)
-    while batch := list(islice(remaining, BATCH_SIZE)):
-        yield _one_per_line(batch, indent)
-
-
-def _one_per_line(batch: list[dict[str, Any]], indent: str) -> str:
-    """The items as ``_flat`` writes each one, on lines of their own after ``indent``.
-
-    One encoder call writes the whole list on one line, ``[{"id": "w1", ...}, {"id": "w2", ...}]``;
-    the line breaks then go between the items, and the brackets are dropped.
-    """
-    # NOTE: the breaks go where '}, {"id": ' occurs (with the key every item begins with),
-    # and that text can only be the boundary between two items. Inside a JSON string every "
-    # is escaped as \", so this " (after a {, not a \) is a real quote; it opens the string
-    # "id", since a closing quote is never followed by a letter. So a { starts an object
-    # there, and as the items are flat (no object inside one), that object is an item.
-    first_key = _flat(next(iter(batch[0]))) + ": "
-    boundary, line_break = "}, {" + first_key, "},\n" + indent + "{" + first_key
-    one_line = _flat(batch)
-    lines = one_line.replace(boundary, line_break)
-    # Each break lengthens the text by the same amount: any other length means an item
-    # began with another key, or was not flat, and the lines would come out wrong.
-    added = len(lines) - len(one_line)
-    assert added == (len(batch) - 1) * (len(line_break) - len(boundary)), "items not flat"
-    return lines[1:-1]
-
-
 def _is_flat(value: Any) -> bool:
-    if isinstance(value, Items):
+    if isinstance(value, Lines):
         return False
     if isinstance(value, dict):
         return all(map(_is_scalar_or_scalar_list, value.values()))
@@ -140,7 +102,7 @@ def _is_flat(value: Any) -> bool:
 
 
 def _is_scalar(value: Any) -> bool:
-    return not isinstance(value, (dict, list, Items))
+    return not isinstance(value, (dict, list, Lines))
 
 
 def _is_scalar_or_scalar_list(value: Any) -> bool:
@@ -155,10 +117,10 @@ def document(ex: Explanation) -> dict[str, Any]:
         "schema": SCHEMA,
         "expression": ex.expression,
         "at": {name: json_number(value) for name, value in ex.point.items()},
-        "nodes": Items(lambda: _nodes(ex, ids)),
+        "nodes": Lines(lambda: _nodes(ex, ids)),
         "output": ids[graph.output],
         "value": json_number(ex.output_value),
-        "edges": Items(lambda: _edges(ex, ids)),
+        "edges": Lines(lambda: _edges(ex, ids)),
         "gradient": {name: json_number(value) for name, value in ex.gradient.items()},
         "wrt": {chain.variable: _chain(graph, chain, ex.max_paths) for chain in ex.chains},
         "adjoints": _by_node(ids, ex.adjoints),
@@ -183,41 +145,44 @@ def _by_node(ids: Sequence[str], values: Sequence[Value]) -> dict[str, int | flo
     return dict(zip(ids, map(json_number, values), strict=True))
 
 
-def _nodes(ex: Explanation, ids: Sequence[str]) -> Iterator[dict[str, Any]]:
+def _nodes(ex: Explanation, ids: Sequence[str]) -> Iterator[str]:
     graph, values, exact = ex.graph, ex.values, ex.exact
     for node in graph.nodes:
         yield _node(graph, ids, node, values[node.index], exact)
 
 
-def _edges(ex: Explanation, ids: Sequence[str]) -> Iterator[dict[str, Any]]:
+def _edges(ex: Explanation, ids: Sequence[str]) -> Iterator[str]:
     exact = ex.exact
     for edge in ex.edges:
         yield _edge(ids, edge, exact)
 
 
-def _edge(ids: Sequence[str], edge: Edge, exact: bool) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "from": ids[edge.source],
-        "to": ids[edge.target],
-        "arg": edge.position,
-        "partial": edge.formula,
-        "value": json_number(edge.value),
-    }
-    if exact:
-        _add_exact(item, edge.value)
-    item["nondifferentiable"] = edge.nondifferentiable
-    return item
+# NOTE: nodes and edges, the bulk of a large document, are written as text directly rather
+# than as dicts handed to the encoder: building 300 000 dicts and encoding them one by one
+# was most of the time JSON took. Strings go through the encoder's own escaping function,
+# and numbers through the same repr the encoder uses, so the text is what json would write.
+_string = json.encoder.encode_basestring  # ensure_ascii=False, as _FLAT
 
 
-def _add_exact(item: dict[str, Any], value: Value) -> None:
-    """``"exact": "1/3"`` beside a value kept as a fraction; nothing for a float.
+def _number(value: Value) -> str:
+    """A value as JSON writes it: an integer where exact, a float, or "inf"/"-inf"/"nan"."""
+    number = json_number(value)
+    return f'"{number}"' if isinstance(number, str) else repr(number)
 
-    Called only with --exact: without it every value is a float, and a large graph
-    would pay for the test on each of its hundreds of thousands of nodes and edges.
-    """
-    text = exact_text(value)
-    if text is not None:
-        item["exact"] = text
+
+def _exact(value: Value, exact: bool) -> str:
+    """``, "exact": "1/3"`` after a value kept as a fraction (--exact); nothing for a float."""
+    text = exact_text(value) if exact else None
+    return "" if text is None else f', "exact": {_string(text)}'
+
+
+def _edge(ids: Sequence[str], edge: Edge, exact: bool) -> str:
+    return (
+        f'{{"from": {_string(ids[edge.source])}, "to": {_string(ids[edge.target])}, '
+        f'"arg": {edge.position}, "partial": {_string(edge.formula)}, '
+        f'"value": {_number(edge.value)}{_exact(edge.value, exact)}, '
+        f'"nondifferentiable": {"true" if edge.nondifferentiable else "false"}}}'
+    )
 
 
 def _check(check: CrossCheck) -> dict[str, Any]:
@@ -234,39 +199,26 @@ def _check(check: CrossCheck) -> dict[str, Any]:
     }
 
 
-def _node(
-    graph: Graph, ids: Sequence[str], node: Node, value: Value, exact: bool
-) -> dict[str, Any]:
-    span = [node.span.start, node.span.end]
+def _node(graph: Graph, ids: Sequence[str], node: Node, value: Value, exact: bool) -> str:
+    span = f"[{node.span.start}, {node.span.end}]"
     if node.kind == "input":
-        item: dict[str, Any] = {
-            "id": node.id,
-            "kind": "input",
-            "name": node.name,
-            "value": json_number(value),
-        }
-        if exact:
-            _add_exact(item, value)
-        item["span"] = span
-        return item
-    item = {
-        "id": node.id,
-        "kind": "op",
-        "name": node.name,
-        "op": node.op,
-        "args": [
-            json_number(arg.value) if isinstance(arg, Constant) else ids[arg] for arg in node.args
-        ],
-        "formula": node.formula,
-        "source": graph.source_excerpt(node, SOURCE_LIMIT),
-        "span": span,
-        "value": json_number(value),
-    }
-    if node.name is None:
-        del item["name"]  # only a program's intermediates (a = x*x) are named
-    if exact:
-        _add_exact(item, value)
-    return item
+        assert node.name is not None, "an input is a named variable"
+        return (
+            f'{{"id": {_string(node.id)}, "kind": "input", "name": {_string(node.name)}, '
+            f'"value": {_number(value)}{_exact(value, exact)}, "span": {span}}}'
+        )
+    # Only a program's intermediates (a = x*x) are named.
+    named = "" if node.name is None else f'"name": {_string(node.name)}, '
+    args = ", ".join(
+        _number(arg.value) if isinstance(arg, Constant) else _string(ids[arg]) for arg in node.args
+    )
+    source = graph.source_excerpt(node, SOURCE_LIMIT)
+    assert node.op is not None, "an operation node has an op"
+    return (
+        f'{{"id": {_string(node.id)}, "kind": "op", {named}"op": {_string(node.op)}, '
+        f'"args": [{args}], "formula": {_string(node.formula)}, "source": {_string(source)}, '
+        f'"span": {span}, "value": {_number(value)}{_exact(value, exact)}}}'
+    )
 
 
 SOURCE_LIMIT = 200
