@@ -90,7 +90,8 @@ def _steps(coordinate: Value) -> list[float]:
     x = to_float(coordinate)
     base = RELATIVE_STEP * max(1.0, abs(x))
     relative = [RELATIVE_STEP * abs(x)] if 0 < abs(x) < 1 else []
-    return [base, *relative, base / 100, base / 10_000]
+    # Near 5e-324 a relative step is 0, and at inf every step is: neither can divide.
+    return [h for h in (base, *relative, base / 100, base / 10_000) if 0 < h < math.inf]
 
 
 def _central_difference(
@@ -99,6 +100,8 @@ def _central_difference(
     """(f(x+h) - f(x-h)) / 2h, with the first step whose x ± h stays inside every domain."""
     name = graph.nodes[node].name
     steps = _steps(point[node])
+    if not steps:
+        return None, math.nan, f"{name} is too large for a finite step"
     problem = ""
     for step in steps:
         try:
@@ -114,7 +117,7 @@ def _central_difference(
 
 
 def _output_at(graph: Graph, point: Sequence[Value], node: int, offset: float) -> float:
-    moved = list(point)
+    moved = [to_float(value) for value in point]  # an exact 2^1100 is inf as a float
     moved[node] += offset
     values, _ = forward(graph, moved)
     return to_float(values[graph.output])

@@ -185,8 +185,11 @@ def _path_sum(chain: ChainRule) -> Value | None:
     products = [path.product for path in chain.paths]
     if all(isinstance(p, Fraction) for p in products):
         return sum(products, Fraction(0))
+    floats = [to_float(product) for product in products]
     try:
-        return math.fsum(map(to_float, products))
+        return math.fsum(floats)
+    except OverflowError:  # 1e308 + 1e308: fsum raises where IEEE 754 says inf
+        return sum(floats)
     except ValueError:  # inf + (-inf): fsum raises where IEEE 754 says nan
         return math.nan
 

@@ -138,6 +138,17 @@ def _not_finite(args: Sequence[Real]) -> bool:
     return any(not is_finite(a) or is_nan(a) for a in args)
 
 
+def _log(x: Real) -> float:
+    """The natural log; of an exact value, from its numerator and denominator.
+
+    math.log reads an integer of any size exactly, but a fraction only through a float,
+    and 2^-1100 as a float is 0.
+    """
+    if isinstance(x, Fraction):
+        return math.log(x.numerator) - math.log(x.denominator)
+    return math.log(x)
+
+
 def _float(x: Real) -> float:
     try:
         return float(x)
@@ -146,12 +157,23 @@ def _float(x: Real) -> float:
 
 
 def _divide(a: Real, b: Real) -> Real:
-    """a / b, giving ±inf or nan for b = 0 as IEEE 754 does (Python raises)."""
+    """a / b, giving ±inf or nan for b = 0 as IEEE 754 does (Python raises); also for an
+    exact b too small for a float (1/10^600), which Python turns into 0 to divide a float."""
     if b != 0:
-        return a / b
+        try:
+            return a / b
+        except ZeroDivisionError:
+            pass
     if a == 0 or is_nan(a):
         return math.nan
-    return math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return math.inf if _sign_bit(a) == _sign_bit(b) else -math.inf
+
+
+def _sign_bit(x: Real) -> float:
+    """1.0 or -1.0; for a float, its sign bit, so -0.0 counts as negative."""
+    if isinstance(x, float):
+        return math.copysign(1.0, x)
+    return 1.0 if x >= 0 else -1.0
 
 
 class TooLargeForExact(ArithmeticError):
@@ -261,7 +283,7 @@ def _power_exponent_partial(args: Sequence[Real], value: Real) -> Real:
         return 0  # PyTorch's convention: 0^b * log(0) is taken as 0
     if a < 0:
         return math.nan
-    return value * math.log(a)
+    return value * _log(a)
 
 
 # --- Domains and kinks -------------------------------------------------------
@@ -385,7 +407,7 @@ _TABLE = (
     Op(
         "div",
         2,
-        lambda a, b: a / b,
+        _divide,
         (
             Partial("1/{1}", lambda args, value: 1 / args[1]),
             Partial(
@@ -419,7 +441,7 @@ _TABLE = (
     Op(
         "log",
         1,
-        math.log,
+        _log,
         (Partial("1/{0}", lambda args, value: 1 / args[0]),),
         "log({0})",
         undefined=_positive_only("log"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import signal
 import string
 import sys
@@ -23,13 +24,14 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autodiff_cli.cli import main
 from autodiff_cli.parser import _grammar_path
 
 from .conftest import REPO
+from .test_oracle import expressions, to_text
 
 PACKAGE = REPO / "autodiff_cli"
 
@@ -594,3 +596,35 @@ def test_a_long_span_is_underlined_within_one_screen_line() -> None:
     assert result.exit_code == 2
     assert "number-too-large" in result.stderr
     assert max(len(line) for line in result.stderr.splitlines()) < 200
+
+
+# Extreme values everywhere: each format, exact or not, must give a result or one clear error.
+EXTREMES = [
+    "1e300",
+    "-1e300",
+    "1e-300",
+    "5e-324",
+    "0",
+    "-0",
+    "1.7e308",
+    "2^1100",
+    "-2^1100",
+    "2^-1100",
+    "3",
+]
+
+
+@given(
+    expressions.map(to_text),
+    st.fixed_dictionaries({name: st.sampled_from(EXTREMES) for name in ("x", "y", "z")}),
+    st.sampled_from(["plain", "json", "markdown", "latex", "dot", "mermaid", "rich"]),
+    st.booleans(),
+)
+def test_fuzz_extreme_values_in_every_format(
+    expression: str, point: dict[str, str], format_name: str, exact: bool
+) -> None:
+    used = [name for name in point if re.search(rf"\b{name}\b", expression)]
+    assume(used)
+    at = ",".join(f"{name}={point[name]}" for name in used)
+    args = [expression, "--at", at, "--format", format_name, "--show", "all"]
+    check_outcome([*args, "--exact"] if exact else args)

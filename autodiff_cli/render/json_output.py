@@ -193,7 +193,7 @@ def _check(check: CrossCheck) -> dict[str, Any]:
         "finite_difference": (
             None if check.finite_difference is None else json_number(check.finite_difference)
         ),
-        "step": check.step,
+        "step": json_number(check.step),
         "agree": check.agree,
         "note": check.note,
     }
