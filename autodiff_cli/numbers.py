@@ -8,6 +8,7 @@ operations keep them rational and they stay a reasonable size.
 from __future__ import annotations
 
 import math
+import sys
 from fractions import Fraction
 
 Value = float | Fraction
@@ -122,7 +123,7 @@ def format_number(x: Value | int, digits: int = 6) -> str:
 def _format_large(fraction: Fraction, digits: int) -> str:
     """A long fraction, rounded; past a float's range (2^1100) by its power of ten."""
     as_float = to_float(fraction)
-    if math.isfinite(as_float) and as_float != 0:
+    if math.isfinite(as_float) and abs(as_float) >= sys.float_info.min:  # not subnormal
         return format_number(as_float, digits)
     # math.log10 takes integers of any size, so the exponent comes without a float.
     exponent = math.floor(math.log10(abs(fraction.numerator)) - math.log10(fraction.denominator))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import signal
 import string
 import sys
 from collections.abc import Iterator
@@ -30,8 +29,9 @@ from hypothesis import strategies as st
 from autodiff_cli.cli import main
 from autodiff_cli.parser import _grammar_path
 
-from .conftest import REPO
+from .conftest import REPO, time_limit
 from .test_oracle import expressions, to_text
+from .test_programs import programs
 
 PACKAGE = REPO / "autodiff_cli"
 
@@ -298,22 +298,6 @@ def _raiser(failure: BaseException):  # type: ignore[no-untyped-def]
 
 
 # --- Fuzzing ------------------------------------------------------------------------------
-
-
-@contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    """Fail, rather than hang, when one example runs too long (Unix alarm)."""
-
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def check_outcome(args: list[str], stdin: str | None = None, seconds: int = 20) -> Result:
@@ -615,7 +599,7 @@ EXTREMES = [
 
 
 @given(
-    expressions.map(to_text),
+    st.one_of(expressions.map(to_text), programs().map(lambda program: program[0])),
     st.fixed_dictionaries({name: st.sampled_from(EXTREMES) for name in ("x", "y", "z")}),
     st.sampled_from(["plain", "json", "markdown", "latex", "dot", "mermaid", "rich"]),
     st.booleans(),
@@ -628,3 +612,16 @@ def test_fuzz_extreme_values_in_every_format(
     at = ",".join(f"{name}={point[name]}" for name in used)
     args = [expression, "--at", at, "--format", format_name, "--show", "all"]
     check_outcome([*args, "--exact"] if exact else args)
+
+
+def test_checking_answers_past_a_float_s_range(tmp_path: Path) -> None:
+    """Exact values past 1e308 meet a student's floats in the checker's sums: no crash."""
+    submission = tmp_path / "extreme.toml"
+    submission.write_text(
+        'expr = """a = x*y\nb = a*a\nb + x"""\n'
+        'at = { x = "2^1100", y = 5e-324 }\n'
+        '[values]\nw3 = "inf"\n[partials]\n"w3/w1" = 1e309\n[gradient]\nx = 5e-324\n'
+    )
+    result = run(["check", str(submission), "--exact"])
+    assert result.exit_code == 1, result.output
+    assert "with w1 = ≈1.3583e331 and w2 = ≈5e-324" in result.stdout

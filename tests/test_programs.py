@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from autodiff_cli import AdexplainError, explain
 
-from .test_hostile import time_limit
+from .conftest import time_limit
 
 
 def test_a_named_intermediate_is_one_node_shared_by_later_statements() -> None:
