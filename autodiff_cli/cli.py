@@ -51,7 +51,7 @@ Examples:
   adexplain --file samples/relu_neuron.toml
 
 \b
-Exit codes: 0 success, 2 bad input or usage (1 is kept for the homework checker).
+Exit codes: 0 success, 1 a wrong answer (the homework checker, --expect), 2 bad input or usage.
 """
 
 

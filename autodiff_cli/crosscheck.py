@@ -127,7 +127,8 @@ def _why_estimate_differs(graph: Graph, kinks: Sequence[Diagnostic]) -> str:
     if kinks:
         where = ", ".join(graph.id(k.node) for k in kinks)
         return (
-            f"the finite difference differs because {where} is not differentiable here: "
+            f"the finite difference differs because {where} "
+            f"{'is' if len(kinks) == 1 else 'are'} not differentiable here: "
             "the derivative does not exist, and AD reports a convention"
         )
     return (

@@ -92,7 +92,9 @@ def evaluate_value(
     else:
         number = float(value)
     if not is_finite(number):
-        raise AdexplainError(f"the value of {name} is not a finite number", code="bad-at")
+        # 2^1100 folds to inf as a float; as an exact number it is fine.
+        hint = "; --exact keeps it as an exact number" if isinstance(value, str) else ""
+        raise AdexplainError(f"the value of {name} is not a finite number{hint}", code="bad-at")
     return number
 
 

@@ -625,3 +625,15 @@ def test_checking_answers_past_a_float_s_range(tmp_path: Path) -> None:
     result = run(["check", str(submission), "--exact"])
     assert result.exit_code == 1, result.output
     assert "with w1 = ≈1.3583e331 and w2 = ≈5e-324" in result.stdout
+
+
+def test_an_exact_value_past_a_float_is_given_exactly_in_json() -> None:
+    result = run(["x^3", "--at", "x=2^1100", "--exact", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["at"] == {"x": "inf"}  # all a JSON number can say
+    assert document["at_exact"] == {"x": str(2**1100)}
+    assert document["gradient_exact"] == {"x": str(3 * 2**2200)}
+    without = run(["x^3", "--at", "x=2^1100"])
+    assert without.exit_code == 2
+    assert "--exact keeps it as an exact number" in without.stderr

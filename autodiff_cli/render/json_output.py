@@ -3,7 +3,8 @@
 Non-finite numbers become the strings ``"inf"``, ``"-inf"`` and ``"nan"``;
 exact integers (node values like 5, path counts like 2^60) are JSON integers.
 With --exact, a value kept as a fraction also has ``"exact": "1/3"`` beside it,
-and ``gradient_exact`` holds the gradient as such strings (null where a float).
+and ``gradient_exact`` holds the gradient as such strings (null where a float), and
+``at_exact`` the point.
 An argument list mixes node ids (strings) and constants (numbers):
 ``max(0, w6)`` has ``"args": [0, "w6"]``.
 """
@@ -137,6 +138,8 @@ def document(ex: Explanation) -> dict[str, Any]:
     if ex.exact:
         doc["exact"] = True
         doc["gradient_exact"] = {name: exact_text(v) for name, v in ex.gradient.items()}
+        # 2^1100 is exact here but "inf" as a JSON number: the exact text says what it is.
+        doc["at_exact"] = {name: exact_text(v) for name, v in ex.point.items()}
     return doc
 
 

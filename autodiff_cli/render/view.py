@@ -53,7 +53,13 @@ def summary_lines(ex: Explanation, digits: int) -> list[str]:
     point = ", ".join(f"{name} = {format_number(v, digits)}" for name, v in ex.point.items())
     output = ex.graph.nodes[ex.graph.output]
     expression = " ".join(ex.expression.split()) if "\n" not in ex.expression.strip() else ""
-    lines = [f"Expression: {expression}"] if expression else ["Program:", *_program_lines(ex)]
+    # A program written on one line (a = x*x; a + a) is still a program.
+    label = (
+        "Program:   "
+        if any(node.kind == "op" and node.name for node in ex.graph.nodes)
+        else "Expression:"
+    )
+    lines = [f"{label} {expression}"] if expression else ["Program:", *_program_lines(ex)]
     return [
         *lines,
         f"Point:      {point}",
