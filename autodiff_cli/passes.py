@@ -75,13 +75,11 @@ def forward(
         if reason is not None:
             raise _domain_error(graph, node, args, reason)
         if exact:
-            value, fell_back = _compute(op, args, exact)
+            value, fell_back = _compute_exactly(op, args)
             if fell_back:
                 diagnostics.append(Diagnostic(fell_back, node.index, _FALLBACK[fell_back](node)))
         else:
-            value = op.evaluate(args)
-            if value.__class__ is not float:  # relu(x) may give the int 0
-                value = to_float(value)
+            value = to_float(op.evaluate(args))
         if is_infinite(value) and all(is_finite(a) for a in args):
             diagnostics.append(
                 Diagnostic(
@@ -106,14 +104,12 @@ _FALLBACK: dict[str, Callable[[Node], str]] = {
 }
 
 
-def _compute(op: Op, args: Sequence[Value], exact: bool) -> tuple[Value, str]:
-    """The op's value, and why exact mode fell back to a float here ("" if it did not).
+def _compute_exactly(op: Op, args: Sequence[Value]) -> tuple[Value, str]:
+    """The op's value in exact mode, and why it fell back to a float here ("" if it did not).
 
-    In exact mode the op runs on the values as they are: fractions in give a
-    fraction out where the operation is rational, and a float where it is not.
+    The op runs on the values as they are: fractions in give a fraction out where
+    the operation is rational, and a float where it is not.
     """
-    if not exact:
-        return to_float(op.evaluate(args)), ""
     try:
         value = op.evaluate(args)
     except TooLargeForExact:

@@ -9,13 +9,15 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autodiff_cli.graph import fold_constant
-from autodiff_cli.ops import FUNCTIONS, OPS, Op, Operand
+from autodiff_cli.numbers import add, format_number, multiply
+from autodiff_cli.ops import FUNCTIONS, OPS, Op, Operand, Partial
 from autodiff_cli.parser import parse_expression
 
 ARGUMENT = st.floats(min_value=-4, max_value=4, allow_nan=False).map(lambda x: round(x, 3))
@@ -193,3 +195,44 @@ def test_rational_formulas_return_exact_types() -> None:
         for partial in op.partials[: 1 if name == "pow" else 2]:
             assert isinstance(partial.value(args, value), Fraction | int), name
     assert isinstance(OPS["exp"].evaluate([third]), float)
+
+
+# IEEE 754 where Python raises, and exact values past a float's range (2^1100, 1/10^600).
+
+HUGE, TINY = Fraction(2) ** 1100, Fraction(1, 10**600)
+
+
+def test_division_by_zero_and_by_an_exact_value_too_small_for_a_float() -> None:
+    div = OPS["div"]
+    assert div.evaluate([1.0, 0.0]) == math.inf
+    assert div.evaluate([1.0, -0.0]) == -math.inf
+    assert div.evaluate([-1.0, TINY]) == -math.inf  # TINY is 0 as a float, but positive
+    assert math.isnan(div.evaluate([0.0, 0.0]))
+    assert div.evaluate([Fraction(1), TINY]) == 10**600  # exact stays exact
+
+
+def test_math_domain_errors_at_infinite_arguments_are_nan() -> None:
+    assert math.isnan(OPS["sin"].evaluate([math.inf]))
+    assert math.isnan(OPS["sin"].evaluate([HUGE]))  # past a float: inf as one
+    assert math.isnan(OPS["sin"].partials[0].evaluate([HUGE], math.nan))
+    assert OPS["exp"].evaluate([HUGE]) == math.inf
+    assert OPS["exp"].evaluate([-HUGE]) == 0
+    assert OPS["log"].evaluate([TINY]) == pytest.approx(-600 * math.log(10))
+
+
+def test_a_math_domain_error_at_a_finite_argument_is_a_bug_and_is_raised() -> None:
+    """A domain the table forgot would otherwise pass silently as nan."""
+    forgot = Op("forgot", 1, math.sqrt, (Partial("0", lambda args, value: math.sqrt(-1)),), "f")
+    with pytest.raises(ValueError):
+        forgot.evaluate([-1.0])
+    with pytest.raises(ValueError):
+        forgot.partials[0].evaluate([1.0], 1.0)
+
+
+def test_exact_and_float_arithmetic_past_a_float_s_range() -> None:
+    assert add(1.0, HUGE, exact=True) == math.inf
+    assert multiply(0.5, HUGE, exact=True) == math.inf
+    assert add(Fraction(1), HUGE, exact=True) == HUGE + 1
+    assert format_number(Fraction(999999999 * 10**391)) == "≈1e400"
+    assert format_number(-HUGE) == "≈-1.3583e331"
+    assert format_number(Fraction(5, 10**324)) == "≈5e-324"

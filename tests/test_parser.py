@@ -223,3 +223,16 @@ def test_a_comment_ends_at_its_newline_even_when_the_newline_is_layout() -> None
         parse("(x # a comment\n 2)")
     assert "an operator is missing" in caught.value.message
     assert caught.value.location() == (2, 2)
+
+
+def test_a_pasted_superscript_after_a_number_gets_the_hint() -> None:
+    with pytest.raises(AdexplainError) as caught:
+        parse("2 ²")
+    assert "write '^2' instead" in caught.value.message
+
+
+def test_tables_need_a_builder_method_for_every_named_rule() -> None:
+    data = load_tables(TABLES.read_text("utf-8"), parser._grammar_text())
+    assert data is not None
+    with pytest.raises(ValueError, match="no method for the rule"):
+        lalr.Tables(data, object())
