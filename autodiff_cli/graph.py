@@ -415,9 +415,12 @@ class _Builder:
             )
         if self.exact:
             try:
-                return Constant(settle(op.evaluate(values), exact=True), text)
+                exact_value = settle(op.evaluate(values), exact=True)
             except TooLargeForExact:
-                pass
+                exact_value = math.nan
+            if isinstance(exact_value, Fraction):
+                return Constant(exact_value, text)
+            # Irrational, or past what exact mode keeps: as a float, overflow noted.
         folded = to_float(op.evaluate([to_float(v) for v in values]))
         overflowed = math.isinf(folded) and all(is_finite(v) for v in values)
         return Constant(

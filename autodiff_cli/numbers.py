@@ -55,12 +55,28 @@ def is_nan(x: Value | int) -> bool:
 
 
 def settle(x: Value | int, exact: bool) -> Value:
-    """The value as the mode keeps it: a float, or (exact) a fraction while it is small enough."""
+    """The value as the mode keeps it: a float, or (exact) a fraction while it is small
+    enough to compute with and inside a float's range."""
     if exact and isinstance(x, int | Fraction):
         fraction = Fraction(x)
-        if exact_size(fraction) <= MAX_EXACT_BITS:
+        if exact_size(fraction) <= MAX_EXACT_BITS and _in_float_range(fraction):
             return fraction
     return to_float(x)
+
+
+_SMALLEST, _LARGEST = Fraction(sys.float_info.min), Fraction(sys.float_info.max)
+
+
+def _in_float_range(fraction: Fraction) -> bool:
+    """Whether a float holds the fraction's size (0, or 2.2e-308 to 1.8e308).
+
+    NOTE: an exact value outside it (2^1100) would be right as a fraction but wrong
+    wherever it meets a float: sin(w1) * 2^1100 turns the fraction into inf, and a
+    float over 2^-1100 divides by 0. Past the range, exact mode gives way to floats,
+    with the same inf, 0 and warning as without --exact.
+    """
+    size = abs(fraction)
+    return size == 0 or _SMALLEST <= size <= _LARGEST
 
 
 def multiply(a: Value, b: Value, exact: bool) -> Value:

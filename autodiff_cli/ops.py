@@ -266,7 +266,8 @@ def _power_base_formula(operands: Sequence[Operand]) -> str:
     if n == 2:
         return f"2 * {base.text}"
     lowered = constant_text(n - 1)
-    lowered = f"({lowered})" if n - 1 < 0 else lowered
+    # w1^3/2 would read as (w1^3)/2: anything but a plain number goes in parentheses.
+    lowered = lowered if lowered.replace(".", "").isdigit() else f"({lowered})"
     return f"{exponent.text} * {base.text}^{lowered}"
 
 

@@ -98,8 +98,8 @@ _FALLBACK: dict[str, Callable[[Node], str]] = {
         "(and every value computed from it) is a float"
     ),
     "exact-too-large": lambda node: (
-        f"{node.id} = {node.formula} would need more than {MAX_EXACT_BITS} bits exactly, "
-        "so its value is a float"
+        f"{node.id} = {node.formula} is too large to keep exactly (more than "
+        f"{MAX_EXACT_BITS} bits, or past a float's range), so its value is a float"
     ),
 }
 

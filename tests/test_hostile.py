@@ -552,8 +552,8 @@ def test_a_problem_file_cannot_make_the_tool_touch_other_files(tmp_path: Path) -
 BEYOND_FLOATS = [
     # (expression, point, extra options, what the gradient section must say)
     ("x + 2^60 * x", "x=1e300", ["--exact"], "∂Z/∂x = 1152921504606846977"),
-    ("x*2^1100", "x=1", ["--exact"], "∂Z/∂x = ≈1.3583e331"),
-    ("x/(x*2^1100)", "x=1", ["--exact"], "∂Z/∂x = 0"),
+    ("x*2^1100", "x=1", ["--exact"], "∂Z/∂x = inf"),  # 2^1100 is past a float: inf
+    ("x*2^1000", "x=1", ["--exact"], "∂Z/∂x = ≈1.07151e301"),  # inside it: exact
     ("sin(x*2^1030)", "x=1", ["--exact"], "∂Z/∂x = nan"),
     ("exp(x*2^1100)", "x=1", ["--exact"], "∂Z/∂x = inf"),
     ("sin(x*y)", "x=1e300,y=1e300", [], "∂Z/∂x = nan, ∂Z/∂y = nan"),
@@ -615,25 +615,36 @@ def test_fuzz_extreme_values_in_every_format(
 
 
 def test_checking_answers_past_a_float_s_range(tmp_path: Path) -> None:
-    """Exact values past 1e308 meet a student's floats in the checker's sums: no crash."""
+    """A student's inf and 1e309 meet exact values in the checker's sums: no crash."""
     submission = tmp_path / "extreme.toml"
     submission.write_text(
         'expr = """a = x*y\nb = a*a\nb + x"""\n'
-        'at = { x = "2^1100", y = 5e-324 }\n'
+        'at = { x = "2^1000", y = 5e-324 }\n'
         '[values]\nw3 = "inf"\n[partials]\n"w3/w1" = 1e309\n[gradient]\nx = 5e-324\n'
     )
     result = run(["check", str(submission), "--exact"])
     assert result.exit_code == 1, result.output
-    assert "with w1 = ≈1.3583e331 and w2 = ≈5e-324" in result.stdout
+    assert "with w1 = ≈1.07151e301 and w2 = 4.94066e-324" in result.stdout
+    # An answer written as an expression may overflow, as the true value does.
+    overflowing = tmp_path / "overflowing.toml"
+    overflowing.write_text(
+        'expr = "x*y"\nat = { x = 1e300, y = 1e300 }\n[values]\nw3 = "1e300*1e300"\n'
+    )
+    result = run(["check", str(overflowing)])
+    assert result.exit_code == 0, result.output
+    assert "w3 = inf is right" in result.stdout
 
 
-def test_an_exact_value_past_a_float_is_given_exactly_in_json() -> None:
-    result = run(["x^3", "--at", "x=2^1100", "--exact", "--format", "json"])
+def test_exact_values_stay_inside_a_float_s_range() -> None:
+    """Past it, an exact value would be wrong wherever it met a float (sin(w1) * 2^1100), so
+    it is refused in --at, as without --exact, and a result past it becomes a float."""
+    refused = run(["x^3", "--at", "x=2^1100", "--exact"])
+    assert refused.exit_code == 2
+    assert "the value of x is not a finite number" in refused.stderr
+    result = run(["sin(x)*y", "--at", "x=10^-300,y=2^1000", "--exact", "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert document["at"] == {"x": "inf"}  # all a JSON number can say
-    assert document["at_exact"] == {"x": str(2**1100)}
-    assert document["gradient_exact"] == {"x": str(3 * 2**2200)}
-    without = run(["x^3", "--at", "x=2^1100"])
-    assert without.exit_code == 2
-    assert "--exact keeps it as an exact number" in without.stderr
+    assert document["at_exact"] == {"x": f"1/{10**300}", "y": str(2**1000)}
+    assert document["value"] == pytest.approx(2**1000 / 10**300)  # not inf: no fraction
+    result = run(["x*2^1100", "--at", "x=1", "--exact", "--format", "json"])
+    assert "the constant 2^1100 overflows a float" in result.stdout

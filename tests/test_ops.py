@@ -15,8 +15,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from autodiff_cli import explain
 from autodiff_cli.graph import fold_constant
-from autodiff_cli.numbers import add, format_number, multiply
+from autodiff_cli.numbers import add, format_number, multiply, settle
 from autodiff_cli.ops import FUNCTIONS, OPS, Op, Operand, Partial
 from autodiff_cli.parser import parse_expression
 
@@ -229,10 +230,22 @@ def test_a_math_domain_error_at_a_finite_argument_is_a_bug_and_is_raised() -> No
         forgot.partials[0].evaluate([1.0], 1.0)
 
 
-def test_exact_and_float_arithmetic_past_a_float_s_range() -> None:
+def test_exact_values_past_a_float_s_range_become_floats() -> None:
+    assert settle(HUGE, exact=True) == math.inf
+    assert settle(TINY, exact=True) == 0
+    assert settle(Fraction(2) ** 1000, exact=True) == Fraction(2) ** 1000
     assert add(1.0, HUGE, exact=True) == math.inf
     assert multiply(0.5, HUGE, exact=True) == math.inf
-    assert add(Fraction(1), HUGE, exact=True) == HUGE + 1
+    assert add(Fraction(1), HUGE, exact=True) == math.inf
     assert format_number(Fraction(999999999 * 10**391)) == "≈1e400"
     assert format_number(-HUGE) == "≈-1.3583e331"
     assert format_number(Fraction(5, 10**324)) == "≈5e-324"
+
+
+def test_a_fractional_exponent_is_bracketed_in_an_exact_formula() -> None:
+    """In exact mode 2.5 - 1 is 3/2, and w1^3/2 would read as (w1^3)/2."""
+    result = explain("x^2.5", at={"x": 4}, exact=True)
+    (edge,) = result.edges
+    assert edge.formula == "2.5 * w1^(3/2)"
+    reread = fold_constant(parse_expression(edge.formula.replace("w1", "4")), edge.formula)
+    assert reread == pytest.approx(float(edge.value)) == 20
