@@ -51,6 +51,7 @@ CORPUS: list[Entry] = [
     (["x)", "--at", "x=1"], None, None, "syntax", "no '(' for it to close"),
     (["2x", "--at", "x=1"], None, None, "syntax", "an operator is missing"),
     (["x ** * 2", "--at", "x=1"], None, None, "syntax", "unexpected '*'"),
+    (["3*x²", "--at", "x=1"], None, None, "unknown-name", "write 'x^2'"),
     (
         ["x + 0." + "0" * 5000 + "1", "--at", "x=1", "--exact"],
         None,
@@ -554,6 +555,7 @@ BEYOND_FLOATS = [
     ("x + 2^60 * x", "x=1e300", ["--exact"], "∂Z/∂x = 1152921504606846977"),
     ("x*2^1100", "x=1", ["--exact"], "∂Z/∂x = inf"),  # 2^1100 is past a float: inf
     ("x*2^1000", "x=1", ["--exact"], "∂Z/∂x = ≈1.07151e301"),  # inside it: exact
+    ("x*(3/2)^10000", "x=1", ["--exact"], "∂Z/∂x = inf"),  # too many bits to fold exactly
     ("sin(x*2^1030)", "x=1", ["--exact"], "∂Z/∂x = nan"),
     ("exp(x*2^1100)", "x=1", ["--exact"], "∂Z/∂x = inf"),
     ("sin(x*y)", "x=1e300,y=1e300", [], "∂Z/∂x = nan, ∂Z/∂y = nan"),
@@ -648,3 +650,16 @@ def test_exact_values_stay_inside_a_float_s_range() -> None:
     assert document["value"] == pytest.approx(2**1000 / 10**300)  # not inf: no fraction
     result = run(["x*2^1100", "--at", "x=1", "--exact", "--format", "json"])
     assert "the constant 2^1100 overflows a float" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("expression", "path_sum"),
+    [
+        ("x*2^1100 - x*2^1100", "path sum nan"),  # inf + (-inf): math.fsum raises
+        ("x*1e308 + x*1e308", "path sum inf"),  # an overflowing sum: math.fsum raises
+    ],
+)
+def test_the_path_sum_follows_ieee_754_where_fsum_raises(expression: str, path_sum: str) -> None:
+    result = run([expression, "--at", "x=1", "--show", "check", "--format", "plain"])
+    assert result.exit_code == 0, result.output
+    assert path_sum in result.stdout
