@@ -82,33 +82,22 @@ _CONTINUES_AFTER = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "EQUAL", 
 """A newline right after one of these continues the statement: ``a = x +`` ⏎ ``y``."""
 
 
-class _Layout:
-    """Which newlines separate statements and which are only layout.
-
-    A newline inside parentheses, or right after an operator, ``=`` or ``,``,
-    continues the statement; the parser never sees it.
-    """
-
-    def __init__(self) -> None:
-        self.depth = 0
-        self.last = ""
-
-    def keep(self, kind: str, text: str) -> bool:
-        if kind == "_SEP" and text == "\n" and (self.depth > 0 or self.last in _CONTINUES_AFTER):
-            return False
-        if kind == "LPAR":
-            self.depth += 1
-        elif kind == "RPAR":
-            self.depth -= 1
-        self.last = kind
-        return True
-
-
 def _without_layout(stream: Iterator[Token]) -> Iterator[Token]:
-    keep = _Layout().keep
+    """The tokens the parser sees: a newline inside parentheses, or right after an
+    operator, ``=`` or ``,``, continues the statement and is dropped here."""
+    depth = 0
+    last = ""
     for token in stream:
-        if keep(token[0], token[1]):
-            yield token
+        kind = token[0]
+        if kind == "_SEP":
+            if token[1] == "\n" and (depth > 0 or last in _CONTINUES_AFTER):
+                continue
+        elif kind == "LPAR":
+            depth += 1
+        elif kind == "RPAR":
+            depth -= 1
+        last = kind
+        yield token
 
 
 def _as_the_driver_reads_it(text: str) -> str:
@@ -117,12 +106,10 @@ def _as_the_driver_reads_it(text: str) -> str:
 
     Past a character no terminal matches, the rest is left as written: Lark stops there.
     """
-    keep = _Layout().keep
     seen = [" "] * len(text)
     try:
-        for kind, value, start, end in tokens(_tables(), text):
-            if keep(kind, value):
-                seen[start:end] = value
+        for _kind, value, start, end in _without_layout(tokens(_tables(), text)):
+            seen[start:end] = value
     except Stuck as stuck:
         seen[stuck.args[0] :] = text[stuck.args[0] :]
     return "".join(seen)
