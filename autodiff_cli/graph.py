@@ -176,8 +176,6 @@ class _Builder:
             Node(i, notation.id(i), "input", name, None, (), name, Span(0, 0))
             for i, name in enumerate(input_names)
         ]
-        self.operand_of = [Operand(node.id) for node in self.nodes]
-        """Each node as the formulas that use it write it, made once."""
         self.statements: dict[str, Statement] = {}
         self.defined: dict[str, Arg] = {}
         self.used_names: set[str] = set()
@@ -372,7 +370,6 @@ class _Builder:
             expr.span,
         )
         self.nodes.append(node)
-        self.operand_of.append(Operand(node.id))
         for arg in args:
             if arg.__class__ is Constant and arg.overflowed:
                 message = f"{node.id}: the constant {arg.text} overflows a float, so it is inf"
@@ -381,7 +378,7 @@ class _Builder:
 
     def _operand(self, arg: Arg) -> Operand:
         if isinstance(arg, int):
-            return self.operand_of[arg]
+            return Operand(self.nodes[arg].id)
         return constant_operand(arg)
 
     def _resolve(self, expr: Operator | Call) -> Op:
@@ -435,20 +432,12 @@ def constant_operand(constant: Constant) -> Operand:
     return Operand(_parenthesize(constant.text), constant.value)
 
 
-def operands(graph: Graph, node: Node, by_node: Sequence[Operand] = ()) -> list[Operand]:
-    """The node's arguments as its formulas write them; ``by_node`` (from
-    :func:`node_operands`) saves making a node's operand again at each use."""
+def operands(graph: Graph, node: Node) -> list[Operand]:
+    """The node's arguments as its formulas write them."""
     return [
-        (by_node[arg] if by_node else Operand(graph.id(arg)))
-        if arg.__class__ is int
-        else constant_operand(arg)  # type: ignore[arg-type]
+        Operand(graph.id(arg)) if isinstance(arg, int) else constant_operand(arg)
         for arg in node.args
     ]
-
-
-def node_operands(graph: Graph) -> list[Operand]:
-    """Each node as an operand of the formulas that use it: its id."""
-    return [Operand(node.id) for node in graph.nodes]
 
 
 _ATOM = re.compile(r"^(\w+|\d*\.?\d+([eE][+-]?\d+)?)$")

@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from .errors import AdexplainError
-from .graph import Constant, Diagnostic, Graph, Node, node_operands, operands
+from .graph import Constant, Diagnostic, Graph, Node, operands
 from .numbers import (
     MAX_EXACT_BITS,
     Value,
@@ -162,12 +162,11 @@ def edge_partials(
     """
     edges: list[Edge] = []
     diagnostics: list[Diagnostic] = []
-    by_node = node_operands(graph)
     for node in graph.nodes[graph.input_count :]:
         partials = OPS[node.op].partials  # type: ignore[index]
         args = _arg_values(node, values, exact)
         value = values[node.index]
-        written = operands(graph, node, by_node)
+        written = operands(graph, node)
         kinks: list[str] = []
         for position, arg in enumerate(node.args):
             if arg.__class__ is not int:
@@ -198,10 +197,6 @@ def _partial_value(partial: Partial, args: Sequence[Value], value: Value, exact:
             return settle(partial.evaluate(args, value), exact=True)
         except TooLargeForExact:
             args, value = [to_float(a) for a in args], to_float(value)
-    return _float_partial(partial, args, value)
-
-
-def _float_partial(partial: Partial, args: Sequence[Value], value: Value) -> float:
     result = partial.evaluate(args, value)
     return result if result.__class__ is float else to_float(result)
 
