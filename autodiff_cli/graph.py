@@ -307,7 +307,8 @@ class _Builder:
         if not self.exact:
             return Constant(expr.value, expr.text)
         try:
-            return Constant(Fraction(expr.text), expr.text)
+            # 1e-400 is exact as written, but too small to keep exactly: a float, as 0.
+            return Constant(settle(Fraction(expr.text), exact=True), expr.text)
         except ValueError:  # Python reads at most 4 300 digits into an integer
             raise AdexplainError(
                 f"the number {_clip(expr.text)} has too many digits for --exact",

@@ -89,23 +89,13 @@ def multiply(a: Value, b: Value, exact: bool) -> Value:
         for zero, other in ((a, b), (b, a)):
             if isinstance(zero, Fraction) and zero == 0 and is_finite(other):
                 return zero
-        try:
-            product = a * b
-        except OverflowError:  # a float times a fraction past 1e308
-            product = to_float(a) * to_float(b)
-        return settle(product, exact=True)
+        return settle(a * b, exact=True)
     return a * b
 
 
 def add(a: Value, b: Value, exact: bool) -> Value:
     """a + b, kept exact while both are fractions (with ``exact``)."""
-    if not exact:
-        return a + b
-    try:
-        total = a + b
-    except OverflowError:  # a float plus a fraction past 1e308
-        total = to_float(a) + to_float(b)
-    return settle(total, exact=True)
+    return settle(a + b, exact=True) if exact else a + b
 
 
 def format_number(x: Value | int, digits: int = 6) -> str:

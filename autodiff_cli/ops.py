@@ -114,11 +114,11 @@ class Op:
 def _as_floats(function: Callable[..., Real], args: Sequence[Real]) -> Real:
     """The function again with float arguments, after an overflow.
 
-    The overflow was either the result's (exp(1000): it stays ±inf) or the conversion of
-    an exact argument past 1e308 (sin(2^1100)): as a float that argument is inf, and
-    sin(inf) is nan, not the inf a blanket rule would claim.
+    The overflow was the result's (exp(1000): it stays inf), or, with --exact, that of an
+    exact intermediate turned into a float: -z / x^2 at x = 10^300 divides 1.5 by 10^600.
+    In floats that is -1.5 / inf = -0.0, where a blanket inf would be wrong.
     """
-    floats = [_float(a) for a in args]
+    floats = [float(a) for a in args]  # arguments are settled, so inside a float's range
     try:
         return function(*floats)
     except OverflowError:
@@ -138,27 +138,9 @@ def _not_finite(args: Sequence[Real]) -> bool:
     return any(not is_finite(a) or is_nan(a) for a in args)
 
 
-def _log(x: Real) -> float:
-    """The natural log; of an exact value, from its numerator and denominator.
-
-    math.log reads an integer of any size exactly, but a fraction only through a float,
-    and 2^-1100 as a float is 0.
-    """
-    if isinstance(x, Fraction):
-        return math.log(x.numerator) - math.log(x.denominator)
-    return math.log(x)
-
-
-def _float(x: Real) -> float:
-    try:
-        return float(x)
-    except OverflowError:
-        return math.inf if x > 0 else -math.inf
-
-
 def _divide(a: Real, b: Real) -> Real:
-    """a / b, giving ±inf or nan for b = 0 as IEEE 754 does (Python raises); also for an
-    exact b too small for a float (1/10^600), which Python turns into 0 to divide a float."""
+    """a / b, giving ±inf or nan for b = 0 as IEEE 754 does (Python raises); also when a
+    float meets an exact intermediate too small for a float (w1 * w1 at w1 = 10^-300)."""
     if b != 0:
         try:
             return a / b
@@ -284,7 +266,7 @@ def _power_exponent_partial(args: Sequence[Real], value: Real) -> Real:
         return 0  # PyTorch's convention: 0^b * log(0) is taken as 0
     if a < 0:
         return math.nan
-    return value * _log(a)
+    return value * math.log(a)
 
 
 # --- Domains and kinks -------------------------------------------------------
@@ -442,7 +424,7 @@ _TABLE = (
     Op(
         "log",
         1,
-        _log,
+        math.log,
         (Partial("1/{0}", lambda args, value: 1 / args[0]),),
         "log({0})",
         undefined=_positive_only("log"),
