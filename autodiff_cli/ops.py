@@ -91,6 +91,9 @@ class Op:
     """How a node of this op is written, as a template over ``{0}``, ``{1}``."""
     undefined: CheckFn = _never
     """Why the op has no value at these arguments (outside its domain), or None."""
+    sympy: str = ""
+    """The op's definition in SymPy's syntax over ``{0}``, ``{1}``, for the test oracle only:
+    the oracle differentiates this text itself, so it shares nothing with ``partials``."""
 
     def evaluate(self, args: Sequence[Real]) -> Real:
         """The value at ``args``, which must be inside the domain; overflow gives ±inf, and
@@ -369,13 +372,14 @@ _ONE = Partial("1", lambda args, value: 1)
 
 _TABLE = (
     # Operators written with a symbol.
-    Op("add", 2, lambda a, b: a + b, (_ONE, _ONE), "{0} + {1}"),
+    Op("add", 2, lambda a, b: a + b, (_ONE, _ONE), "{0} + {1}", sympy="({0}) + ({1})"),
     Op(
         "sub",
         2,
         lambda a, b: a - b,
         (_ONE, Partial("-1", lambda args, value: -1)),
         "{0} - {1}",
+        sympy="({0}) - ({1})",
     ),
     Op(
         "mul",
@@ -386,6 +390,7 @@ _TABLE = (
             Partial("{0}", lambda args, value: args[0]),
         ),
         "{0} * {1}",
+        sympy="({0}) * ({1})",
     ),
     Op(
         "div",
@@ -400,6 +405,7 @@ _TABLE = (
         ),
         "{0} / {1}",
         undefined=_divisor_nonzero,
+        sympy="({0}) / ({1})",
     ),
     Op(
         "neg",
@@ -407,6 +413,7 @@ _TABLE = (
         lambda a: -a,
         (Partial("-1", lambda args, value: -1),),
         "-{0}",
+        sympy="-({0})",
     ),
     Op(
         "pow",
@@ -418,9 +425,17 @@ _TABLE = (
         ),
         "{0}^{1}",
         undefined=_power_undefined,
+        sympy="Pow({0}, {1})",
     ),
     # Functions written by name.
-    Op("exp", 1, math.exp, (Partial("exp({0})", lambda args, value: value),), "exp({0})"),
+    Op(
+        "exp",
+        1,
+        math.exp,
+        (Partial("exp({0})", lambda args, value: value),),
+        "exp({0})",
+        sympy="exp({0})",
+    ),
     Op(
         "log",
         1,
@@ -428,6 +443,7 @@ _TABLE = (
         (Partial("1/{0}", lambda args, value: 1 / args[0]),),
         "log({0})",
         undefined=_positive_only("log"),
+        sympy="log({0})",
     ),
     Op(
         "sqrt",
@@ -442,6 +458,7 @@ _TABLE = (
         ),
         "sqrt({0})",
         undefined=_sqrt_undefined,
+        sympy="sqrt({0})",
     ),
     Op(
         "sin",
@@ -449,6 +466,7 @@ _TABLE = (
         math.sin,
         (Partial("cos({0})", lambda args, value: math.cos(args[0])),),
         "sin({0})",
+        sympy="sin({0})",
     ),
     Op(
         "cos",
@@ -456,6 +474,7 @@ _TABLE = (
         math.cos,
         (Partial("-sin({0})", lambda args, value: -math.sin(args[0])),),
         "cos({0})",
+        sympy="cos({0})",
     ),
     Op(
         "tan",
@@ -468,6 +487,7 @@ _TABLE = (
             ),
         ),
         "tan({0})",
+        sympy="tan({0})",
     ),
     Op(
         "tanh",
@@ -475,6 +495,7 @@ _TABLE = (
         math.tanh,
         (Partial("1 - tanh({0})^2", lambda args, value: 1.0 - value * value),),
         "tanh({0})",
+        sympy="tanh({0})",
     ),
     Op(
         "sigmoid",
@@ -482,6 +503,7 @@ _TABLE = (
         _sigmoid,
         (Partial("sigmoid({0}) * (1 - sigmoid({0}))", lambda args, value: value * (1.0 - value)),),
         "sigmoid({0})",
+        sympy="1/(1 + exp(-({0})))",
     ),
     Op(
         "softplus",
@@ -489,6 +511,7 @@ _TABLE = (
         _softplus,
         (Partial("sigmoid({0})", lambda args, value: _sigmoid(args[0])),),
         "softplus({0})",
+        sympy="log(1 + exp({0}))",
     ),
     Op(
         "relu",
@@ -502,6 +525,7 @@ _TABLE = (
             ),
         ),
         "relu({0})",
+        sympy="Max(0, {0})",
     ),
     Op(
         "abs",
@@ -515,6 +539,7 @@ _TABLE = (
             ),
         ),
         "abs({0})",
+        sympy="Abs({0})",
     ),
     Op(
         "max",
@@ -533,6 +558,7 @@ _TABLE = (
             ),
         ),
         "max({0}, {1})",
+        sympy="Max({0}, {1})",
     ),
     Op(
         "min",
@@ -551,6 +577,7 @@ _TABLE = (
             ),
         ),
         "min({0}, {1})",
+        sympy="Min({0}, {1})",
     ),
     Op(
         "asin",
@@ -565,6 +592,7 @@ _TABLE = (
         ),
         "asin({0})",
         undefined=_unit_interval_only("asin"),
+        sympy="asin({0})",
     ),
     Op(
         "acos",
@@ -579,6 +607,7 @@ _TABLE = (
         ),
         "acos({0})",
         undefined=_unit_interval_only("acos"),
+        sympy="acos({0})",
     ),
     Op(
         "atan",
@@ -586,9 +615,24 @@ _TABLE = (
         math.atan,
         (Partial("1/(1 + {0}^2)", lambda args, value: 1.0 / (1.0 + args[0] * args[0])),),
         "atan({0})",
+        sympy="atan({0})",
     ),
-    Op("sinh", 1, _sinh, (Partial("cosh({0})", lambda args, value: _cosh(args[0])),), "sinh({0})"),
-    Op("cosh", 1, _cosh, (Partial("sinh({0})", lambda args, value: _sinh(args[0])),), "cosh({0})"),
+    Op(
+        "sinh",
+        1,
+        _sinh,
+        (Partial("cosh({0})", lambda args, value: _cosh(args[0])),),
+        "sinh({0})",
+        sympy="sinh({0})",
+    ),
+    Op(
+        "cosh",
+        1,
+        _cosh,
+        (Partial("sinh({0})", lambda args, value: _sinh(args[0])),),
+        "cosh({0})",
+        sympy="cosh({0})",
+    ),
 )
 
 OPS: dict[str, Op] = {op.name: op for op in _TABLE}
