@@ -119,7 +119,7 @@ def _central_difference(
 def _output_at(graph: Graph, point: Sequence[Value], node: int, offset: float) -> float:
     moved = [to_float(value) for value in point]  # an exact 2^1100 is inf as a float
     moved[node] += offset
-    values, _ = forward(graph, moved)
+    values = forward(graph, moved).values
     return to_float(values[graph.output])
 
 

@@ -6,17 +6,17 @@ nothing of their own.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from .arithmetic import FLOAT, Arithmetic
+from .arithmetic import arithmetic as choose_arithmetic
 from .errors import AdexplainError
 from .graph import Diagnostic, Graph, build, suggestion
 from .notation import NotationStyle
-from .numbers import Value, to_float
+from .numbers import Value
 from .parser import parse
 from .passes import (
     Edge,
@@ -76,12 +76,17 @@ class Explanation:
     chains: tuple[ChainRule, ...]
     diagnostics: tuple[Diagnostic, ...]
     max_paths: int
-    exact: bool = False
-    """Whether rational values were kept as fractions (--exact)."""
+    arithmetic: Arithmetic = FLOAT
+    """How the values were computed: floats, or exact fractions (--exact)."""
     tangents: Mapping[str, tuple[Value, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """Per variable asked for, ẇᵢ for every node (one forward sweep each); empty unless asked."""
     checks: Mapping[str, CrossCheck] = field(default_factory=lambda: MappingProxyType({}))
     """Per variable, the four routes compared; empty unless asked."""
+
+    @property
+    def exact(self) -> bool:
+        """Whether rational values were kept as fractions (--exact)."""
+        return self.arithmetic.exact
 
     @property
     def output_value(self) -> Value:
@@ -130,18 +135,19 @@ def explain(
             code="too-long",
         )
     pairs = at.items() if isinstance(at, Mapping) else at
+    arithmetic = choose_arithmetic(exact)
     point = resolve_point(pairs, exact)
     graph = build(parse(expression), expression, list(point), notation, exact=exact)
-    values, overflow = forward(graph, list(point.values()), exact)
-    edges, kinks = edge_partials(graph, values, exact)
-    adjoint = adjoints(graph, edges, exact)
+    values, overflow, _ = forward(graph, list(point.values()), arithmetic)
+    edges, kinks = edge_partials(graph, values, arithmetic)
+    adjoint = adjoints(graph, edges, arithmetic)
     users, edge_at = uses(graph), edge_index(edges)
     chains = tuple(
-        _chain_rule(graph, users, edge_at, adjoint, name, max_paths, exact)
+        _chain_rule(graph, users, edge_at, adjoint, name, max_paths, arithmetic)
         for name in _variables(graph, wrt)
     )
     sweeps = {
-        chain.variable: tangents(graph, edges, chain.node, exact)
+        chain.variable: tangents(graph, edges, chain.node, arithmetic)
         for chain in chains
         if forward_mode or check
     }
@@ -153,7 +159,7 @@ def explain(
             list(point.values()),
             chain.variable,
             chain.node,
-            _path_sum(chain),
+            _path_sum(chain, arithmetic),
             chain.gradient,
             sweeps[chain.variable][graph.output],
             kinks,
@@ -175,23 +181,14 @@ def explain(
         max_paths=max_paths,
         tangents=MappingProxyType(sweeps),
         checks=MappingProxyType(checks),
-        exact=exact,
+        arithmetic=arithmetic,
     )
 
 
-def _path_sum(chain: ChainRule) -> Value | None:
+def _path_sum(chain: ChainRule, arithmetic: Arithmetic) -> Value | None:
     if chain.unlisted:
         return None
-    products = [path.product for path in chain.paths]
-    if all(isinstance(p, Fraction) for p in products):
-        return sum(products, Fraction(0))
-    floats = [to_float(product) for product in products]
-    try:
-        return math.fsum(floats)
-    except OverflowError:  # 1e308 + 1e308: fsum raises where IEEE 754 says inf
-        return sum(floats)
-    except ValueError:  # inf + (-inf): fsum raises where IEEE 754 says nan
-        return math.nan
+    return arithmetic.total([path.product for path in chain.paths])
 
 
 def _variables(graph: Graph, wrt: str | Sequence[str]) -> list[str]:
@@ -222,7 +219,7 @@ def _chain_rule(
     adjoint: Sequence[Value],
     name: str,
     max_paths: int,
-    exact: bool,
+    arithmetic: Arithmetic,
 ) -> ChainRule:
     node = graph.input_index(name)
     assert node is not None, "checked by _variables"
@@ -232,6 +229,6 @@ def _chain_rule(
         node=node,
         gradient=adjoint[node],
         path_count=count.total,
-        paths=list_paths(graph, edge_at, node, count.reaches, max_paths, exact),
+        paths=list_paths(graph, edge_at, node, count.reaches, max_paths, arithmetic),
         reaches=count.reaches,
     )

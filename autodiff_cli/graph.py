@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
+from .arithmetic import EXACT, TooLargeForExact
 from .errors import AdexplainError, Span
 from .notation import Notation, NotationStyle
-from .numbers import Value, format_number, is_finite, settle, to_float
-from .ops import CONSTANTS, FUNCTIONS, OPS, Op, Operand, TooLargeForExact
+from .numbers import Value, format_number, is_finite, to_float
+from .ops import CONSTANTS, FUNCTIONS, OPS, Op, Operand
 from .syntax import Call, Expr, Name, Number, Operator, Program, Statement
 
 
@@ -308,7 +309,7 @@ class _Builder:
             return Constant(expr.value, expr.text)
         try:
             # 1e-400 is exact as written, but too small to keep exactly: a float, as 0.
-            return Constant(settle(Fraction(expr.text), exact=True), expr.text)
+            return Constant(EXACT.number(expr.text), expr.text)
         except ValueError:  # Python reads at most 4 300 digits into an integer
             raise AdexplainError(
                 f"the number {_clip(expr.text)} has too many digits for --exact",
@@ -413,7 +414,7 @@ class _Builder:
             )
         if self.exact:
             try:
-                exact_value = settle(op.evaluate(values), exact=True)
+                exact_value = EXACT.settle(op.evaluate(values))
             except TooLargeForExact:
                 exact_value = math.nan
             if isinstance(exact_value, Fraction):

@@ -30,7 +30,7 @@ from .errors import AdexplainError
 from .explain import Explanation, explain
 from .graph import Constant, Node
 from .notation import Notation
-from .numbers import Value, add, format_number, multiply, to_float
+from .numbers import Value, format_number, to_float
 from .point import evaluate_value
 from .problem import Problem, check_answers, load_problem
 
@@ -264,7 +264,7 @@ class _StudentWorld:
         totals: dict[str, Value] = {}
         for edge, value in zip(self.ex.edges, per_edge, strict=True):
             key = f"{self.node_key[edge.target]}/{self.node_key[edge.source]}"
-            totals[key] = add(totals[key], value, self.ex.exact) if key in totals else value
+            totals[key] = self.ex.arithmetic.add(totals[key], value) if key in totals else value
         return totals
 
     def _carried_partials(self) -> list[Value]:
@@ -309,8 +309,8 @@ class _StudentWorld:
         adjoint[self.graph.output] = 1
         # Pairs in reverse edge order: every use of a node is passed before the node passes on.
         for key, (target, source) in reversed(list(self.pair_nodes.items())):
-            term = multiply(adjoint[target], partial[key], self.ex.exact)
-            adjoint[source] = add(adjoint[source], term, self.ex.exact)
+            term = self.ex.arithmetic.multiply(adjoint[target], partial[key])
+            adjoint[source] = self.ex.arithmetic.add(adjoint[source], term)
         return adjoint
 
 

@@ -1,8 +1,7 @@
-"""Numbers: as a person writes them, as strict JSON carries them, and exact when asked.
+"""Numbers: as a person writes them, and as strict JSON carries them.
 
-Values are floats. With ``--exact``, rational values are kept as
-:class:`~fractions.Fraction` (``1/3``, not ``0.333333``) for as long as the
-operations keep them rational and they stay a reasonable size.
+Values are floats, or with ``--exact`` :class:`~fractions.Fraction` (``1/3``, not
+``0.333333``); how they are computed is ``arithmetic.py``'s business.
 """
 
 from __future__ import annotations
@@ -14,20 +13,12 @@ from fractions import Fraction
 Value = float | Fraction
 """A node value, partial, adjoint or tangent: a float, or an exact fraction with --exact."""
 
-MAX_EXACT_BITS = 4096
-"""Largest exact value, in bits of numerator plus denominator: about 1 200 decimal digits.
-Beyond it arithmetic slows down sharply, so the value becomes a float."""
-
 # Beyond this, a float no longer holds every integer exactly, so printing it as
 # an integer would claim digits it does not have.
 _EXACT_INTEGER_LIMIT = 2**53
 
 _MAX_FRACTION_DIGITS = 24
 """A fraction with more digits than this prints as a rounded decimal, marked ≈."""
-
-
-def exact_size(x: Fraction) -> int:
-    return x.numerator.bit_length() + x.denominator.bit_length()
 
 
 def to_float(x: Value | int) -> float:
@@ -52,50 +43,6 @@ def is_infinite(x: Value | int) -> bool:
 
 def is_nan(x: Value | int) -> bool:
     return isinstance(x, float) and math.isnan(x)
-
-
-def settle(x: Value | int, exact: bool) -> Value:
-    """The value as the mode keeps it: a float, or (exact) a fraction while it is small
-    enough to compute with and inside a float's range."""
-    if exact and isinstance(x, int | Fraction):
-        fraction = Fraction(x)
-        if exact_size(fraction) <= MAX_EXACT_BITS and _in_float_range(fraction):
-            return fraction
-    return to_float(x)
-
-
-_SMALLEST, _LARGEST = Fraction(sys.float_info.min), Fraction(sys.float_info.max)
-
-
-def _in_float_range(fraction: Fraction) -> bool:
-    """Whether a float holds the fraction's size (0, or 2.2e-308 to 1.8e308).
-
-    NOTE: an exact value outside it (2^1100) would be right as a fraction but wrong
-    wherever it meets a float: sin(w1) * 2^1100 turns the fraction into inf, and a
-    float over 2^-1100 divides by 0. Past the range, exact mode gives way to floats,
-    with the same inf, 0 and warning as without --exact.
-    """
-    size = abs(fraction)
-    return size == 0 or _SMALLEST <= size <= _LARGEST
-
-
-def multiply(a: Value, b: Value, exact: bool) -> Value:
-    """a · b; with ``exact``, an exact 0 times any finite number stays an exact 0.
-
-    Without that rule, 0 · 1.39561 would make a float of a product that is
-    exactly 0, and every sum it joins would lose its exactness.
-    """
-    if exact:
-        for zero, other in ((a, b), (b, a)):
-            if isinstance(zero, Fraction) and zero == 0 and is_finite(other):
-                return zero
-        return settle(a * b, exact=True)
-    return a * b
-
-
-def add(a: Value, b: Value, exact: bool) -> Value:
-    """a + b, kept exact while both are fractions (with ``exact``)."""
-    return settle(a + b, exact=True) if exact else a + b
 
 
 def format_number(x: Value | int, digits: int = 6) -> str:
@@ -183,8 +130,3 @@ def format_count(count: int) -> str:
 def json_count(count: int) -> int | str:
     """A path count for JSON: the exact integer, unless it is too long to write in decimal."""
     return format_count(count) if count_is_huge(count) else count
-
-
-def exact_text(x: Value) -> str | None:
-    """``"1/3"`` for an exact fraction, None for a float: JSON's ``exact`` fields."""
-    return str(x) if isinstance(x, Fraction) else None

@@ -15,10 +15,10 @@ Every pass and renderer loops over this table; none of them has an
 Partials receive ``(args, value)``: the argument values and the node's own value,
 so ``exp``, ``tanh`` or ``sigmoid`` can reuse what the forward pass computed.
 
-Values and partials are written so that fractions in give fractions out where
-the mathematics is rational (``a + b``, ``1/b``, ``b * a^(b-1)`` for integer b)
-and floats otherwise (``math.exp``): exact mode (--exact) relies on the type of
-the result to tell which is which, so a rational formula returns ints, not 1.0.
+Each value and partial declares whether it is ``rational`` at its arguments
+(``a + b`` always, ``a^b`` for an integer b, ``exp`` never); with --exact, the
+arithmetic (``arithmetic.py``) keeps exactly only what is declared so. A rational
+function is written with Python's operators, so fractions in give a fraction out.
 
 At a kink the partial returns the value PyTorch uses, so a learner who checks
 against PyTorch sees the same numbers.
@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple
 
-from .numbers import MAX_EXACT_BITS, constant_text, exact_size, is_finite, is_nan
+from .arithmetic import MAX_EXACT_BITS, TooLargeForExact, exact_size, ieee
+from .numbers import constant_text, is_finite, is_nan
 
 
 class Operand(NamedTuple):
@@ -47,33 +48,44 @@ Real = float | int | Fraction
 """Values are floats; with --exact, rationals are Fractions (and small constants ints)."""
 PartialFn = Callable[[Sequence[Real], Real], Real]
 CheckFn = Callable[[Sequence[Real]], "str | None"]
+RationalFn = Callable[[Sequence[Real]], bool]
 
 
 def _never(args: Sequence[Real]) -> None:
     return None
 
 
+def _always(args: Sequence[Real]) -> bool:
+    return True
+
+
+def _irrational(args: Sequence[Real]) -> bool:
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Partial:
     """∂(op)/∂(argument): ``formula`` is a template over ``{0}``, ``{1}`` (or a function of the
-    operands, for formulas that simplify when an argument is a constant); ``value`` computes it."""
+    operands, for formulas that simplify when an argument is a constant); ``compute`` computes
+    it from ``(args, value)``."""
 
     formula: str | FormulaFn
-    value: PartialFn
+    compute: PartialFn
     kink: CheckFn = _never
     """Why this partial does not exist at these arguments, naming the value used; or None."""
+    rational: RationalFn = _irrational
+    """Whether the partial is a rational function of exact arguments there (``1/b`` is,
+    ``cos(a)`` is not): with --exact, only then is it kept as a fraction."""
+    flat: Callable[..., Real] = field(init=False, repr=False, compare=False)
+    """``compute`` over ``(*args, value)``, the shape :func:`~.arithmetic.ieee` calls."""
+
+    def __post_init__(self) -> None:
+        compute = self.compute
+        object.__setattr__(self, "flat", lambda *xs: compute(xs[:-1], xs[-1]))
 
     def evaluate(self, args: Sequence[Real], value: Real) -> Real:
-        """The partial's value; a result too large for a float is ±inf, never an exception,
-        and one that has none at an infinite argument (cos(inf)) is nan, as IEEE 754 says."""
-        try:
-            return self.value(args, value)
-        except OverflowError:
-            return _as_floats(lambda *floats: self.value(floats[:-1], floats[-1]), (*args, value))
-        except ValueError:
-            if _not_finite([*args, value]):
-                return math.nan  # cos(inf): IEEE 754 says nan
-            raise
+        """The partial's value, with IEEE 754's inf and nan where Python raises."""
+        return ieee(self.flat, (*args, value))
 
     def text(self, operands: Sequence[Operand]) -> str:
         if isinstance(self.formula, str):
@@ -91,54 +103,23 @@ class Op:
     """How a node of this op is written, as a template over ``{0}``, ``{1}``."""
     undefined: CheckFn = _never
     """Why the op has no value at these arguments (outside its domain), or None."""
+    rational: RationalFn = _irrational
+    """Whether the value is a rational function of exact arguments there (``a + b`` always,
+    ``a^b`` for an integer ``b``, ``exp(a)`` never): with --exact, only then is it exact."""
     sympy: str = ""
     """The op's definition in SymPy's syntax over ``{0}``, ``{1}``, for the test oracle only:
     the oracle differentiates this text itself, so it shares nothing with ``partials``."""
 
     def evaluate(self, args: Sequence[Real]) -> Real:
-        """The value at ``args``, which must be inside the domain; overflow gives ±inf, and
-        no value at an infinite argument (sin(inf)) gives nan, as IEEE 754 says."""
-        try:
-            return self.compute(*args)
-        except OverflowError:
-            return _as_floats(self.compute, args)
-        except ValueError:
-            if _not_finite(args):
-                return math.nan  # sin(inf): IEEE 754 says nan
-            raise
+        """The value at ``args`` (inside the domain), with IEEE 754's inf and nan where
+        Python raises."""
+        return ieee(self.compute, args)
 
     def formula(self, operands: Sequence[Operand]) -> str:
         return self.display.format(*[operand.text for operand in operands])
 
 
 # --- Helpers that follow IEEE 754 where Python raises instead ---------------
-
-
-def _as_floats(function: Callable[..., Real], args: Sequence[Real]) -> Real:
-    """The function again with float arguments, after an overflow.
-
-    The overflow was the result's (exp(1000): it stays inf), or, with --exact, that of an
-    exact intermediate turned into a float: -z / x^2 at x = 10^300 divides 1.5 by 10^600.
-    In floats that is -1.5 / inf = -0.0, where a blanket inf would be wrong.
-    """
-    floats = [float(a) for a in args]  # arguments are settled, so inside a float's range
-    try:
-        return function(*floats)
-    except OverflowError:
-        return math.inf
-    except ValueError:
-        if _not_finite(floats):
-            return math.nan
-        raise
-
-
-def _not_finite(args: Sequence[Real]) -> bool:
-    """Whether an argument is inf or nan, where math raises ValueError and IEEE 754 says nan.
-
-    At finite arguments a ValueError means a domain the table forgot to declare: a bug,
-    to be raised, not hidden as nan.
-    """
-    return any(not is_finite(a) or is_nan(a) for a in args)
 
 
 def _divide(a: Real, b: Real) -> Real:
@@ -159,10 +140,6 @@ def _sign_bit(x: Real) -> float:
     if isinstance(x, float):
         return math.copysign(1.0, x)
     return 1.0 if x >= 0 else -1.0
-
-
-class TooLargeForExact(ArithmeticError):
-    """An exact power would have more than MAX_EXACT_BITS bits; the caller uses floats instead."""
 
 
 def _is_integer(x: Real) -> bool:
@@ -275,6 +252,15 @@ def _power_exponent_partial(args: Sequence[Real], value: Real) -> Real:
 # --- Domains and kinks -------------------------------------------------------
 
 
+def _integer_exponent(args: Sequence[Real]) -> bool:
+    return _is_integer(args[1])
+
+
+def _zero_base(args: Sequence[Real]) -> bool:
+    """a^b · log(a) is irrational, but for a = 0 it is taken as exactly 0."""
+    return args[0] == 0
+
+
 def _power_undefined(args: Sequence[Real]) -> str | None:
     a, b = args
     if a < 0 and not _is_integer(b):
@@ -368,17 +354,26 @@ def _sqrt_kink(args: Sequence[Real]) -> str | None:
 
 # --- The table ---------------------------------------------------------------
 
-_ONE = Partial("1", lambda args, value: 1)
+_ONE = Partial("1", lambda args, value: 1, rational=_always)
 
 _TABLE = (
     # Operators written with a symbol.
-    Op("add", 2, lambda a, b: a + b, (_ONE, _ONE), "{0} + {1}", sympy="({0}) + ({1})"),
+    Op(
+        "add",
+        2,
+        lambda a, b: a + b,
+        (_ONE, _ONE),
+        "{0} + {1}",
+        rational=_always,
+        sympy="({0}) + ({1})",
+    ),
     Op(
         "sub",
         2,
         lambda a, b: a - b,
-        (_ONE, Partial("-1", lambda args, value: -1)),
+        (_ONE, Partial("-1", lambda args, value: -1, rational=_always)),
         "{0} - {1}",
+        rational=_always,
         sympy="({0}) - ({1})",
     ),
     Op(
@@ -386,10 +381,11 @@ _TABLE = (
         2,
         lambda a, b: a * b,
         (
-            Partial("{1}", lambda args, value: args[1]),
-            Partial("{0}", lambda args, value: args[0]),
+            Partial("{1}", lambda args, value: args[1], rational=_always),
+            Partial("{0}", lambda args, value: args[0], rational=_always),
         ),
         "{0} * {1}",
+        rational=_always,
         sympy="({0}) * ({1})",
     ),
     Op(
@@ -397,22 +393,25 @@ _TABLE = (
         2,
         _divide,
         (
-            Partial("1/{1}", lambda args, value: 1 / args[1]),
+            Partial("1/{1}", lambda args, value: 1 / args[1], rational=_always),
             Partial(
                 "-{0}/{1}^2",
                 lambda args, value: _divide(-args[0], args[1] * args[1]),
+                rational=_always,
             ),
         ),
         "{0} / {1}",
         undefined=_divisor_nonzero,
+        rational=_always,
         sympy="({0}) / ({1})",
     ),
     Op(
         "neg",
         1,
         lambda a: -a,
-        (Partial("-1", lambda args, value: -1),),
+        (Partial("-1", lambda args, value: -1, rational=_always),),
         "-{0}",
+        rational=_always,
         sympy="-({0})",
     ),
     Op(
@@ -420,11 +419,22 @@ _TABLE = (
         2,
         _power,
         (
-            Partial(_power_base_formula, _power_base_partial, kink=_power_base_kink),
-            Partial("{0}^{1} * log({0})", _power_exponent_partial, kink=_power_exponent_kink),
+            Partial(
+                _power_base_formula,
+                _power_base_partial,
+                kink=_power_base_kink,
+                rational=_integer_exponent,
+            ),
+            Partial(
+                "{0}^{1} * log({0})",
+                _power_exponent_partial,
+                kink=_power_exponent_kink,
+                rational=_zero_base,
+            ),
         ),
         "{0}^{1}",
         undefined=_power_undefined,
+        rational=_integer_exponent,
         sympy="Pow({0}, {1})",
     ),
     # Functions written by name.
@@ -522,9 +532,11 @@ _TABLE = (
                 "(1 if {0} > 0, 0 if {0} < 0)",
                 lambda args, value: 1 if args[0] > 0 else 0,
                 kink=_kink_at_zero("relu", "its partial is taken as 0, as in PyTorch"),
+                rational=_always,
             ),
         ),
         "relu({0})",
+        rational=_always,
         sympy="Max(0, {0})",
     ),
     Op(
@@ -536,9 +548,11 @@ _TABLE = (
                 "(1 if {0} > 0, -1 if {0} < 0)",
                 lambda args, value: _sign(args[0]),
                 kink=_kink_at_zero("abs", "its partial is taken as 0, as in PyTorch"),
+                rational=_always,
             ),
         ),
         "abs({0})",
+        rational=_always,
         sympy="Abs({0})",
     ),
     Op(
@@ -550,14 +564,17 @@ _TABLE = (
                 "(1 if {0} > {1}, 0 if {0} < {1})",
                 lambda args, value: _step(args[0], args[1]),
                 kink=_tie("max"),
+                rational=_always,
             ),
             Partial(
                 "(1 if {1} > {0}, 0 if {1} < {0})",
                 lambda args, value: _step(args[1], args[0]),
                 kink=_tie("max"),
+                rational=_always,
             ),
         ),
         "max({0}, {1})",
+        rational=_always,
         sympy="Max({0}, {1})",
     ),
     Op(
@@ -569,14 +586,17 @@ _TABLE = (
                 "(1 if {0} < {1}, 0 if {0} > {1})",
                 lambda args, value: _step(args[1], args[0]),
                 kink=_tie("min"),
+                rational=_always,
             ),
             Partial(
                 "(1 if {1} < {0}, 0 if {1} > {0})",
                 lambda args, value: _step(args[0], args[1]),
                 kink=_tie("min"),
+                rational=_always,
             ),
         ),
         "min({0}, {1})",
+        rational=_always,
         sympy="Min({0}, {1})",
     ),
     Op(

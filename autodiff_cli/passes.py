@@ -15,24 +15,15 @@ and nothing recurses.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from fractions import Fraction
-from typing import NamedTuple
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal, NamedTuple
 
+from .arithmetic import FLOAT, MAX_EXACT_BITS, Arithmetic
 from .errors import AdexplainError
 from .graph import Constant, Diagnostic, Graph, Node, operands
-from .numbers import (
-    MAX_EXACT_BITS,
-    Value,
-    add,
-    format_number,
-    is_finite,
-    is_infinite,
-    multiply,
-    settle,
-    to_float,
-)
-from .ops import OPS, Op, Partial, TooLargeForExact
+from .numbers import Value, format_number, is_finite, is_infinite
+from .ops import OPS, Partial
 
 
 class Edge(NamedTuple):
@@ -55,31 +46,53 @@ class Path(NamedTuple):
     product: Value
 
 
+class Forward(NamedTuple):
+    """The forward pass: node values, warnings, and (with overrides) what each step gave."""
+
+    values: tuple[Value, ...]
+    """Each node's value as later nodes use it: its override where there is one."""
+    diagnostics: tuple[Diagnostic, ...]
+    computed: tuple[Value, ...]
+    """Each node's step applied to its arguments' values (``values`` with no overrides)."""
+
+
 def forward(
-    graph: Graph, point: Sequence[Value], exact: bool = False
-) -> tuple[tuple[Value, ...], tuple[Diagnostic, ...]]:
+    graph: Graph,
+    point: Sequence[Value],
+    arithmetic: Arithmetic = FLOAT,
+    overrides: Mapping[int, Value] | None = None,
+    *,
+    outside_domain: Literal["raise", "nan"] = "raise",
+) -> Forward:
     """Node values at ``point`` (one value per input, in input order), and warnings.
 
-    With ``exact``, rational values stay fractions while the operations keep them
-    rational; the first node that leaves the rationals (or grows too large) is
-    reported, and from there on values are floats.
+    ``overrides`` replaces the value of some nodes for every later node (a student's
+    answers: the rest of their world follows from them). With ``outside_domain="nan"``
+    a node outside its domain is nan instead of an error, as a student's world may be.
 
     Raises AdexplainError (code ``domain``) at the first node outside its operation's domain.
     """
-    values: list[Value] = [settle(v, exact) for v in point]
+    settle = arithmetic.settle
+    values: list[Value] = [settle(v) for v in point]
+    computed = values
+    if overrides:
+        computed = list(values)
+        values = [overrides.get(i, v) for i, v in enumerate(values)]
     diagnostics: list[Diagnostic] = []
+    apply = arithmetic.apply
+    value: Value
     for node in graph.nodes[graph.input_count :]:
         op = OPS[node.op]  # type: ignore[index]
-        args = _arg_values(node, values, exact)
+        args = [values[arg] if arg.__class__ is int else arg.value for arg in node.args]  # type: ignore[union-attr]
         reason = op.undefined(args)
         if reason is not None:
-            raise _domain_error(graph, node, args, reason)
-        if exact:
-            value, fell_back = _compute_exactly(op, args)
-            if fell_back:
-                diagnostics.append(Diagnostic(fell_back, node.index, _FALLBACK[fell_back](node)))
+            if outside_domain == "raise":
+                raise _domain_error(graph, node, args, reason)
+            value, fell_back = math.nan, ""
         else:
-            value = to_float(op.evaluate(args))
+            value, fell_back = apply(op, args)
+        if fell_back:
+            diagnostics.append(Diagnostic(fell_back, node.index, _FALLBACK[fell_back](node)))
         if is_infinite(value) and all(is_finite(a) for a in args):
             diagnostics.append(
                 Diagnostic(
@@ -88,8 +101,11 @@ def forward(
                     f"{node.id} = {node.formula} overflows a float here, so its value is inf",
                 )
             )
+        if overrides:
+            computed.append(value)
+            value = overrides.get(node.index, value)
         values.append(value)
-    return tuple(values), tuple(diagnostics)
+    return Forward(tuple(values), tuple(diagnostics), tuple(computed))
 
 
 _FALLBACK: dict[str, Callable[[Node], str]] = {
@@ -102,32 +118,6 @@ _FALLBACK: dict[str, Callable[[Node], str]] = {
         f"{MAX_EXACT_BITS} bits, or past a float's range), so its value is a float"
     ),
 }
-
-
-def _compute_exactly(op: Op, args: Sequence[Value]) -> tuple[Value, str]:
-    """The op's value in exact mode, and why it fell back to a float here ("" if it did not).
-
-    The op runs on the values as they are: fractions in give a fraction out where
-    the operation is rational, and a float where it is not.
-    """
-    try:
-        value = op.evaluate(args)
-    except TooLargeForExact:
-        return to_float(op.evaluate([to_float(a) for a in args])), "exact-too-large"
-    settled = settle(value, exact=True)
-    if not all(isinstance(a, Fraction) for a in args) or isinstance(settled, Fraction):
-        return settled, ""
-    return settled, "inexact" if isinstance(value, float) else "exact-too-large"
-
-
-def _arg_values(node: Node, values: Sequence[Value], exact: bool) -> list[Value]:
-    """The node's argument values; without ``exact`` all floats (node values already are)."""
-    if exact:
-        return [values[arg] if arg.__class__ is int else arg.value for arg in node.args]  # type: ignore[union-attr]
-    return [
-        values[arg] if arg.__class__ is int else to_float(arg.value)  # type: ignore[union-attr]
-        for arg in node.args
-    ]
 
 
 def _domain_error(graph: Graph, node: Node, args: Sequence[Value], reason: str) -> AdexplainError:
@@ -153,37 +143,45 @@ def _describe_argument(graph: Graph, node: Node, value: Value) -> str:
 
 
 def edge_partials(
-    graph: Graph, values: Sequence[Value], exact: bool = False
+    graph: Graph,
+    values: Sequence[Value],
+    arithmetic: Arithmetic = FLOAT,
+    *,
+    outside_domain: Literal["raise", "nan"] = "raise",
 ) -> tuple[tuple[Edge, ...], tuple[Diagnostic, ...]]:
     """Every edge's local partial, ordered by target node, then argument position.
 
     Where a partial does not exist (a kink), it takes the conventional value the
     table declares, the edge is marked, and a diagnostic explains the convention.
+    With ``outside_domain="nan"`` (a student's values), a partial at arguments outside
+    the op's domain is nan.
     """
     edges: list[Edge] = []
     diagnostics: list[Diagnostic] = []
+    partial_value = arithmetic.partial
+    lenient = outside_domain == "nan"
     for node in graph.nodes[graph.input_count :]:
-        partials = OPS[node.op].partials  # type: ignore[index]
-        args = _arg_values(node, values, exact)
+        op = OPS[node.op]  # type: ignore[index]
+        args = [values[arg] if arg.__class__ is int else arg.value for arg in node.args]  # type: ignore[union-attr]
         value = values[node.index]
+        undefined = lenient and op.undefined(args) is not None
         written = operands(graph, node)
         kinks: list[str] = []
         for position, arg in enumerate(node.args):
             if arg.__class__ is not int:
                 continue  # a constant is not a node: no edge, no partial
-            partial = partials[position]
-            kink = partial.kink(args)
+            partial = op.partials[position]
+            kink = None if undefined else partial.kink(args)
             if kink is not None and kink not in kinks:
                 kinks.append(kink)
+            if undefined:
+                number: Value = math.nan
+            elif lenient:
+                number = _or_nan(partial_value, partial, args, value)
+            else:
+                number = partial_value(partial, args, value)
             edges.append(
-                Edge(
-                    arg,
-                    node.index,
-                    position,
-                    partial.text(written),
-                    _partial_value(partial, args, value, exact),
-                    kink is not None,
-                )
+                Edge(arg, node.index, position, partial.text(written), number, kink is not None)
             )
         if kinks:
             message = f"{node.id}: {'; '.join(kinks)}"
@@ -191,39 +189,49 @@ def edge_partials(
     return tuple(edges), tuple(diagnostics)
 
 
-def _partial_value(partial: Partial, args: Sequence[Value], value: Value, exact: bool) -> Value:
-    if exact:
-        try:
-            return settle(partial.evaluate(args, value), exact=True)
-        except TooLargeForExact:
-            args, value = [to_float(a) for a in args], to_float(value)
-    result = partial.evaluate(args, value)
-    return result if result.__class__ is float else to_float(result)
+def _or_nan(
+    partial_value: Callable[[Partial, Sequence[Value], Value], Value],
+    partial: Partial,
+    args: Sequence[Value],
+    value: Value,
+) -> Value:
+    """A partial at a student's values, which may be any numbers at all: nan where it fails."""
+    try:
+        return partial_value(partial, args, value)
+    except (ArithmeticError, ValueError):
+        return math.nan
 
 
-def adjoints(graph: Graph, edges: Sequence[Edge], exact: bool = False) -> tuple[Value, ...]:
+def adjoints(
+    graph: Graph, edges: Sequence[Edge], arithmetic: Arithmetic = FLOAT
+) -> tuple[Value, ...]:
     """∂Z/∂wᵢ for every node: Z̄ = 1, then w̄ᵢ += w̄ⱼ · ∂wⱼ/∂wᵢ over every use of wᵢ.
 
     Edges are ordered by target, so walking them backwards finishes every use of
     a node before that node passes its own adjoint on. The ``+=`` is what makes
     a variable used twice (``x*x``) come out right.
+
+    NOTE: only nodes the output reaches pass anything on. A statement Z never uses
+    has adjoint 0, and 0 times its partial must not reach its arguments: at an
+    infinite slope (sqrt at 0) that product is nan, and would poison a gradient
+    that every path says is finite.
     """
-    if not exact:
-        adjoint = [0.0] * len(graph.nodes)
-        adjoint[graph.output] = 1.0
-        for edge in reversed(edges):
-            adjoint[edge.source] += adjoint[edge.target] * edge.value
-        return tuple(adjoint)
-    exact_adjoint: list[Value] = [Fraction(0)] * len(graph.nodes)
-    exact_adjoint[graph.output] = Fraction(1)
+    add, multiply = arithmetic.add, arithmetic.multiply
+    adjoint = [arithmetic.zero] * len(graph.nodes)
+    adjoint[graph.output] = arithmetic.one
+    reached = bytearray(len(graph.nodes))
+    reached[graph.output] = 1
     for edge in reversed(edges):
-        term = multiply(exact_adjoint[edge.target], edge.value, exact=True)
-        exact_adjoint[edge.source] = add(exact_adjoint[edge.source], term, exact=True)
-    return tuple(exact_adjoint)
+        if reached[edge.target]:
+            reached[edge.source] = 1
+            adjoint[edge.source] = add(
+                adjoint[edge.source], multiply(adjoint[edge.target], edge.value)
+            )
+    return tuple(adjoint)
 
 
 def tangents(
-    graph: Graph, edges: Sequence[Edge], seed: int, exact: bool = False
+    graph: Graph, edges: Sequence[Edge], seed: int, arithmetic: Arithmetic = FLOAT
 ) -> tuple[Value, ...]:
     """ẇᵢ = ∂wᵢ/∂x for every node, with ẋ = 1 on input ``seed`` and 0 on the others.
 
@@ -231,16 +239,15 @@ def tangents(
     by target, and every argument comes before its user, so each ẇᵢ is final
     before it is used.
     """
-    zero: Value = Fraction(0) if exact else 0.0
-    tangent: list[Value] = [zero] * len(graph.nodes)
-    tangent[seed] = zero + 1
+    add, multiply = arithmetic.add, arithmetic.multiply
+    tangent = [arithmetic.zero] * len(graph.nodes)
+    tangent[seed] = arithmetic.one
     for edge in edges:
         if tangent[edge.source] == 0:
             # Nothing flows from an argument the seed does not move, even along an edge
             # whose partial is undefined here (x^y's partial by y at x < 0 is nan).
             continue
-        term = multiply(edge.value, tangent[edge.source], exact)
-        tangent[edge.target] = add(tangent[edge.target], term, exact)
+        tangent[edge.target] = add(tangent[edge.target], multiply(edge.value, tangent[edge.source]))
     return tuple(tangent)
 
 
@@ -345,7 +352,7 @@ def list_paths(
     target: int,
     reaches: bytes,
     limit: int,
-    exact: bool = False,
+    arithmetic: Arithmetic = FLOAT,
 ) -> tuple[Path, ...]:
     """The first ``limit`` paths from the output down to ``target``, arguments in order.
 
@@ -366,7 +373,7 @@ def list_paths(
             steps += len(taken)
             if paths and steps > MAX_LISTED_STEPS:
                 break
-            paths.append(_path(trail, taken, exact))
+            paths.append(_path(trail, taken, arithmetic))
             _step_back(trail, taken, next_position)
             continue
         position = next_position[-1]
@@ -395,11 +402,11 @@ def _step_back(trail: list[int], taken: list[Edge], next_position: list[int]) ->
         taken.pop()
 
 
-def _path(trail: Sequence[int], taken: Sequence[Edge], exact: bool) -> Path:
+def _path(trail: Sequence[int], taken: Sequence[Edge], arithmetic: Arithmetic) -> Path:
     factors = tuple(edge.value for edge in taken)
-    product: Value = Fraction(1) if exact else 1.0
+    product = arithmetic.one
     for factor in factors:
-        product = multiply(product, factor, exact)
+        product = arithmetic.multiply(product, factor)
     return Path(
         nodes=tuple(trail),
         positions=tuple(edge.position for edge in taken),

@@ -16,8 +16,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autodiff_cli import explain
+from autodiff_cli.arithmetic import EXACT, FLOAT
 from autodiff_cli.graph import fold_constant
-from autodiff_cli.numbers import add, format_number, multiply, settle
+from autodiff_cli.numbers import Value, format_number
 from autodiff_cli.ops import FUNCTIONS, OPS, Op, Operand, Partial
 from autodiff_cli.parser import parse_expression
 
@@ -65,7 +66,7 @@ def test_partials_match_finite_differences(op: Op) -> None:
             numeric, left, right = central_difference(op, args, position, h)
             # A kink between a - h and a + h shows as one-sided slopes that disagree.
             assume(math.isclose(left, right, rel_tol=1e-3, abs_tol=1e-3))
-            exact = partial.value(args, value)
+            exact = partial.compute(args, value)
             assert math.isclose(exact, numeric, rel_tol=1e-5, abs_tol=1e-5), (
                 f"{op.name} partial {position} at {args}: {exact} vs {numeric}"
             )
@@ -91,7 +92,7 @@ def test_printed_formula_computes_the_numeric_partial(op: Op) -> None:
             text = partial.text(operands)
             if " if " in text:
                 continue  # piecewise formulas are prose; the finite differences check them
-            expected = partial.value(args, value)
+            expected = partial.compute(args, value)
             assume(math.isfinite(expected))
             printed = fold_constant(parse_expression(text), text)
             assert math.isclose(printed, expected, rel_tol=1e-9, abs_tol=1e-12), (
@@ -132,7 +133,7 @@ def test_kinks_are_reported_and_use_pytorchs_value(
     reasons = [partial.kink(args) for partial in op.partials]
     assert all(reason is not None and "PyTorch" in reason for reason in reasons)
     value = op.evaluate(args)
-    assert [p.value(args, value) for p in op.partials] == partials
+    assert [p.compute(args, value) for p in op.partials] == partials
 
 
 @pytest.mark.parametrize(
@@ -183,19 +184,25 @@ def test_a_negative_base_with_a_constant_exponent_is_smooth() -> None:
     assert exponent_partial.kink([-3.0, 2.0]) is not None
 
 
-def test_rational_formulas_return_exact_types() -> None:
-    """Exact mode trusts the result's type: a rational partial must not return 1.0."""
+def test_exactness_follows_what_each_op_declares() -> None:
+    """Over the whole table: an op or partial declared rational at exact arguments gives an
+    exact value (its formula returns no stray float), and one not so declared a float."""
     from fractions import Fraction
 
     third = Fraction(1, 3)
-    for name in ("add", "sub", "mul", "div", "neg", "abs", "relu", "max", "min", "pow"):
-        op = OPS[name]
-        args = [third, Fraction(2)][: op.arity]
-        value = op.evaluate(args)
-        assert isinstance(value, Fraction | int), name
-        for partial in op.partials[: 1 if name == "pow" else 2]:
-            assert isinstance(partial.value(args, value), Fraction | int), name
-    assert isinstance(OPS["exp"].evaluate([third]), float)
+    for op in OPS.values():
+        args: list[Value] = [third, Fraction(2)][: op.arity]
+        if op.undefined(args) is not None:
+            args = [Fraction(1, 2), Fraction(1, 4)][: op.arity]
+        value, why = EXACT.apply(op, args)
+        if op.rational(args):
+            assert isinstance(value, Fraction) and why == "", op.name
+        else:
+            assert isinstance(value, float) and why == "inexact", op.name
+        for partial in op.partials:
+            number = EXACT.partial(partial, args, value)
+            assert isinstance(number, Fraction) == bool(partial.rational(args)), op.name
+            assert isinstance(FLOAT.partial(partial, args, value), float), op.name
 
 
 # IEEE 754 where Python raises, and exact values past a float's range (2^1100, 1/10^600).
@@ -239,11 +246,11 @@ def test_a_math_domain_error_at_a_finite_argument_is_a_bug_and_is_raised() -> No
 
 def test_exact_values_past_a_float_s_range_become_floats() -> None:
     """So every exact value turns into a float without overflow wherever it meets one."""
-    assert settle(HUGE, exact=True) == math.inf
-    assert settle(TINY, exact=True) == 0
-    assert settle(Fraction(2) ** 1000, exact=True) == Fraction(2) ** 1000
-    assert multiply(Fraction(2) ** 1000, Fraction(2) ** 100, exact=True) == math.inf
-    assert add(Fraction(1), Fraction(1, 3), exact=True) == Fraction(4, 3)
+    assert EXACT.settle(HUGE) == math.inf
+    assert EXACT.settle(TINY) == 0
+    assert EXACT.settle(Fraction(2) ** 1000) == Fraction(2) ** 1000
+    assert EXACT.multiply(Fraction(2) ** 1000, Fraction(2) ** 100) == math.inf
+    assert EXACT.add(Fraction(1), Fraction(1, 3)) == Fraction(4, 3)
     assert format_number(Fraction(999999999 * 10**391)) == "≈1e400"
     assert format_number(-HUGE) == "≈-1.3583e331"
     assert format_number(Fraction(5, 10**324)) == "≈5e-324"
@@ -256,3 +263,24 @@ def test_a_fractional_exponent_is_bracketed_in_an_exact_formula() -> None:
     assert edge.formula == "2.5 * w1^(3/2)"
     reread = fold_constant(parse_expression(edge.formula.replace("w1", "4")), edge.formula)
     assert reread == pytest.approx(float(edge.value)) == 20
+
+
+def test_no_pass_takes_an_exact_flag() -> None:
+    """Exactness is the arithmetic object's: a pass that grows an ``exact`` parameter again
+    would be the flag threaded through everything that this design removed."""
+    import inspect
+
+    from autodiff_cli import passes
+
+    functions = [f for _, f in inspect.getmembers(passes, inspect.isfunction)]
+    assert functions
+    for function in functions:
+        assert "exact" not in inspect.signature(function).parameters, function.__name__
+
+
+def test_a_statement_the_output_never_uses_passes_no_adjoint_on() -> None:
+    """t = sqrt(z) is unused: its adjoint 0 times sqrt's infinite slope at 0 must not make
+    the gradient by z nan (every path says 2)."""
+    result = explain("t = sqrt(z); z*x", at={"z": 0, "x": 2})
+    assert result.gradient["z"] == 2
+    assert result.adjoints[result.graph.input_count] == 0  # t itself

@@ -19,7 +19,7 @@ from typing import Any
 from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
 from ..graph import Constant, Graph, Node
-from ..numbers import Value, exact_text, json_count, json_number
+from ..numbers import Value, json_count, json_number
 from ..passes import Edge, Path
 from . import RenderOptions
 
@@ -137,9 +137,11 @@ def document(ex: Explanation) -> dict[str, Any]:
         doc["check"] = {variable: _check(check) for variable, check in ex.checks.items()}
     if ex.exact:
         doc["exact"] = True
-        doc["gradient_exact"] = {name: exact_text(v) for name, v in ex.gradient.items()}
+        doc["gradient_exact"] = {
+            name: ex.arithmetic.exact_text(v) for name, v in ex.gradient.items()
+        }
         # 2^1100 is exact here but "inf" as a JSON number: the exact text says what it is.
-        doc["at_exact"] = {name: exact_text(v) for name, v in ex.point.items()}
+        doc["at_exact"] = {name: ex.arithmetic.exact_text(v) for name, v in ex.point.items()}
     return doc
 
 
@@ -149,15 +151,15 @@ def _by_node(ids: Sequence[str], values: Sequence[Value]) -> dict[str, int | flo
 
 
 def _nodes(ex: Explanation, ids: Sequence[str]) -> Iterator[str]:
-    graph, values, exact = ex.graph, ex.values, ex.exact
+    graph, values, exact_text = ex.graph, ex.values, ex.arithmetic.exact_text
     for node in graph.nodes:
-        yield _node(graph, ids, node, values[node.index], exact)
+        yield _node(graph, ids, node, values[node.index], exact_text)
 
 
 def _edges(ex: Explanation, ids: Sequence[str]) -> Iterator[str]:
-    exact = ex.exact
+    exact_text = ex.arithmetic.exact_text
     for edge in ex.edges:
-        yield _edge(ids, edge, exact)
+        yield _edge(ids, edge, exact_text)
 
 
 # NOTE: nodes and edges, the bulk of a large document, are written as text directly rather
@@ -165,6 +167,7 @@ def _edges(ex: Explanation, ids: Sequence[str]) -> Iterator[str]:
 # was most of the time JSON took. Strings go through the encoder's own escaping function,
 # and numbers through the same repr the encoder uses, so the text is what json would write.
 _string = json.encoder.encode_basestring  # ensure_ascii=False, as _FLAT
+ExactText = Callable[[Value], "str | None"]
 
 
 def _number(value: Value) -> str:
@@ -173,17 +176,17 @@ def _number(value: Value) -> str:
     return f'"{number}"' if isinstance(number, str) else repr(number)
 
 
-def _exact(value: Value, exact: bool) -> str:
+def _exact(value: Value, exact_text: ExactText) -> str:
     """``, "exact": "1/3"`` after a value kept as a fraction (--exact); nothing for a float."""
-    text = exact_text(value) if exact else None
+    text = exact_text(value)
     return "" if text is None else f', "exact": {_string(text)}'
 
 
-def _edge(ids: Sequence[str], edge: Edge, exact: bool) -> str:
+def _edge(ids: Sequence[str], edge: Edge, exact_text: ExactText) -> str:
     return (
         f'{{"from": {_string(ids[edge.source])}, "to": {_string(ids[edge.target])}, '
         f'"arg": {edge.position}, "partial": {_string(edge.formula)}, '
-        f'"value": {_number(edge.value)}{_exact(edge.value, exact)}, '
+        f'"value": {_number(edge.value)}{_exact(edge.value, exact_text)}, '
         f'"nondifferentiable": {"true" if edge.nondifferentiable else "false"}}}'
     )
 
@@ -202,13 +205,13 @@ def _check(check: CrossCheck) -> dict[str, Any]:
     }
 
 
-def _node(graph: Graph, ids: Sequence[str], node: Node, value: Value, exact: bool) -> str:
+def _node(graph: Graph, ids: Sequence[str], node: Node, value: Value, exact_text: ExactText) -> str:
     span = f"[{node.span.start}, {node.span.end}]"
     if node.kind == "input":
         assert node.name is not None, "an input is a named variable"
         return (
             f'{{"id": {_string(node.id)}, "kind": "input", "name": {_string(node.name)}, '
-            f'"value": {_number(value)}{_exact(value, exact)}, "span": {span}}}'
+            f'"value": {_number(value)}{_exact(value, exact_text)}, "span": {span}}}'
         )
     # Only a program's intermediates (a = x*x) are named.
     named = "" if node.name is None else f'"name": {_string(node.name)}, '
@@ -220,7 +223,7 @@ def _node(graph: Graph, ids: Sequence[str], node: Node, value: Value, exact: boo
     return (
         f'{{"id": {_string(node.id)}, "kind": "op", {named}"op": {_string(node.op)}, '
         f'"args": [{args}], "formula": {_string(node.formula)}, "source": {_string(source)}, '
-        f'"span": {span}, "value": {_number(value)}{_exact(value, exact)}}}'
+        f'"span": {span}, "value": {_number(value)}{_exact(value, exact_text)}}}'
     )
 
 

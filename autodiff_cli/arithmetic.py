@@ -1,0 +1,207 @@
+"""Arithmetic: the one place that decides how values are computed, float or exact.
+
+Every pass takes an :class:`Arithmetic` and asks it to add, multiply, sum and
+apply operations; none of them knows which kind it has. There are two:
+
+- :data:`FLOAT`, IEEE 754 doubles, the default;
+- :data:`EXACT` (``--exact``), which keeps a value as a :class:`~fractions.Fraction`
+  while the operation that made it is rational and its arguments are exact.
+
+Whether an operation is rational is *declared* in the op table (``Op.rational``,
+``Partial.rational``), never guessed from the type a function happens to return.
+The rule for mixing is one sentence: an exact result needs exact arguments and a
+rational operation; anything else is computed in floats. IEEE 754 behaviour where
+Python raises (overflow, ``sin(inf)``) lives in one wrapper, :func:`ieee`.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import sys
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING, Final
+
+from .numbers import Value, is_finite, is_nan, to_float
+
+if TYPE_CHECKING:
+    from .ops import Op, Partial
+
+MAX_EXACT_BITS = 4096
+"""Largest exact value, in bits of numerator plus denominator: about 1 200 decimal digits.
+Beyond it arithmetic slows down sharply, so the value becomes a float."""
+
+Real = float | int | Fraction
+
+
+class TooLargeForExact(ArithmeticError):
+    """An exact result would pass MAX_EXACT_BITS; the arithmetic computes it in floats."""
+
+
+def exact_size(x: Fraction) -> int:
+    return x.numerator.bit_length() + x.denominator.bit_length()
+
+
+def ieee(function: Callable[..., Real], args: Sequence[Real]) -> Real:
+    """``function(*args)`` with IEEE 754's answers where Python raises instead.
+
+    An overflow is retried in floats (exp(1000) stays inf; with --exact, an exact
+    intermediate past a float's range divided into a float gives the float's 0 or inf);
+    no value at an infinite argument (``sin(inf)``) is nan. At finite arguments a
+    ValueError means a domain the op table forgot to declare: a bug, raised, not hidden.
+    """
+    try:
+        return function(*args)
+    except OverflowError:
+        floats = [float(a) for a in args]  # arguments are settled: inside a float's range
+        try:
+            return function(*floats)
+        except OverflowError:
+            return math.inf
+        except ValueError:
+            if _not_finite(floats):
+                return math.nan
+            raise
+    except ValueError:
+        if _not_finite(args):
+            return math.nan
+        raise
+
+
+def _in_floats(evaluate: Callable[[Sequence[Real]], Real], args: Sequence[Value]) -> float:
+    return to_float(evaluate([to_float(a) for a in args]))
+
+
+def _not_finite(args: Sequence[Real]) -> bool:
+    return any(not is_finite(a) or is_nan(a) for a in args)
+
+
+class Arithmetic:
+    """How values are computed. The float arithmetic is this class; exact overrides it."""
+
+    exact: bool = False
+    zero: Value = 0.0
+    one: Value = 1.0
+
+    # NOTE: the float methods are C builtins, bound once, because the passes call them
+    # once per edge of graphs with 200 000 edges.
+    add: Callable[[Value, Value], Value] = staticmethod(operator.add)
+    multiply: Callable[[Value, Value], Value] = staticmethod(operator.mul)
+
+    def settle(self, x: Real) -> Value:
+        """A value as this arithmetic keeps it."""
+        return to_float(x)
+
+    def number(self, text: str) -> Value:
+        """A number literal as written (``0.1``); raises ValueError if it is not one."""
+        return float(text)
+
+    def total(self, values: Sequence[Value]) -> Value:
+        """A sum of many values, correctly rounded; IEEE 754's inf and nan where fsum raises."""
+        floats = [to_float(v) for v in values]
+        try:
+            return math.fsum(floats)
+        except OverflowError:  # 1e308 + 1e308
+            return sum(floats)
+        except ValueError:  # inf + (-inf)
+            return math.nan
+
+    def apply(self, op: Op, args: Sequence[Value]) -> tuple[Value, str]:
+        """The op's value at ``args`` (inside its domain), and why it is not exact
+        (``""``, ``"inexact"`` or ``"exact-too-large"``; always ``""`` in floats)."""
+        # Float mode's values and constants are floats already: no conversion per argument.
+        return to_float(op.evaluate(args)), ""
+
+    def partial(self, partial: Partial, args: Sequence[Value], value: Value) -> Value:
+        """One local partial at ``args``, where the node's value is ``value``."""
+        result = partial.evaluate(args, value)
+        return result if result.__class__ is float else to_float(result)
+
+    def exact_text(self, x: Value) -> str | None:
+        """``"1/3"`` for a value kept exactly, None otherwise: JSON's ``exact`` fields."""
+        return None
+
+
+_SMALLEST, _LARGEST = Fraction(sys.float_info.min), Fraction(sys.float_info.max)
+
+
+class ExactArithmetic(Arithmetic):
+    """Fractions while the operations are rational and the values stay a sensible size."""
+
+    exact = True
+    zero = Fraction(0)
+    one = Fraction(1)
+
+    def settle(self, x: Real) -> Value:
+        """A fraction while it is at most MAX_EXACT_BITS and inside a float's range.
+
+        NOTE: an exact value outside a float's range (2^1100) would be right as a
+        fraction but wrong wherever it meets a float: sin(w1) * 2^1100 turns it into
+        inf. Past the range, exact mode gives way to floats, with the same inf, 0
+        and warning as without --exact.
+        """
+        if isinstance(x, int | Fraction):
+            fraction = Fraction(x)
+            size = abs(fraction)
+            in_range = size == 0 or _SMALLEST <= size <= _LARGEST
+            if in_range and exact_size(fraction) <= MAX_EXACT_BITS:
+                return fraction
+        return to_float(x)
+
+    def number(self, text: str) -> Value:
+        """``0.1`` is 1/10 as written, not the float nearest it; ``1e-400`` is too small to
+        keep, so a float (0). ValueError for more digits than Python reads into an int."""
+        return self.settle(Fraction(text))
+
+    def add(self, a: Value, b: Value) -> Value:
+        return self.settle(a + b)
+
+    def multiply(self, a: Value, b: Value) -> Value:
+        """a · b, where an exact 0 times any finite number stays an exact 0.
+
+        Without that rule, 0 · 1.39561 would make a float of a product that is exactly
+        0, and every sum it joins would lose its exactness.
+        """
+        for zero, other in ((a, b), (b, a)):
+            if isinstance(zero, Fraction) and zero == 0 and is_finite(other):
+                return zero
+        return self.settle(a * b)
+
+    def total(self, values: Sequence[Value]) -> Value:
+        if all(isinstance(v, Fraction) for v in values):
+            return self.settle(sum(values, Fraction(0)))
+        return super().total(values)
+
+    def apply(self, op: Op, args: Sequence[Value]) -> tuple[Value, str]:
+        exact_in = all(isinstance(a, Fraction) for a in args)
+        if not op.rational(args):
+            return _in_floats(op.evaluate, args), "inexact" if exact_in else ""
+        try:
+            # Python's own rule mixes the types: fractions give a fraction, a float a float.
+            value = self.settle(op.evaluate(args))
+        except TooLargeForExact:
+            return _in_floats(op.evaluate, args), "exact-too-large"
+        too_large = exact_in and not isinstance(value, Fraction)
+        return value, "exact-too-large" if too_large else ""
+
+    def partial(self, partial: Partial, args: Sequence[Value], value: Value) -> Value:
+        if partial.rational(args):
+            try:
+                return self.settle(partial.evaluate(args, value))
+            except TooLargeForExact:
+                pass
+        floats = [to_float(a) for a in args]
+        return to_float(partial.evaluate(floats, to_float(value)))
+
+    def exact_text(self, x: Value) -> str | None:
+        return str(x) if isinstance(x, Fraction) else None
+
+
+FLOAT: Final = Arithmetic()
+EXACT: Final = ExactArithmetic()
+
+
+def arithmetic(exact: bool) -> Arithmetic:
+    """The arithmetic a caller's ``--exact`` choice names: the one place that reads it."""
+    return EXACT if exact else FLOAT
