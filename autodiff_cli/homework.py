@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .answers import node_key, pair_sums, pairs
 from .errors import AdexplainError
 from .explain import Explanation, explain
-from .graph import Constant, Node
+from .graph import Node
 from .notation import Notation
 from .numbers import Value, format_number, to_float
+from .passes import Edge, adjoints, edge_partials, forward
 from .point import evaluate_value
 from .problem import Problem, check_answers, load_problem
 
@@ -172,14 +174,14 @@ def grade(problem: Problem, ex: Explanation, tolerance: Tolerance) -> tuple[Item
 
 
 class _StudentWorld:
-    """The computation redone with the student's own answers wherever they gave one."""
+    """The computation redone with the student's own answers wherever they gave one,
+    by the same passes that computed the explanation."""
 
     def __init__(self, problem: Problem, ex: Explanation) -> None:
         self.ex = ex
-        self.graph = ex.graph
-        self.exact = ex.exact
-        keys = Notation("w", self.graph.input_count)
-        self.node_key = {node.index: keys.id(node.index) for node in self.graph.nodes}
+        self.graph = graph = ex.graph
+        arithmetic = ex.arithmetic
+        self.node_key = {node.index: node_key(graph, node.index) for node in graph.nodes}
         by_key = {key: index for index, key in self.node_key.items()}
         self.value_answers = {
             by_key[key]: self._number(key, answer)
@@ -191,24 +193,33 @@ class _StudentWorld:
         self.gradient_answers = {
             key: self._number(key, answer) for key, answer in problem.answers["gradient"].items()
         }
-        self.carried_values = self._carried_values()
-        self.values = [
-            self.value_answers.get(i, carried) for i, carried in enumerate(self.carried_values)
-        ]
-        self.carried_partials = self._carried_partials()
+        point = ex.values[: graph.input_count]
+        world = forward(graph, point, arithmetic, self.value_answers, outside_domain="nan")
+        self.carried_values, self.values = world.computed, world.values
+        student_edges, _ = edge_partials(graph, world.values, arithmetic, outside_domain="nan")
+        self.pairs = pairs(graph, ex.edges)
+        self.true_partials = pair_sums(self.pairs, [e.value for e in ex.edges], arithmetic)
+        self.carried_partials = pair_sums(self.pairs, [e.value for e in student_edges], arithmetic)
+        self.carried_gradient = adjoints(
+            graph, self._with_partial_answers(student_edges), arithmetic
+        )
 
     def _number(self, key: str, answer: float | int | str) -> Value:
-        return evaluate_value(key, answer, self.exact, allow_infinite=True)
+        return evaluate_value(key, answer, self.ex.exact, allow_infinite=True)
 
-    def _carried_values(self) -> list[Value]:
-        """Each node's step applied to the student's values of its arguments."""
-        carried: list[Value] = list(self.ex.values[: self.graph.input_count])
-        student: list[Value] = [self.value_answers.get(i, v) for i, v in enumerate(carried)]
-        for node in self.graph.nodes[self.graph.input_count :]:
-            value = _apply(node, _arguments(node, student))
-            carried.append(value)
-            student.append(self.value_answers.get(node.index, value))
-        return carried
+    def _with_partial_answers(self, edges: Sequence[Edge]) -> list[Edge]:
+        """The student's edges, where an answered pair becomes one edge carrying the answer.
+
+        NOTE: the pair's other edges are left out, not set to 0: an infinite adjoint times 0
+        would be nan where the student's sum is finite.
+        """
+        kept = list(edges)
+        dropped: set[int] = set()
+        for key, answer in self.partial_answers.items():
+            first, *others = self.pairs[key].edges
+            kept[first] = kept[first]._replace(value=answer)
+            dropped.update(others)
+        return [edge for position, edge in enumerate(kept) if position not in dropped]
 
     def value_items(self, tolerance: Tolerance) -> list[ItemResult]:
         items = []
@@ -232,59 +243,20 @@ class _StudentWorld:
         return f"; with {' and '.join(used)}" if used else ""
 
     def partial_items(self, tolerance: Tolerance) -> list[ItemResult]:
-        truth = self._pairs(edge.value for edge in self.ex.edges)
-        carried = self._pairs(self.carried_partials)
         items = []
-        for key, (target, source) in self.pair_nodes.items():
+        for key, pair in self.pairs.items():
             if key not in self.partial_answers:
                 continue
-            node = self.graph.nodes[target]
-            label = f"∂{self.graph.id(target)}/∂{self.graph.id(source)}"
-            formulas = [
-                e.formula for e in self.ex.edges if (e.target, e.source) == (target, source)
-            ]
+            node = self.graph.nodes[pair.target]
+            label = f"∂{self.graph.id(pair.target)}/∂{self.graph.id(pair.source)}"
+            formulas = [self.ex.edges[i].formula for i in pair.edges]
             step = f"{label} = {' + '.join(formulas)}{self._with_arguments(node)}"
             answer = self.partial_answers[key]
-            items.append(
-                _item("partials", key, label, answer, truth[key], carried[key], step, tolerance)
-            )
+            truth, carried = self.true_partials[key], self.carried_partials[key]
+            items.append(_item("partials", key, label, answer, truth, carried, step, tolerance))
         return items
 
-    @property
-    def pair_nodes(self) -> dict[str, tuple[int, int]]:
-        """Answer key "wJ/wI" to (J, I), in edge order. ∂wJ/∂wI sums every edge from wI into
-        wJ: for w2 = w1 * w1 it is w1 + w1, the product rule a student writes as 2·w1."""
-        pairs: dict[str, tuple[int, int]] = {}
-        for edge in self.ex.edges:
-            key = f"{self.node_key[edge.target]}/{self.node_key[edge.source]}"
-            pairs.setdefault(key, (edge.target, edge.source))
-        return pairs
-
-    def _pairs(self, per_edge: Iterable[Value]) -> dict[str, Value]:
-        totals: dict[str, Value] = {}
-        for edge, value in zip(self.ex.edges, per_edge, strict=True):
-            key = f"{self.node_key[edge.target]}/{self.node_key[edge.source]}"
-            totals[key] = self.ex.arithmetic.add(totals[key], value) if key in totals else value
-        return totals
-
-    def _carried_partials(self) -> list[Value]:
-        """Each edge's partial at the student's values."""
-        carried: list[Value] = []
-        for edge in self.ex.edges:
-            node = self.graph.nodes[edge.target]
-            partial = node.operation.partials[edge.position]
-            args = _arguments(node, self.values)
-            if node.operation.undefined(args) is not None:
-                carried.append(math.nan)
-                continue
-            try:
-                carried.append(partial.evaluate(args, self.values[node.index]))
-            except (ArithmeticError, ValueError):
-                carried.append(math.nan)
-        return carried
-
     def gradient_items(self, tolerance: Tolerance) -> list[ItemResult]:
-        carried = self._carried_gradient()
         items = []
         for name, answer in self.gradient_answers.items():
             index = self.graph.input_index(name)
@@ -293,40 +265,10 @@ class _StudentWorld:
                 f"∂Z/∂{name} is the sum, over the paths from Z to {self.graph.id(index)}, "
                 "of the products of the partials along them (your partials where you gave them)"
             )
-            truth = self.ex.adjoints[index]
-            items.append(
-                _item(
-                    "gradient", name, f"∂Z/∂{name}", answer, truth, carried[index], step, tolerance
-                )
-            )
+            truth, carried = self.ex.adjoints[index], self.carried_gradient[index]
+            label = f"∂Z/∂{name}"
+            items.append(_item("gradient", name, label, answer, truth, carried, step, tolerance))
         return items
-
-    def _carried_gradient(self) -> list[Value]:
-        """Reverse accumulation over the student's partials (theirs, else at their values)."""
-        carried = self._pairs(self.carried_partials)
-        partial = {key: self.partial_answers.get(key, value) for key, value in carried.items()}
-        adjoint: list[Value] = [0] * len(self.graph.nodes)
-        adjoint[self.graph.output] = 1
-        # Pairs in reverse edge order: every use of a node is passed before the node passes on.
-        for key, (target, source) in reversed(list(self.pair_nodes.items())):
-            term = self.ex.arithmetic.multiply(adjoint[target], partial[key])
-            adjoint[source] = self.ex.arithmetic.add(adjoint[source], term)
-        return adjoint
-
-
-def _arguments(node: Node, values: Sequence[Value]) -> list[Value]:
-    return [arg.value if isinstance(arg, Constant) else values[arg] for arg in node.args]
-
-
-def _apply(node: Node, args: Sequence[Value]) -> Value:
-    """The node's step on given arguments; nan where they leave its domain."""
-    op = node.operation
-    if op.undefined(args) is not None:
-        return math.nan
-    try:
-        return op.evaluate(args)
-    except (ArithmeticError, ValueError):
-        return math.nan
 
 
 def _item(

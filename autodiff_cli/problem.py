@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .answers import SECTIONS as ANSWER_SECTIONS
+from .answers import WHAT_A_KEY_NAMES, known_keys
 from .errors import AdexplainError
 from .explain import Explanation
 from .graph import suggestion
-from .notation import Notation
 from .point import evaluate_value
 
-ANSWER_SECTIONS = ("values", "partials", "gradient")
 KNOWN_KEYS = ("expr", "at", "wrt", "title", "description", "student", *ANSWER_SECTIONS)
 
 MAX_FILE_BYTES = 1_000_000
@@ -123,30 +123,14 @@ def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
     )
 
 
-ANSWER_KEYS = {
-    "values": "a node",
-    "partials": 'an edge (as "w5/w2" for ∂w5/∂w2)',
-    "gradient": "a variable",
-}
-
-
 def check_answers(problem: Problem, explanation: Explanation, origin: str) -> None:
-    """Every answer must name something the problem has, and be a number or a constant.
-
-    Keys use the w numbering whatever --notation shows: a submission is written once.
-    """
-    graph = explanation.graph
-    ids = Notation("w", graph.input_count)
-    known = {
-        "values": [ids.id(node.index) for node in graph.nodes],
-        "partials": [f"{ids.id(edge.target)}/{ids.id(edge.source)}" for edge in explanation.edges],
-        "gradient": [node.name for node in graph.inputs if node.name is not None],
-    }
+    """Every answer must name something the problem has, and be a number or a constant."""
+    known = known_keys(explanation)
     for section, answers in problem.answers.items():
         for key, answer in answers.items():
             if key not in known[section]:
                 raise AdexplainError(
-                    f"{origin}: [{section}] {key!r} is not {ANSWER_KEYS[section]} "
+                    f"{origin}: [{section}] {key!r} is not {WHAT_A_KEY_NAMES[section]} "
                     f"of this problem" + suggestion(key, known[section]),
                     code="unknown-answer",
                 )

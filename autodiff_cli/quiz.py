@@ -18,10 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .answers import answer_sheet, pairs
 from .errors import AdexplainError
 from .explain import Explanation, explain
 from .homework import Tolerance
-from .notation import Notation
 from .numbers import Value, format_number
 from .point import evaluate_value
 
@@ -72,18 +72,7 @@ class QuizProblem:
 
     def answers(self) -> dict[str, dict[str, Value]]:
         """Every entry a student fills in, keyed as problem files key them (w numbering)."""
-        ex = self.explanation
-        ids = Notation("w", ex.graph.input_count)
-        values = {
-            ids.id(node.index): ex.values[node.index]
-            for node in ex.graph.nodes[ex.graph.input_count :]
-        }
-        partials: dict[str, Value] = {}
-        for edge in ex.edges:
-            key = f"{ids.id(edge.target)}/{ids.id(edge.source)}"
-            partials[key] = partials[key] + edge.value if key in partials else edge.value
-        gradient = dict(ex.gradient)
-        return {"values": values, "partials": partials, "gradient": gradient}
+        return answer_sheet(self.explanation)
 
 
 def _toml_value(value: Value) -> str:
@@ -254,16 +243,12 @@ def _questions(ex: Explanation) -> list[tuple[str, Value, str]]:
     for node in graph.nodes[graph.input_count :]:
         step = f"{node.id} = {node.formula}; with {given(node.index)}"
         questions.append((f"{node.id} = {node.formula}", ex.values[node.index], step))
-    pairs: dict[tuple[int, int], list[str]] = {}
-    values: dict[tuple[int, int], Value] = {}
-    for edge in ex.edges:
-        key = (edge.target, edge.source)
-        pairs.setdefault(key, []).append(edge.formula)
-        values[key] = values[key] + edge.value if key in values else edge.value
-    for (target, source), formulas in pairs.items():
-        label = f"∂{graph.id(target)}/∂{graph.id(source)}"
-        step = f"{label} = {' + '.join(formulas)}; with {given(target)}"
-        questions.append((label, values[(target, source)], step))
+    sheet = answer_sheet(ex)["partials"]
+    for key, pair in pairs(graph, ex.edges).items():
+        label = f"∂{graph.id(pair.target)}/∂{graph.id(pair.source)}"
+        formulas = " + ".join(ex.edges[i].formula for i in pair.edges)
+        step = f"{label} = {formulas}; with {given(pair.target)}"
+        questions.append((label, sheet[key], step))
     for chain in ex.chains:
         label = f"∂Z/∂{chain.variable}"
         variable = graph.id(chain.node)
