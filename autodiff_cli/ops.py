@@ -354,6 +354,8 @@ def _sqrt_kink(args: Sequence[Real]) -> str | None:
 
 # --- The table ---------------------------------------------------------------
 
+_LN2, _LN10 = math.log(2), math.log(10)
+
 _ONE = Partial("1", lambda args, value: 1, rational=_always)
 
 _TABLE = (
@@ -454,6 +456,24 @@ _TABLE = (
         "log({0})",
         undefined=_positive_only("log"),
         sympy="log({0})",
+    ),
+    Op(
+        "log2",
+        1,
+        math.log2,
+        (Partial("1/({0} * log(2))", lambda args, value: 1 / (args[0] * _LN2)),),
+        "log2({0})",
+        undefined=_positive_only("log2"),
+        sympy="log({0}, 2)",
+    ),
+    Op(
+        "log10",
+        1,
+        math.log10,
+        (Partial("1/({0} * log(10))", lambda args, value: 1 / (args[0] * _LN10)),),
+        "log10({0})",
+        undefined=_positive_only("log10"),
+        sympy="log({0}, 10)",
     ),
     Op(
         "sqrt",
