@@ -33,7 +33,27 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from .arithmetic import MAX_EXACT_BITS, TooLargeForExact, exact_size, ieee
-from .numbers import constant_text, is_finite, is_nan
+from .formula import (
+    ATOM,
+    POWER,
+    PREFIX,
+    PRODUCT,
+    SUM,
+    Apply,
+    Arg,
+    Formula,
+    Num,
+    Written,
+    a,
+    apply,
+    b,
+    call,
+    cases,
+    lift,
+    node_template,
+    template,
+)
+from .numbers import is_finite, is_nan
 
 
 class Operand(NamedTuple):
@@ -43,7 +63,7 @@ class Operand(NamedTuple):
     constant: Real | None = None
 
 
-FormulaFn = Callable[[Sequence[Operand]], str]
+FormulaFn = Callable[[Sequence[Operand]], Formula]
 Real = float | int | Fraction
 """Values are floats; with --exact, rationals are Fractions (and small constants ints)."""
 PartialFn = Callable[[Sequence[Real], Real], Real]
@@ -65,11 +85,11 @@ def _irrational(args: Sequence[Real]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Partial:
-    """∂(op)/∂(argument): ``formula`` is a template over ``{0}``, ``{1}`` (or a function of the
-    operands, for formulas that simplify when an argument is a constant); ``compute`` computes
-    it from ``(args, value)``."""
+    """∂(op)/∂(argument): ``formula`` is a tree over the arguments ``a``, ``b`` (or a function
+    of the operands, for formulas that simplify when an argument is a constant); ``compute``
+    computes it from ``(args, value)``."""
 
-    formula: str | FormulaFn
+    formula: Formula | int | FormulaFn
     compute: PartialFn
     kink: CheckFn = _never
     """Why this partial does not exist at these arguments, naming the value used; or None."""
@@ -82,15 +102,20 @@ class Partial:
     def __post_init__(self) -> None:
         compute = self.compute
         object.__setattr__(self, "flat", lambda *xs: compute(xs[:-1], xs[-1]))
+        if isinstance(self.formula, int):
+            object.__setattr__(self, "formula", lift(self.formula))
 
     def evaluate(self, args: Sequence[Real], value: Real) -> Real:
         """The partial's value, with IEEE 754's inf and nan where Python raises."""
         return ieee(self.flat, (*args, value))
 
+    def tree(self, operands: Sequence[Operand]) -> Formula:
+        """The formula over the arguments; it may depend on a constant operand's value."""
+        formula = self.formula
+        return formula if isinstance(formula, Formula) else formula(operands)  # type: ignore[operator]
+
     def text(self, operands: Sequence[Operand]) -> str:
-        if isinstance(self.formula, str):
-            return self.formula.format(*[operand.text for operand in operands])
-        return self.formula(operands)
+        return template(self.tree(operands)).format(*[operand.text for operand in operands])
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +124,8 @@ class Op:
     arity: int
     compute: Callable[..., Real]
     partials: tuple[Partial, ...]
-    display: str
-    """How a node of this op is written, as a template over ``{0}``, ``{1}``."""
+    written: Written
+    """How the op is written: symbol or name, precedence, TeX."""
     undefined: CheckFn = _never
     """Why the op has no value at these arguments (outside its domain), or None."""
     rational: RationalFn = _irrational
@@ -114,6 +139,17 @@ class Op:
         """The value at ``args`` (inside the domain), with IEEE 754's inf and nan where
         Python raises."""
         return ieee(self.compute, args)
+
+    display: str = field(init=False, repr=False, compare=False)
+    """How a node of this op is written, as a template over ``{0}``, ``{1}``."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "display", node_template(self.name, self.written, self.arity))
+
+    @property
+    def tree(self) -> Formula:
+        """The op applied to its arguments, as a formula: a node's expression."""
+        return Apply(self.name, tuple(Arg(i) for i in range(self.arity)))
 
     def formula(self, operands: Sequence[Operand]) -> str:
         return self.display.format(*[operand.text for operand in operands])
@@ -215,22 +251,16 @@ def _sign(a: Real) -> Real:
 # --- Formulas that simplify when an argument is a constant ------------------
 
 
-def _power_base_formula(operands: Sequence[Operand]) -> str:
+def _power_base_formula(operands: Sequence[Operand]) -> Formula:
     """∂(a^b)/∂a = b * a^(b - 1), written out as a student would when b is a number."""
-    base, exponent = operands
-    if exponent.constant is None:
-        return f"{exponent.text} * {base.text}^({exponent.text} - 1)"
-    n = exponent.constant
-    if n == 0:
-        return "0"
-    if n == 1:
-        return "1"
+    n = operands[1].constant
+    if n is None:
+        return b * a ** (b - 1)
+    if n in (0, 1):
+        return Num(int(n))
     if n == 2:
-        return f"2 * {base.text}"
-    lowered = constant_text(n - 1)
-    # w1^3/2 would read as (w1^3)/2: anything but a plain number goes in parentheses.
-    lowered = lowered if lowered.replace(".", "").isdigit() else f"({lowered})"
-    return f"{exponent.text} * {base.text}^{lowered}"
+        return 2 * a
+    return b * a ** Num(n - 1)
 
 
 def _power_base_partial(args: Sequence[Real], value: Real) -> Real:
@@ -356,7 +386,7 @@ def _sqrt_kink(args: Sequence[Real]) -> str | None:
 
 _LN2, _LN10 = math.log(2), math.log(10)
 
-_ONE = Partial("1", lambda args, value: 1, rational=_always)
+_ONE = Partial(1, lambda args, value: 1, rational=_always)
 
 _TABLE = (
     # Operators written with a symbol.
@@ -365,7 +395,7 @@ _TABLE = (
         2,
         lambda a, b: a + b,
         (_ONE, _ONE),
-        "{0} + {1}",
+        Written("infix", "+", SUM, "{0} + {1}"),
         rational=_always,
         sympy="({0}) + ({1})",
     ),
@@ -373,8 +403,8 @@ _TABLE = (
         "sub",
         2,
         lambda a, b: a - b,
-        (_ONE, Partial("-1", lambda args, value: -1, rational=_always)),
-        "{0} - {1}",
+        (_ONE, Partial(-1, lambda args, value: -1, rational=_always)),
+        Written("infix", "-", SUM, "{0} - {1}"),
         rational=_always,
         sympy="({0}) - ({1})",
     ),
@@ -383,10 +413,10 @@ _TABLE = (
         2,
         lambda a, b: a * b,
         (
-            Partial("{1}", lambda args, value: args[1], rational=_always),
-            Partial("{0}", lambda args, value: args[0], rational=_always),
+            Partial(b, lambda args, value: args[1], rational=_always),
+            Partial(a, lambda args, value: args[0], rational=_always),
         ),
-        "{0} * {1}",
+        Written("infix", "*", PRODUCT, r"{0} \cdot {1}"),
         rational=_always,
         sympy="({0}) * ({1})",
     ),
@@ -395,14 +425,14 @@ _TABLE = (
         2,
         _divide,
         (
-            Partial("1/{1}", lambda args, value: 1 / args[1], rational=_always),
+            Partial(1 / b, lambda args, value: 1 / args[1], rational=_always),
             Partial(
-                "-{0}/{1}^2",
+                -a / b**2,
                 lambda args, value: _divide(-args[0], args[1] * args[1]),
                 rational=_always,
             ),
         ),
-        "{0} / {1}",
+        Written("infix", "/", PRODUCT, r"\frac{{{0}}}{{{1}}}"),
         undefined=_divisor_nonzero,
         rational=_always,
         sympy="({0}) / ({1})",
@@ -411,8 +441,8 @@ _TABLE = (
         "neg",
         1,
         lambda a: -a,
-        (Partial("-1", lambda args, value: -1, rational=_always),),
-        "-{0}",
+        (Partial(-1, lambda args, value: -1, rational=_always),),
+        Written("prefix", "-", PREFIX, "-{0}"),
         rational=_always,
         sympy="-({0})",
     ),
@@ -428,13 +458,13 @@ _TABLE = (
                 rational=_integer_exponent,
             ),
             Partial(
-                "{0}^{1} * log({0})",
+                a**b * apply("log", a),
                 _power_exponent_partial,
                 kink=_power_exponent_kink,
                 rational=_zero_base,
             ),
         ),
-        "{0}^{1}",
+        Written("infix", "^", POWER, "{0}^{{{1}}}", right_associative=True),
         undefined=_power_undefined,
         rational=_integer_exponent,
         sympy="Pow({0}, {1})",
@@ -444,16 +474,16 @@ _TABLE = (
         "exp",
         1,
         math.exp,
-        (Partial("exp({0})", lambda args, value: value),),
-        "exp({0})",
+        (Partial(apply("exp", a), lambda args, value: value),),
+        call("exp", r"\exp"),
         sympy="exp({0})",
     ),
     Op(
         "log",
         1,
         math.log,
-        (Partial("1/{0}", lambda args, value: 1 / args[0]),),
-        "log({0})",
+        (Partial(1 / a, lambda args, value: 1 / args[0]),),
+        call("log", r"\log"),
         undefined=_positive_only("log"),
         sympy="log({0})",
     ),
@@ -461,8 +491,8 @@ _TABLE = (
         "log2",
         1,
         math.log2,
-        (Partial("1/({0} * log(2))", lambda args, value: 1 / (args[0] * _LN2)),),
-        "log2({0})",
+        (Partial(1 / (a * apply("log", 2)), lambda args, value: 1 / (args[0] * _LN2)),),
+        call("log2", r"\log_2"),
         undefined=_positive_only("log2"),
         sympy="log({0}, 2)",
     ),
@@ -470,8 +500,8 @@ _TABLE = (
         "log10",
         1,
         math.log10,
-        (Partial("1/({0} * log(10))", lambda args, value: 1 / (args[0] * _LN10)),),
-        "log10({0})",
+        (Partial(1 / (a * apply("log", 10)), lambda args, value: 1 / (args[0] * _LN10)),),
+        call("log10", r"\log_{{10}}"),
         undefined=_positive_only("log10"),
         sympy="log({0}, 10)",
     ),
@@ -481,12 +511,12 @@ _TABLE = (
         math.sqrt,
         (
             Partial(
-                "1/(2*sqrt({0}))",
+                1 / (2 * apply("sqrt", a)),
                 lambda args, value: _divide(1.0, 2.0 * value),
                 kink=_sqrt_kink,
             ),
         ),
-        "sqrt({0})",
+        Written("call", "sqrt", ATOM, r"\sqrt{{{0}}}"),
         undefined=_sqrt_undefined,
         sympy="sqrt({0})",
     ),
@@ -494,16 +524,16 @@ _TABLE = (
         "sin",
         1,
         math.sin,
-        (Partial("cos({0})", lambda args, value: math.cos(args[0])),),
-        "sin({0})",
+        (Partial(apply("cos", a), lambda args, value: math.cos(args[0])),),
+        call("sin", r"\sin"),
         sympy="sin({0})",
     ),
     Op(
         "cos",
         1,
         math.cos,
-        (Partial("-sin({0})", lambda args, value: -math.sin(args[0])),),
-        "cos({0})",
+        (Partial(-apply("sin", a), lambda args, value: -math.sin(args[0])),),
+        call("cos", r"\cos"),
         sympy="cos({0})",
     ),
     Op(
@@ -512,35 +542,40 @@ _TABLE = (
         math.tan,
         (
             Partial(
-                "1/cos({0})^2",
+                1 / apply("cos", a) ** 2,
                 lambda args, value: _divide(1.0, math.cos(args[0]) * math.cos(args[0])),
             ),
         ),
-        "tan({0})",
+        call("tan", r"\tan"),
         sympy="tan({0})",
     ),
     Op(
         "tanh",
         1,
         math.tanh,
-        (Partial("1 - tanh({0})^2", lambda args, value: 1.0 - value * value),),
-        "tanh({0})",
+        (Partial(1 - apply("tanh", a) ** 2, lambda args, value: 1.0 - value * value),),
+        call("tanh", r"\tanh"),
         sympy="tanh({0})",
     ),
     Op(
         "sigmoid",
         1,
         _sigmoid,
-        (Partial("sigmoid({0}) * (1 - sigmoid({0}))", lambda args, value: value * (1.0 - value)),),
-        "sigmoid({0})",
+        (
+            Partial(
+                apply("sigmoid", a) * (1 - apply("sigmoid", a)),
+                lambda args, value: value * (1.0 - value),
+            ),
+        ),
+        call("sigmoid", r"\sigma"),
         sympy="1/(1 + exp(-({0})))",
     ),
     Op(
         "softplus",
         1,
         _softplus,
-        (Partial("sigmoid({0})", lambda args, value: _sigmoid(args[0])),),
-        "softplus({0})",
+        (Partial(apply("sigmoid", a), lambda args, value: _sigmoid(args[0])),),
+        call("softplus"),
         sympy="log(1 + exp({0}))",
     ),
     Op(
@@ -549,13 +584,13 @@ _TABLE = (
         lambda a: a if a > 0 else type(a)(0),
         (
             Partial(
-                "(1 if {0} > 0, 0 if {0} < 0)",
+                cases((1, a > 0), (0, a < 0)),
                 lambda args, value: 1 if args[0] > 0 else 0,
                 kink=_kink_at_zero("relu", "its partial is taken as 0, as in PyTorch"),
                 rational=_always,
             ),
         ),
-        "relu({0})",
+        call("relu"),
         rational=_always,
         sympy="Max(0, {0})",
     ),
@@ -565,13 +600,13 @@ _TABLE = (
         abs,
         (
             Partial(
-                "(1 if {0} > 0, -1 if {0} < 0)",
+                cases((1, a > 0), (-1, a < 0)),
                 lambda args, value: _sign(args[0]),
                 kink=_kink_at_zero("abs", "its partial is taken as 0, as in PyTorch"),
                 rational=_always,
             ),
         ),
-        "abs({0})",
+        Written("call", "abs", ATOM, r"\left|{0}\right|"),
         rational=_always,
         sympy="Abs({0})",
     ),
@@ -581,19 +616,19 @@ _TABLE = (
         max,
         (
             Partial(
-                "(1 if {0} > {1}, 0 if {0} < {1})",
+                cases((1, a > b), (0, a < b)),
                 lambda args, value: _step(args[0], args[1]),
                 kink=_tie("max"),
                 rational=_always,
             ),
             Partial(
-                "(1 if {1} > {0}, 0 if {1} < {0})",
+                cases((1, b > a), (0, b < a)),
                 lambda args, value: _step(args[1], args[0]),
                 kink=_tie("max"),
                 rational=_always,
             ),
         ),
-        "max({0}, {1})",
+        call("max", r"\max", arity=2),
         rational=_always,
         sympy="Max({0}, {1})",
     ),
@@ -603,19 +638,19 @@ _TABLE = (
         min,
         (
             Partial(
-                "(1 if {0} < {1}, 0 if {0} > {1})",
+                cases((1, a < b), (0, a > b)),
                 lambda args, value: _step(args[1], args[0]),
                 kink=_tie("min"),
                 rational=_always,
             ),
             Partial(
-                "(1 if {1} < {0}, 0 if {1} > {0})",
+                cases((1, b < a), (0, b > a)),
                 lambda args, value: _step(args[0], args[1]),
                 kink=_tie("min"),
                 rational=_always,
             ),
         ),
-        "min({0}, {1})",
+        call("min", r"\min", arity=2),
         rational=_always,
         sympy="Min({0}, {1})",
     ),
@@ -625,12 +660,12 @@ _TABLE = (
         math.asin,
         (
             Partial(
-                "1/sqrt(1 - {0}^2)",
+                1 / apply("sqrt", 1 - a**2),
                 lambda args, value: _divide(1.0, math.sqrt(1 - args[0] * args[0])),
                 kink=_infinite_slope_at_unit("asin"),
             ),
         ),
-        "asin({0})",
+        call("asin", r"\arcsin"),
         undefined=_unit_interval_only("asin"),
         sympy="asin({0})",
     ),
@@ -640,12 +675,12 @@ _TABLE = (
         math.acos,
         (
             Partial(
-                "-1/sqrt(1 - {0}^2)",
+                -1 / apply("sqrt", 1 - a**2),
                 lambda args, value: _divide(-1.0, math.sqrt(1 - args[0] * args[0])),
                 kink=_infinite_slope_at_unit("acos"),
             ),
         ),
-        "acos({0})",
+        call("acos", r"\arccos"),
         undefined=_unit_interval_only("acos"),
         sympy="acos({0})",
     ),
@@ -653,24 +688,24 @@ _TABLE = (
         "atan",
         1,
         math.atan,
-        (Partial("1/(1 + {0}^2)", lambda args, value: 1.0 / (1.0 + args[0] * args[0])),),
-        "atan({0})",
+        (Partial(1 / (1 + a**2), lambda args, value: 1.0 / (1.0 + args[0] * args[0])),),
+        call("atan", r"\arctan"),
         sympy="atan({0})",
     ),
     Op(
         "sinh",
         1,
         _sinh,
-        (Partial("cosh({0})", lambda args, value: _cosh(args[0])),),
-        "sinh({0})",
+        (Partial(apply("cosh", a), lambda args, value: _cosh(args[0])),),
+        call("sinh", r"\sinh"),
         sympy="sinh({0})",
     ),
     Op(
         "cosh",
         1,
         _cosh,
-        (Partial("sinh({0})", lambda args, value: _sinh(args[0])),),
-        "cosh({0})",
+        (Partial(apply("sinh", a), lambda args, value: _sinh(args[0])),),
+        call("cosh", r"\cosh"),
         sympy="cosh({0})",
     ),
 )

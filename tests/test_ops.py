@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from autodiff_cli import explain
 from autodiff_cli.arithmetic import EXACT, FLOAT
+from autodiff_cli.formula import call
 from autodiff_cli.graph import fold_constant
 from autodiff_cli.numbers import Value, format_number
 from autodiff_cli.ops import FUNCTIONS, OPS, Op, Operand, Partial
@@ -237,7 +238,7 @@ def test_math_domain_errors_at_infinite_arguments_are_nan() -> None:
 
 def test_a_math_domain_error_at_a_finite_argument_is_a_bug_and_is_raised() -> None:
     """A domain the table forgot would otherwise pass silently as nan."""
-    forgot = Op("forgot", 1, math.sqrt, (Partial("0", lambda args, value: math.sqrt(-1)),), "f")
+    forgot = Op("forgot", 1, math.sqrt, (Partial(0, lambda args, value: math.sqrt(-1)),), call("f"))
     with pytest.raises(ValueError):
         forgot.evaluate([-1.0])
     with pytest.raises(ValueError):
