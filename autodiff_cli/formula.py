@@ -279,12 +279,27 @@ def _tex_needs_parentheses(op: str, written: Written, position: int, precedence:
 
 
 @functools.lru_cache(maxsize=4096)
+def _printed(formula: Formula, layout: Layout) -> tuple[str, int]:
+    return _Printer(layout).print(formula)
+
+
 def template(formula: Formula, layout: Layout = "partial") -> str:
     """The formula as a ``str.format`` template over its operands' texts (``{0}``, ``{1}``).
 
     Cached: the table's few dozen formulas are printed once, not once per edge.
     """
-    return _Printer(layout).print(formula)[0]
+    return _printed(formula, layout)[0]
+
+
+def precedence(formula: Formula) -> int:
+    """How tightly the written formula binds: a product's factor needs parentheses below
+    ATOM (``(-1) · w3``, ``(1/w2) · 2``)."""
+    return _printed(formula, "partial")[1]
+
+
+def factor(text: str, binds: int) -> str:
+    """A factor of a product written with ``·``: in parentheses unless it is an atom."""
+    return text if binds >= ATOM else f"({text})"
 
 
 def node_template(op: str, written: Written, arity: int) -> str:

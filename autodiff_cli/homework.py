@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from . import labels
 from .answers import node_key, pair_sums, pairs
 from .errors import AdexplainError
 from .explain import Explanation, explain
@@ -248,7 +249,7 @@ class _StudentWorld:
             if key not in self.partial_answers:
                 continue
             node = self.graph.nodes[pair.target]
-            label = f"∂{self.graph.id(pair.target)}/∂{self.graph.id(pair.source)}"
+            label = labels.edge(self.graph, pair.target, pair.source)
             formulas = [self.ex.edges[i].formula for i in pair.edges]
             step = f"{label} = {' + '.join(formulas)}{self._with_arguments(node)}"
             answer = self.partial_answers[key]
@@ -261,12 +262,13 @@ class _StudentWorld:
         for name, answer in self.gradient_answers.items():
             index = self.graph.input_index(name)
             assert index is not None, "check_answers accepts only the problem's variables"
+            variable = self.graph.id(index)
             step = (
-                f"∂Z/∂{name} is the sum, over the paths from Z to {self.graph.id(index)}, "
+                f"{labels.gradient(name)} is the sum, over the paths from Z to {variable}, "
                 "of the products of the partials along them (your partials where you gave them)"
             )
             truth, carried = self.ex.adjoints[index], self.carried_gradient[index]
-            label = f"∂Z/∂{name}"
+            label = labels.gradient(name)
             items.append(_item("gradient", name, label, answer, truth, carried, step, tolerance))
         return items
 
@@ -318,7 +320,7 @@ def expectations(ex: Explanation, expected: Mapping[str, Value], tolerance: Tole
     for name, wanted in expected.items():
         actual = _expected_quantity(ex, name)
         if not tolerance.accepts(wanted, actual):
-            label = f"∂Z/∂{name}" if name in ex.gradient else name
+            label = labels.gradient(name) if name in ex.gradient else name
             failures.append(
                 f"expected {label} = {format_number(wanted)}, but it is {format_number(actual)}"
             )

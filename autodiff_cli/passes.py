@@ -21,6 +21,7 @@ from typing import Literal, NamedTuple
 
 from .arithmetic import FLOAT, MAX_EXACT_BITS, Arithmetic
 from .errors import AdexplainError
+from .formula import Formula
 from .graph import Constant, Diagnostic, Graph, Node, operands
 from .numbers import Value, format_number, is_finite, is_infinite
 from .ops import OPS, Partial
@@ -187,6 +188,13 @@ def edge_partials(
             message = f"{node.id}: {'; '.join(kinks)}"
             diagnostics.append(Diagnostic("nondifferentiable", node.index, message))
     return tuple(edges), tuple(diagnostics)
+
+
+def edge_formula(graph: Graph, edge: Edge) -> Formula:
+    """The tree ``edge.formula`` was printed from, for printers that need more than its text
+    (its precedence, its TeX)."""
+    node = graph.nodes[edge.target]
+    return OPS[node.op].partials[edge.position].tree(operands(graph, node))  # type: ignore[index]
 
 
 def _or_nan(

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from ..explain import Explanation
 from . import RenderOptions
-from .markdown import CODE_COLUMNS
 from .tex import chain_rule_tex, latex_text
-from .view import TableView, layout
+from .view import ChainLines, GraphLines, TableView, layout
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
@@ -23,13 +22,12 @@ def render(ex: Explanation, options: RenderOptions) -> str:
     digits = options.digits
     expression = latex_text(" ".join(ex.expression.split()))
     out = [PREAMBLE, rf"\section*{{Automatic differentiation of \texttt{{{expression}}}}}"]
-    chains = iter(ex.chains)
     for block in layout(ex, options.sections, digits):
         if isinstance(block, TableView):
             out += [rf"\subsection*{{{latex_text(block.title)}}}", *_table(block)]
             out += [latex_text(note) + r"\\" for note in block.notes]
-        elif block.kind == "chain":
-            chain = next(chains)
+        elif isinstance(block, ChainLines):
+            chain = block.rule
             variable = latex_text(chain.variable)
             out += [
                 rf"\subsection*{{Chain rule for $\partial Z/\partial$\,{variable}}}",
@@ -38,7 +36,7 @@ def render(ex: Explanation, options: RenderOptions) -> str:
                 " \\\\\n".join(f"& {line}" for line in chain_rule_tex(ex, chain, digits)),
                 r"\end{align*}",
             ]
-        elif block.kind == "graph":
+        elif isinstance(block, GraphLines):
             out += [
                 r"\subsection*{Graph}",
                 r"\begin{verbatim}",
@@ -54,8 +52,9 @@ def render(ex: Explanation, options: RenderOptions) -> str:
 def _table(table: TableView) -> list[str]:
     spec = "".join("r" if numeric else "l" for numeric in table.numeric)
     header = " & ".join(rf"\textbf{{{latex_text(h)}}}" for h in table.headers)
+    code = table.code or (False,) * len(table.headers)
     rows = [
-        " & ".join(_cell(h, c) for h, c in zip(table.headers, row, strict=True)) + r" \\"
+        " & ".join(_cell(is_code, c) for is_code, c in zip(code, row, strict=True)) + r" \\"
         for row in table.rows
     ]
     return [
@@ -69,9 +68,9 @@ def _table(table: TableView) -> list[str]:
     ]
 
 
-def _cell(header: str, cell: str) -> str:
+def _cell(is_code: bool, cell: str) -> str:
     text = latex_text(cell)
-    return rf"\texttt{{{text}}}" if header in CODE_COLUMNS and cell else text
+    return rf"\texttt{{{text}}}" if is_code and cell else text
 
 
 def _ascii_tree(lines: tuple[str, ...]) -> list[str]:

@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 from ..explain import Explanation
+from ..labels import gradient
 from . import RenderOptions
 from .mermaid import flowchart
 from .tex import chain_rule_tex
-from .view import Lines, TableView, layout
-
-CODE_COLUMNS = {"expression", "formula", "source", "sum over uses", "sum over arguments", "terms"}
+from .view import ChainLines, GraphLines, Lines, TableView, layout
 
 
 def render(ex: Explanation, options: RenderOptions) -> str:
     digits = options.digits
     expression = " ".join(ex.expression.split())
     out = [f"# Automatic differentiation of `{expression}`", ""]
-    chains = iter(ex.chains)
     for block in layout(ex, options.sections, digits):
         if isinstance(block, TableView):
             out += [f"## {block.title}", "", *_table(block), ""]
             out += [f"{_cell(note)}" for note in block.notes] + ([""] if block.notes else [])
-        elif block.kind == "chain":
-            chain = next(chains)
-            out += [f"## Chain rule for ∂Z/∂{chain.variable}", "", _cell(block.lines[0]), ""]
+        elif isinstance(block, ChainLines):
+            chain = block.rule
+            out += [f"## Chain rule for {gradient(chain.variable)}", "", _cell(block.lines[0]), ""]
             out += [f"$$ {line} $$" for line in chain_rule_tex(ex, chain, digits)] + [""]
-        elif block.kind == "graph":
+        elif isinstance(block, GraphLines):
             out += ["## Graph", "", "```mermaid", *flowchart(ex, digits), "```", ""]
         else:
             out += [*_paragraph(block), ""]
@@ -38,17 +36,18 @@ def _paragraph(block: Lines) -> list[str]:
 
 def _table(table: TableView) -> list[str]:
     align = ["---:" if numeric else "---" for numeric in table.numeric]
+    code = table.code or (False,) * len(table.headers)
     rows = [
         "| "
-        + " | ".join(_column(header, cell) for header, cell in zip(table.headers, row, strict=True))
+        + " | ".join(_column(is_code, cell) for is_code, cell in zip(code, row, strict=True))
         + " |"
         for row in table.rows
     ]
     return ["| " + " | ".join(table.headers) + " |", "| " + " | ".join(align) + " |", *rows]
 
 
-def _column(header: str, cell: str) -> str:
-    if header in CODE_COLUMNS and cell:
+def _column(is_code: bool, cell: str) -> str:
+    if is_code and cell:
         return "`" + cell.replace("|", "\\|") + "`"
     return _cell(cell)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import labels as label
 from ..explain import Explanation
 from ..graph import Node
 from ..numbers import format_number
@@ -40,7 +41,7 @@ def edge_captions(ex: Explanation, digits: int) -> list[EdgeLabel]:
     lit = highlighted_nodes(ex)
     labels = []
     for edge in ex.edges:
-        partial = f"∂{ex.graph.id(edge.target)}/∂{ex.graph.id(edge.source)}"
+        partial = label.edge(ex.graph, edge.target, edge.source)
         value = format_number(edge.value, digits)
         shown = f"{partial} = {edge.formula}" + ("" if edge.formula == value else f" = {value}")
         labels.append(

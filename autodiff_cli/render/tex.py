@@ -7,6 +7,8 @@ import re
 import unicodedata
 
 from ..explain import ChainRule, Explanation
+from ..labels import OUTPUT
+from ..labels import partial_tex as _partial
 from ..numbers import format_count, format_number
 
 _SUBSCRIPTS = str.maketrans("₋₀₁₂₃₄₅₆₇₈₉", "-0123456789")
@@ -21,10 +23,6 @@ def tex_id(node_id: str) -> str:
     return f"{match.group(1)}_{{{match.group(2).translate(_SUBSCRIPTS)}}}"
 
 
-def _partial(numerator: str, denominator: str) -> str:
-    return rf"\frac{{\partial {numerator}}}{{\partial {denominator}}}"
-
-
 def tex_number(value: str) -> str:
     """A printed number in math: parentheses around negatives, as a product needs."""
     value = value.replace("≈", r"\approx ")
@@ -34,7 +32,7 @@ def tex_number(value: str) -> str:
 def chain_rule_tex(ex: Explanation, chain: ChainRule, digits: int) -> list[str]:
     """One display-math line per listed path, then the sum; each line is TeX without $."""
     graph = ex.graph
-    whole = _partial("Z", _variable(chain.variable))
+    whole = _partial(OUTPUT, _variable(chain.variable))
     if chain.node == graph.output or chain.path_count == 0:
         value = format_number(chain.gradient, digits)
         return [f"{whole} = {tex_number(value)}"]

@@ -7,15 +7,17 @@ so the two cannot drift apart.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .. import labels as label
 from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
+from ..formula import factor, number_precedence, precedence
 from ..graph import Graph, Node
-from ..numbers import format_count, format_number
-from ..passes import Edge, Path
+from ..numbers import Value, format_count, format_number
+from ..passes import Edge, Path, edge_formula
 
 SOURCE_WIDTH = 40
 """Longer source snippets are shortened in tables (JSON keeps them up to 200 characters)."""
@@ -37,6 +39,9 @@ class TableView:
     numeric: tuple[bool, ...]
     """Per column: right-align it."""
     notes: tuple[str, ...] = ()
+    code: tuple[bool, ...] = ()
+    """Per column: it holds formulas or source text, which documents set as code.
+    Empty means no such column."""
 
     def __post_init__(self) -> None:
         if len(self.rows) <= TABLE_ROWS:
@@ -82,6 +87,7 @@ def values_table(ex: Explanation, digits: int) -> TableView:
     return TableView(
         title="Forward pass: node values",
         headers=("node", "expression", "source", "value"),
+        code=(False, True, True, False),
         rows=tuple(rows),
         numeric=(False, False, False, True),
     )
@@ -104,27 +110,11 @@ def partials_table(ex: Explanation, digits: int, labels: Sequence[str]) -> Table
     return TableView(
         title="Edge partials: the local derivative on each edge",
         headers=("edge", "formula", "value"),
+        code=(False, True, False),
         rows=rows,
         numeric=(False, False, True),
         notes=notes,
     )
-
-
-def edge_labels(graph: Graph, edges: Sequence[Edge]) -> list[str]:
-    """``∂w5/∂w2``; when one node feeds another twice (``x*x``), the argument is named too."""
-    repeats = Counter((edge.source, edge.target) for edge in edges)
-    labels = []
-    for edge in edges:
-        label = f"∂{graph.id(edge.target)}/∂{graph.id(edge.source)}"
-        if repeats[(edge.source, edge.target)] > 1:
-            label += f" ({_ordinal(edge.position + 1)} arg)"
-        labels.append(label)
-    return labels
-
-
-def _ordinal(n: int) -> str:
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n if n < 20 else n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def adjoint_table(ex: Explanation, digits: int, labels: Sequence[str]) -> TableView:
@@ -142,8 +132,8 @@ def adjoint_table(ex: Explanation, digits: int, labels: Sequence[str]) -> TableV
             edge = ex.edges[i]
             symbolic.append(f"{notation.adjoint(edge.target)} · {labels[i]}")
             numeric.append(
-                f"{_factor(format_number(ex.adjoints[edge.target], digits))} · "
-                f"{_factor(format_number(edge.value, digits))}"
+                f"{_number_factor(ex.adjoints[edge.target], digits)} · "
+                f"{_number_factor(edge.value, digits)}"
             )
         rows.append(
             (
@@ -157,6 +147,7 @@ def adjoint_table(ex: Explanation, digits: int, labels: Sequence[str]) -> TableV
         title=f"Reverse sweep: adjoints {notation.adjoint_symbol} = ∂Z/∂{notation.style}, "
         "from Z̄ = 1 down",
         headers=("adjoint", "sum over uses", "terms", "value"),
+        code=(False, True, True, False),
         rows=tuple(rows),
         numeric=(False, False, False, True),
     )
@@ -184,8 +175,8 @@ def tangent_table(
             f"{labels[i]} · {notation.tangent(ex.edges[i].source)}" for i in incoming[node.index]
         ]
         numeric = [
-            f"{_factor(format_number(ex.edges[i].value, digits))} · "
-            f"{_factor(format_number(tangent[ex.edges[i].source], digits))}"
+            f"{_number_factor(ex.edges[i].value, digits)} · "
+            f"{_number_factor(tangent[ex.edges[i].source], digits)}"
             for i in incoming[node.index]
         ]
         rows.append((name, " + ".join(symbolic), " + ".join(numeric), value))
@@ -194,6 +185,7 @@ def tangent_table(
         title=f"Forward sweep for {chain.variable}: tangents {notation.tangent_symbol} = "
         f"∂{notation.style}/∂{chain.variable}, seeded with {seed} = 1",
         headers=("tangent", "sum over arguments", "terms", "value"),
+        code=(False, True, True, False),
         rows=tuple(rows),
         numeric=(False, False, False, True),
     )
@@ -204,7 +196,7 @@ def chain_rule_lines(
 ) -> list[str]:
     """The chain rule for one variable: each listed path multiplied out, then the sum."""
     graph = ex.graph
-    z = f"∂Z/∂{chain.variable}"
+    z = label.gradient(chain.variable)
     var_id = graph.id(chain.node)
     output_id = graph.id(graph.output)
     plural = "path" if chain.path_count == 1 else "paths"
@@ -216,8 +208,15 @@ def chain_rule_lines(
     if chain.path_count == 0:
         lines.append(f"  no path leads from Z to {var_id}, so {z} = 0")
         return lines
+    # Only the listed paths' edges are printed as factors: finding each one's tree for
+    # every edge of a 100 000-node graph would be wasted.
+    on_listed_paths = {
+        step for path in chain.paths for step in zip(path.nodes, path.positions, strict=False)
+    }
     by_step = {
-        (edge.target, edge.position): (labels[i], edge.formula) for i, edge in enumerate(ex.edges)
+        (edge.target, edge.position): (labels[i], _formula_factor(ex, edge))
+        for i, edge in enumerate(ex.edges)
+        if (edge.target, edge.position) in on_listed_paths
     }
     for number, path in enumerate(chain.paths, start=1):
         lines.extend(_path_lines(graph, by_step, path, number, chain.path_count, digits))
@@ -237,8 +236,8 @@ def _path_lines(
     heading = f"  {route}" if total == 1 else f"  path {number}: {route}"
     steps = list(zip(path.nodes, path.positions, strict=False))  # the last node has no step
     symbolic = " · ".join(_elide([labels[step][0] for step in steps]))
-    formulas = " · ".join(_elide([_factor(labels[step][1]) for step in steps]))
-    numbers = " · ".join(_elide([_factor(format_number(f, digits)) for f in path.factors]))
+    formulas = " · ".join(_elide([labels[step][1] for step in steps]))
+    numbers = " · ".join(_elide([_number_factor(f, digits) for f in path.factors]))
     product = format_number(path.product, digits)
     forms = [symbolic]
     for form in (formulas, numbers, product):
@@ -257,25 +256,16 @@ def _elide(items: list[str]) -> list[str]:
     return [*items[:keep], f"…({len(items) - 2 * keep} more)…", *items[-keep:]]
 
 
-def _factor(text: str) -> str:
-    """A factor of a product, in parentheses unless it is a single number, name or call."""
-    return text if _is_atomic(text) else f"({text})"
+def _number_factor(value: Value, digits: int) -> str:
+    return factor(format_number(value, digits), number_precedence(value))
 
 
-def _is_atomic(text: str) -> bool:
-    depth = 0
-    for i, char in enumerate(text):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif depth == 0 and (char in "+*/^ " or (char == "-" and i == 0)):
-            return False
-    return True
+def _formula_factor(ex: Explanation, edge: Edge) -> str:
+    return factor(edge.formula, precedence(edge_formula(ex.graph, edge)))
 
 
 def _sum_lines(chain: ChainRule, digits: int) -> list[str]:
-    z = f"∂Z/∂{chain.variable}"
+    z = label.gradient(chain.variable)
     gradient = format_number(chain.gradient, digits)
     if chain.unlisted:
         return [
@@ -286,7 +276,7 @@ def _sum_lines(chain: ChainRule, digits: int) -> list[str]:
         ]
     if chain.path_count == 1:
         return [f"  {z} = {gradient}"]
-    terms = " + ".join(_factor(format_number(p.product, digits)) for p in chain.paths)
+    terms = " + ".join(_number_factor(p.product, digits) for p in chain.paths)
     return [f"  sum over paths: {z} = {terms} = {gradient}"]
 
 
@@ -302,7 +292,7 @@ def check_lines(check: CrossCheck, digits: int) -> list[str]:
     verdict = (
         ("agree ✓" if len(routes) == 2 else "all agree ✓") if check.agree else "do not all agree"
     )
-    lines = [f"Check ∂Z/∂{check.variable}: {', '.join(routes)}: {verdict}"]
+    lines = [f"Check {label.gradient(check.variable)}: {', '.join(routes)}: {verdict}"]
     if check.note:
         lines.append(f"  ({check.note})")
     return lines
@@ -310,16 +300,56 @@ def check_lines(check: CrossCheck, digits: int) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Lines:
-    """A block of text, and what it is: ``summary``, ``graph``, ``chain`` (a chain rule, which
-    rich frames and the document formats write as math), ``check``, ``gradient``, ``warnings``."""
+    """A block of text; its class says what it is, so a format can write each kind its way."""
 
     lines: tuple[str, ...]
-    kind: str
     style: str = ""
+    """How rich output styles it."""
 
     @property
     def boxed(self) -> bool:
-        return self.kind == "chain"
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLines(Lines):
+    """The expression, the point and the output."""
+
+
+@dataclass(frozen=True, slots=True)
+class GraphLines(Lines):
+    """The graph drawn as a tree (pictures draw it for real)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLines(Lines):
+    """One variable's chain rule, which rich frames and the documents write as math."""
+
+    chain: ChainRule | None = field(default=None, kw_only=True)
+
+    @property
+    def boxed(self) -> bool:
+        return True
+
+    @property
+    def rule(self) -> ChainRule:
+        assert self.chain is not None, "layout() always gives a chain block its chain"
+        return self.chain
+
+
+@dataclass(frozen=True, slots=True)
+class CheckLines(Lines):
+    """The routes to one derivative compared."""
+
+
+@dataclass(frozen=True, slots=True)
+class GradientLines(Lines):
+    """The gradient, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class WarningLines(Lines):
+    """Everything the tool warns about."""
 
 
 Block = TableView | Lines
@@ -327,11 +357,11 @@ Block = TableView | Lines
 
 def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block]:
     """Everything the text formats show, in order, keeping only the chosen sections."""
-    blocks: list[Block] = [Lines(tuple(summary_lines(ex, digits)), "summary", style="bold")]
+    blocks: list[Block] = [SummaryLines(tuple(summary_lines(ex, digits)), style="bold")]
     if "graph" in sections:
-        blocks.append(Lines(tuple(tree_lines(ex, digits)), "graph"))
+        blocks.append(GraphLines(tuple(tree_lines(ex, digits))))
     # Labels once for every table and chain: per chain they would cost edges × variables.
-    labels = edge_labels(ex.graph, ex.edges)
+    labels = label.edge_labels(ex.graph, ex.edges)
     if "values" in sections:
         blocks.append(values_table(ex, digits))
     if "partials" in sections:
@@ -340,14 +370,15 @@ def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block
         blocks.append(adjoint_table(ex, digits, labels))
     for chain in ex.chains:
         if "paths" in sections:
-            blocks.append(Lines(tuple(chain_rule_lines(ex, chain, digits, labels)), "chain"))
+            lines = tuple(chain_rule_lines(ex, chain, digits, labels))
+            blocks.append(ChainLines(lines, chain=chain))
         if "tangents" in sections and chain.variable in ex.tangents:
             blocks.append(tangent_table(ex, chain, digits, labels))
         if "check" in sections and chain.variable in ex.checks:
-            blocks.append(Lines(tuple(check_lines(ex.checks[chain.variable], digits)), "check"))
-    blocks.append(Lines((gradient_line(ex, digits),), "gradient", style="bold green"))
+            blocks.append(CheckLines(tuple(check_lines(ex.checks[chain.variable], digits))))
+    blocks.append(GradientLines((gradient_line(ex, digits),), style="bold green"))
     if ex.diagnostics:
-        blocks.append(Lines(tuple(warning_lines(ex)), "warnings", style="yellow"))
+        blocks.append(WarningLines(tuple(warning_lines(ex)), style="yellow"))
     return blocks
 
 
@@ -381,7 +412,7 @@ def tree_lines(ex: Explanation, digits: int) -> list[str]:
         branch, extend = ("└─ ", "   ") if last else ("├─ ", "│  ")
         node = graph.nodes[child]
         edge = partial[(parent, position)]
-        local = f"∂{graph.id(parent)}/∂{node.id} = {format_number(edge.value, digits)}"
+        local = f"{label.edge(graph, parent, node.index)} = {format_number(edge.value, digits)}"
         shared = node.index in drawn and node.kind == "op"
         note = "  (shared: shown above)" if shared else ""
         lines.append(f"{indent}{branch}{_tree_label(ex, node, digits)}  [{local}]{note}")
@@ -405,7 +436,9 @@ def _tree_label(ex: Explanation, node: Node, digits: int) -> str:
 
 
 def gradient_line(ex: Explanation, digits: int) -> str:
-    parts = [f"∂Z/∂{c.variable} = {format_number(c.gradient, digits)}" for c in ex.chains]
+    parts = [
+        f"{label.gradient(c.variable)} = {format_number(c.gradient, digits)}" for c in ex.chains
+    ]
     return "Gradient: " + ", ".join(parts)
 
 

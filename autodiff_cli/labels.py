@@ -1,0 +1,56 @@
+"""Labels: how the tool names a partial, an edge and a gradient, in text and in TeX.
+
+Every table, chain rule, picture, report and worksheet writes ``∂w5/∂w2`` and
+``∂Z/∂x`` through these functions, so a change of notation is made once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .graph import Graph
+    from .passes import Edge
+
+OUTPUT = "Z"
+"""The output's name in every label."""
+
+
+def partial(numerator: str, denominator: str) -> str:
+    """``∂w5/∂w2``."""
+    return f"∂{numerator}/∂{denominator}"
+
+
+def gradient(variable: str) -> str:
+    """``∂Z/∂x``: the derivative of the output by a variable."""
+    return partial(OUTPUT, variable)
+
+
+def edge(graph: Graph, target: int, source: int) -> str:
+    """``∂w5/∂w2`` for the nodes at these indices."""
+    return partial(graph.id(target), graph.id(source))
+
+
+def edge_labels(graph: Graph, edges: Sequence[Edge]) -> list[str]:
+    """Each edge's label; when one node feeds another twice (``x*x``), the argument is named
+    too: ``∂w2/∂w1 (1st arg)``."""
+    repeats = Counter((edge.source, edge.target) for edge in edges)
+    labels = []
+    for one in edges:
+        label = edge(graph, one.target, one.source)
+        if repeats[(one.source, one.target)] > 1:
+            label += f" ({ordinal(one.position + 1)} arg)"
+        labels.append(label)
+    return labels
+
+
+def ordinal(n: int) -> str:
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n if n < 20 else n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def partial_tex(numerator: str, denominator: str) -> str:
+    """``\\frac{\\partial w_{5}}{\\partial w_{2}}`` from the parts already in TeX."""
+    return rf"\frac{{\partial {numerator}}}{{\partial {denominator}}}"
