@@ -406,9 +406,11 @@ def check_command(
     own earlier wrong answer, and names the first real slip with the right step in
     words. FILE may be a folder: every .toml file in it is checked. Files are only read.
     """
+    from .problem import problem_files
+
     try:
         tolerance = _tolerance(digits, abs_tol, rel_tol, exact)
-        paths = _submission_paths(files)
+        paths = problem_files(files)
     except AdexplainError as err:
         _fail(err)
     from .homework import check_file
@@ -565,23 +567,6 @@ def _tolerance(
     return chosen[0] if chosen else Tolerance()
 
 
-def _submission_paths(files: Sequence[str]) -> list[str]:
-    paths: list[str] = []
-    for name in files:
-        if Path(name).is_dir():
-            # Answer keys written by `quiz --out` sit beside the problems; they are not students.
-            keys = ".key.toml"
-            found = sorted(
-                str(path) for path in Path(name).glob("*.toml") if not path.name.endswith(keys)
-            )
-            if not found:
-                raise AdexplainError(f"the folder {name} holds no .toml files", code="usage")
-            paths.extend(found)
-        else:
-            paths.append(name)
-    return paths
-
-
 def _run(
     expression: str | None,
     at_options: tuple[str, ...],
@@ -589,23 +574,13 @@ def _run(
     problem_file: str | None,
     compute: Callable[..., Explanation],
 ) -> Explanation:
+    chosen_wrt = None if wrt is None else _split_names(wrt)
     if problem_file is not None:
         if expression is not None or at_options:
             raise AdexplainError("give either EXPR with --at, or --file, not both", code="usage")
-        from .problem import check_answers, load_problem  # tomllib only for --file
+        from .problem import explain_problem  # tomllib only for --file
 
-        problem = load_problem(problem_file)
-        chosen_wrt = _split_names(wrt) if wrt is not None else problem.wrt
-        try:
-            result = compute(problem.expr, problem.at, chosen_wrt)
-            check_answers(problem, result, problem_file)
-            return result
-        except AdexplainError as err:
-            if err.origin:  # an `at` value
-                raise err.with_origin(f"{err.origin} in {problem_file}") from None
-            if err.text == problem.expr:
-                raise err.with_origin(f"expr in {problem_file}", problem.expr_line) from None
-            raise err.with_origin(problem_file) from None
+        return explain_problem(problem_file, chosen_wrt, compute)[1]
     if expression is None:
         raise AdexplainError(
             'no expression given; try: adexplain "x*x + x" --at x=3  (or --help)',
@@ -620,7 +595,7 @@ def _run(
             pairs.extend(parse_assignments(option))
         except AdexplainError as err:
             raise err.with_origin("--at") from None
-    return compute(expression, pairs, _split_names(wrt) if wrt is not None else "all")
+    return compute(expression, pairs, "all" if chosen_wrt is None else chosen_wrt)
 
 
 def _sections(show: str | None) -> frozenset[str]:

@@ -286,3 +286,16 @@ def test_a_folder_check_skips_answer_keys(tmp_path: Path) -> None:
         "problem-01.toml",
         "problem-02.toml",
     ]
+
+
+def test_a_syntax_error_in_a_multi_line_expr_gives_its_line_in_the_file(tmp_path: Path) -> None:
+    """check and --file read a problem by the same route, so they locate an error alike."""
+    submission = tmp_path / "bad.toml"
+    submission.write_text('# a comment\nexpr = """\na = x*x\nb = a +\n"""\nat = { x = 1 }\n')
+    where = f"at line 2, column 8 of expr in {submission} (line 4 of the file)"
+    assert where in run("--file", str(submission)).stderr
+    result = run("check", str(submission))
+    assert result.exit_code == 2
+    assert where in result.stdout
+    error = json.loads(run("check", str(submission), "--format", "json").stdout)
+    assert error["submissions"][0]["error"]["line"] == 4
