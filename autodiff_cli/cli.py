@@ -28,16 +28,18 @@ from .point import evaluate_value, parse_assignments
 from .render import (
     DEFAULT_SECTIONS,
     RENDERERS,
+    REPORTS,
     SECTIONS,
+    WORKSHEETS,
     RenderOptions,
     stream,
 )
 
+# The homework checker and the quiz are imported when they are used: explaining needs
+# neither, and the registries name their formats without importing them.
 if TYPE_CHECKING:
     from .homework import Tolerance
-
-# The homework checker is imported when it is used: explaining needs none of it.
-REPORT_FORMATS = ("text", "json", "gradescope")
+    from .render.report import Report
 
 EXAMPLES = """\b
 Examples:
@@ -362,7 +364,7 @@ earlier answers), 1 some answer wrong, 2 some file could not be read or graded.
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(REPORT_FORMATS),
+    type=click.Choice(list(REPORTS)),
     default="text",
     show_default=True,
     help="A report for people, JSON for scripts, or Gradescope's results.json.",
@@ -414,13 +416,17 @@ def check_command(
     except AdexplainError as err:
         _fail(err)
     from .homework import check_file
-    from .render.report import REPORT_RENDERERS, Report
+    from .render.report import Report
 
     report = Report(tuple(check_file(path, tolerance) for path in paths), tolerance, hide_answers)
-    _write([REPORT_RENDERERS[format_name](report)])
+    _write([REPORTS[format_name].load()(report)])
+    sys.exit(_check_exit_code(report))
+
+
+def _check_exit_code(report: Report) -> ExitCode:
     if any(s.error is not None for s in report.submissions):
-        sys.exit(ExitCode.BAD_INPUT)
-    sys.exit(ExitCode.OK if all(s.all_right for s in report.submissions) else ExitCode.WRONG_ANSWER)
+        return ExitCode.BAD_INPUT
+    return ExitCode.OK if all(s.all_right for s in report.submissions) else ExitCode.WRONG_ANSWER
 
 
 @main.command(
@@ -463,7 +469,7 @@ Examples:
 )
 @click.option(
     "--worksheet",
-    type=click.Choice(["markdown", "latex"]),
+    type=click.Choice(list(WORKSHEETS)),
     help="A worksheet with blank tables (printed), and with --out also its key.",
 )
 @click.option("--practice", is_flag=True, help="Ask each step in the terminal, then score.")
@@ -486,7 +492,7 @@ def quiz_command(
     by `adexplain check`.
     """
     from . import quiz
-    from .render import worksheet as sheets
+    from .homework import Tolerance
 
     options = quiz.Options(
         operations=operations,
@@ -498,41 +504,15 @@ def quiz_command(
     )
     try:
         problems = quiz.generate(seed, count, options)
+        if practice:
+            quiz.practice(problems, _ask, click.echo, Tolerance())
+        elif out_dir is None:
+            _write([quiz.printed(problems, worksheet)])
+        else:
+            quiz.write(problems, out_dir, worksheet)
+            click.echo(f"wrote {len(problems)} problems and their keys to {out_dir}")
     except AdexplainError as err:
         _fail(err)
-    if practice:
-        from .homework import Tolerance
-
-        right = asked = 0
-        for problem in problems:
-            got, of, ended = quiz.practice(problem, _ask, click.echo, Tolerance())
-            right, asked = right + got, asked + of
-            if ended:
-                break
-        if len(problems) > 1:
-            click.echo(f"Total: {right} of {asked}")
-        return
-    render = {"markdown": sheets.markdown, "latex": sheets.latex}.get(worksheet or "")
-    if out_dir is None:
-        if render is not None:
-            _write([render(problems)])
-        else:
-            _write(["\n".join(p.toml() for p in problems)])
-        return
-    folder = Path(out_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for problem in problems:
-            (folder / f"problem-{problem.number:02d}.toml").write_text(problem.toml())
-            key = problem.toml(with_answers=True)
-            (folder / f"problem-{problem.number:02d}.key.toml").write_text(key)
-        if render is not None:
-            suffix = "md" if worksheet == "markdown" else "tex"
-            (folder / f"worksheet.{suffix}").write_text(render(problems))
-            (folder / f"worksheet-key.{suffix}").write_text(render(problems, key=True))
-    except OSError as err:
-        _fail(AdexplainError(f"cannot write to {out_dir}: {err.strerror}", code="file"))
-    click.echo(f"wrote {len(problems)} problems and their keys to {out_dir}")
 
 
 def _ask(prompt: str) -> str | None:

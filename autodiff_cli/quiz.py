@@ -7,6 +7,9 @@ A generated problem is kept only if the tool itself finds it pleasant: no domain
 error, no kink unless one was asked for, and (when only + - * / and powers are
 used) every value and partial a small integer or a simple fraction, computed in
 exact mode.
+
+The problems are printed (:func:`printed`), written to a folder with their answer
+keys and worksheets (:func:`write`), or practised in a terminal (:func:`practice`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 from .errors import AdexplainError
 from .explain import Explanation, explain
@@ -24,6 +28,8 @@ from .homework import Tolerance
 from .notation import Notation
 from .numbers import Value, format_number
 from .point import evaluate_value
+from .problem import KEY_SUFFIX
+from .render import WORKSHEETS
 
 RATIONAL_OPS = ("add", "sub", "mul")
 TEXT = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
@@ -84,6 +90,32 @@ class QuizProblem:
             partials[key] = partials[key] + edge.value if key in partials else edge.value
         gradient = dict(ex.gradient)
         return {"values": values, "partials": partials, "gradient": gradient}
+
+
+def printed(problems: Sequence[QuizProblem], worksheet: str | None = None) -> str:
+    """The worksheet in that format (see render.WORKSHEETS), or else the problem files."""
+    if worksheet is not None:
+        render: Callable[..., str] = WORKSHEETS[worksheet].load()
+        return render(problems)
+    return "\n".join(problem.toml() for problem in problems)
+
+
+def write(problems: Sequence[QuizProblem], folder: str, worksheet: str | None = None) -> None:
+    """Each problem (blank) and its key as problem files, and the worksheet and its key."""
+    out = Path(folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for problem in problems:
+            stem = f"problem-{problem.number:02d}"
+            (out / f"{stem}.toml").write_text(problem.toml())
+            (out / f"{stem}{KEY_SUFFIX}").write_text(problem.toml(with_answers=True))
+        if worksheet is not None:
+            sheet = WORKSHEETS[worksheet]
+            render: Callable[..., str] = sheet.load()
+            (out / f"worksheet.{sheet.suffix}").write_text(render(problems))
+            (out / f"worksheet-key.{sheet.suffix}").write_text(render(problems, key=True))
+    except OSError as err:
+        raise AdexplainError(f"cannot write to {folder}: {err.strerror}", code="file") from None
 
 
 def _toml_value(value: Value) -> str:
@@ -207,7 +239,19 @@ Ask = Callable[[str], "str | None"]
 Say = Callable[[str], None]
 
 
-def practice(
+def practice(problems: Sequence[QuizProblem], ask: Ask, say: Say, tolerance: Tolerance) -> None:
+    """A practice session: each problem in turn until the input ends, then the total."""
+    right = asked = 0
+    for problem in problems:
+        got, of, ended = practice_one(problem, ask, say, tolerance)
+        right, asked = right + got, asked + of
+        if ended:
+            break
+    if len(problems) > 1:
+        say(f"Total: {right} of {asked}")
+
+
+def practice_one(
     problem: QuizProblem, ask: Ask, say: Say, tolerance: Tolerance
 ) -> tuple[int, int, bool]:
     """Ask for each node value, each partial and the gradient in turn; say right or wrong, with

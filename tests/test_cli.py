@@ -388,10 +388,3 @@ def test_an_infinite_value_in_a_problem_file_is_refused(tmp_path: Path) -> None:
     result = run("--file", str(problem), "--exact")
     assert result.exit_code == 2
     assert "not a finite number" in result.stderr
-
-
-def test_the_check_formats_named_by_the_cli_are_the_reports_there_are() -> None:
-    from autodiff_cli.cli import REPORT_FORMATS
-    from autodiff_cli.render.report import REPORT_RENDERERS
-
-    assert list(REPORT_FORMATS) == list(REPORT_RENDERERS)
