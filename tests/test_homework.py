@@ -80,7 +80,9 @@ def test_a_malformed_file_is_reported_and_the_others_still_graded(tmp_path: Path
     ("options", "verdict"),
     [
         ([], "right"),  # 0.693 is ln 2 to 3 significant digits
-        (["--digits", "5"], "wrong"),
+        (["--digits-tol", "5"], "wrong"),
+        (["--digits-tol", "3"], "right"),
+        (["--digits", "5"], "wrong"),  # the README's first name for --digits-tol
         (["--abs-tol", "0.001"], "right"),
         (["--rel-tol", "1e-6"], "wrong"),
     ],
@@ -101,10 +103,13 @@ def test_exact_tolerance_compares_fractions(tmp_path: Path) -> None:
     assert [item["verdict"] for item in document["submissions"][0]["items"]] == ["right", "wrong"]
 
 
-def test_conflicting_tolerances_are_a_usage_error() -> None:
-    result = run("check", str(HOMEWORK / "bob.toml"), "--exact", "--digits", "2")
+@pytest.mark.parametrize(
+    "options", [["--exact", "--digits-tol", "2"], ["--digits", "2", "--digits-tol", "2"]]
+)
+def test_conflicting_tolerances_are_a_usage_error(options: list[str]) -> None:
+    result = run("check", str(HOMEWORK / "bob.toml"), *options)
     assert result.exit_code == 2
-    assert "choose one of" in result.stderr
+    assert "choose one of --digits-tol, --abs-tol, --rel-tol and --exact" in result.stderr
 
 
 def test_digits_tolerance_is_half_a_unit_in_the_last_digit() -> None:
