@@ -357,10 +357,10 @@ def explain_command(
         )
         pieces = stream(format_name, result, options)
         failures = _failed_expectations(result, expect_options, exact)
+        # Pictures first: if one cannot be written, the error is all that is printed.
+        _save_pictures(result, options, {"svg": save_svg, "html": save_html})
     except AdexplainError as err:
         _fail(err, as_json=format_name == "json")
-    # Pictures first: if one cannot be written, the error is all that is printed.
-    _save_pictures(result, options, {"svg": save_svg, "html": save_html})
     _write(pieces)
     for failure in failures:
         click.echo(f"adexplain: check failed: {failure}", err=True)
@@ -379,7 +379,7 @@ def _save_pictures(
         try:
             Path(target).write_text(export(result, options, kind), encoding="utf-8")
         except OSError as err:
-            _fail(AdexplainError(f"cannot write {target}: {err.strerror}", code="file"))
+            raise AdexplainError(f"cannot write {target}: {err.strerror}", code="file") from None
 
 
 def _failed_expectations(
@@ -453,7 +453,7 @@ def check_command(
         tolerance = _tolerance(digits_tol, digits_alias, abs_tol, rel_tol, exact)
         paths = problem_files(files)
     except AdexplainError as err:
-        _fail(err)
+        _fail(err, as_json=format_name == "json")
     report = Report(tuple(check_file(path, tolerance) for path in paths), tolerance, hide_answers)
     _write([REPORTS[format_name].load()(report)])
     sys.exit(_check_exit_code(report))
