@@ -14,26 +14,19 @@ import random
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from autodiff_cli.cli import main
 from autodiff_cli.homework import Tolerance
+from autodiff_cli.render import REPORTS
 
-from .conftest import REPO
-from .test_golden import compare_with_golden
+from .helpers import REPO, compare_with_golden, run
 
 HOMEWORK = REPO / "samples" / "homework"
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
-
-
-@pytest.mark.parametrize("format_name", ["text", "json", "gradescope"])
+@pytest.mark.parametrize("format_name", REPORTS)
 def test_golden_reports(format_name: str, update_golden: bool, monkeypatch) -> None:
     monkeypatch.chdir(REPO)
-    extension = "txt" if format_name == "text" else "json"
-    name = f"homework.{format_name}.{extension}"
+    name = f"homework.{format_name}.{REPORTS[format_name].suffix}"
     compare_with_golden(
         ["check", "samples/homework", "--format", format_name], name, update_golden, exit_code=1
     )

@@ -1,7 +1,9 @@
 """Worksheets: the generated problems with blank tables to fill in (or, for the key, filled).
 
-Markdown for the web and for printing from an editor; LaTeX for a handout. The node
-column gives each node's expression, so every student numbers the graph the same way.
+Markdown for the web and for printing from an editor; LaTeX for a handout, each a
+function ``(problems, key=False) -> str`` that ``render.WORKSHEETS`` names for
+``quiz --worksheet``. The node column gives each node's expression, so every student
+numbers the graph the same way.
 """
 
 from __future__ import annotations
