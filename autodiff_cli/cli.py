@@ -1,8 +1,13 @@
 """The ``adexplain`` command: read options, run the pipeline, print with the chosen renderer.
 
-The command line is thin on purpose: everything it prints comes from an
-:class:`~autodiff_cli.explain.Explanation` and a renderer, and every user error
-arrives as an :class:`AdexplainError` that becomes one message and exit code 2.
+The command line is thin on purpose: it parses options, calls the application
+(:func:`~autodiff_cli.explain.explain`, :mod:`~autodiff_cli.problem`,
+:mod:`~autodiff_cli.homework`, :mod:`~autodiff_cli.quiz`), picks a format from a
+registry of :mod:`~autodiff_cli.render`, prints, and maps every user error, an
+:class:`AdexplainError`, to one message and exit code 2.
+
+Options that more than one command takes are declared once, as decorators
+(``format_option``, ``exact_option``), so they are spelled and explained alike.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -28,16 +33,18 @@ from .point import evaluate_value, parse_assignments
 from .render import (
     DEFAULT_SECTIONS,
     RENDERERS,
+    REPORTS,
     SECTIONS,
+    WORKSHEETS,
     RenderOptions,
     stream,
 )
 
+# The homework checker and the quiz are imported when they are used: explaining needs
+# neither, and the registries name their formats without importing them.
 if TYPE_CHECKING:
     from .homework import Tolerance
-
-# The homework checker is imported when it is used: explaining needs none of it.
-REPORT_FORMATS = ("text", "json", "gradescope")
+    from .render.report import Report
 
 EXAMPLES = """\b
 Examples:
@@ -170,6 +177,65 @@ class _ExpressionMayStartWithMinus(click.Command):
         return kept if expression is None else [*kept, "--", expression]
 
 
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def format_option(
+    formats: Iterable[str], default: str | None, help: str
+) -> Callable[[_Command], _Command]:
+    """``--format``, one choice from a registry of formats (render.RENDERERS, render.REPORTS)."""
+    return click.option(
+        "--format",
+        "format_name",
+        type=click.Choice(list(formats)),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def exact_option(consequence: str = "") -> Callable[[_Command], _Command]:
+    """``--exact``: the same arithmetic wherever it is given; ``consequence`` says what
+    it changes besides, in that command."""
+    return click.option(
+        "--exact",
+        is_flag=True,
+        help="Compute with exact fractions (1/3, not 0.333333) while + - * / and integer "
+        "powers keep values rational; a node that leaves the rationals falls back to floats."
+        + (f" {consequence}" if consequence else ""),
+    )
+
+
+def tolerance_options(command: _Command) -> _Command:
+    """How close an answer must be: at most one of these (or --exact) is given."""
+    options = (
+        click.option(
+            "--digits-tol",
+            type=click.IntRange(1, 15),
+            default=None,
+            help="Accept answers right to this many significant digits [default: 3].",
+        ),
+        # NOTE: --digits was this option's first name; it is kept, hidden, because
+        # README.md documents `check --digits N`, but --digits elsewhere means digits shown.
+        click.option("--digits", "digits_alias", type=click.IntRange(1, 15), hidden=True),
+        click.option(
+            "--abs-tol",
+            type=click.FloatRange(0),
+            default=None,
+            help="Accept |answer - right| <= this.",
+        ),
+        click.option(
+            "--rel-tol",
+            type=click.FloatRange(0),
+            default=None,
+            help="Accept |answer - right| <= this * |right|.",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command(
     "explain",
     cls=_ExpressionMayStartWithMinus,
@@ -197,12 +263,10 @@ class _ExpressionMayStartWithMinus(click.Command):
     type=click.Path(dir_okay=False),
     help="Explain a problem file (TOML with expr, at and wrt) instead of EXPR.",
 )
-@click.option(
-    "--format",
-    "format_name",
-    type=click.Choice(list(RENDERERS)),
-    default=None,
-    help="Output format [default: rich on a terminal, plain when piped or when NO_COLOR is set].",
+@format_option(
+    RENDERERS,
+    None,
+    "Output format [default: rich on a terminal, plain when piped or when NO_COLOR is set].",
 )
 @click.option(
     "--digits",
@@ -232,12 +296,7 @@ class _ExpressionMayStartWithMinus(click.Command):
     help="Name nodes w1...wn, or v(1-n)...v0 for inputs and v1...vl for operations "
     "(Griewank-Walther, as in Baydin et al. 2018).",
 )
-@click.option(
-    "--exact",
-    is_flag=True,
-    help="Keep rational values as exact fractions (1/3, not 0.333333) while + - * / and "
-    "integer powers keep them rational; a node that leaves the rationals falls back to floats.",
-)
+@exact_option()
 @click.option(
     "--expect",
     "expect_options",
@@ -298,10 +357,10 @@ def explain_command(
         )
         pieces = stream(format_name, result, options)
         failures = _failed_expectations(result, expect_options, exact)
+        # Pictures first: if one cannot be written, the error is all that is printed.
+        _save_pictures(result, options, {"svg": save_svg, "html": save_html})
     except AdexplainError as err:
         _fail(err, as_json=format_name == "json")
-    # Pictures first: if one cannot be written, the error is all that is printed.
-    _save_pictures(result, options, {"svg": save_svg, "html": save_html})
     _write(pieces)
     for failure in failures:
         click.echo(f"adexplain: check failed: {failure}", err=True)
@@ -320,7 +379,7 @@ def _save_pictures(
         try:
             Path(target).write_text(export(result, options, kind), encoding="utf-8")
         except OSError as err:
-            _fail(AdexplainError(f"cannot write {target}: {err.strerror}", code="file"))
+            raise AdexplainError(f"cannot write {target}: {err.strerror}", code="file") from None
 
 
 def _failed_expectations(
@@ -359,32 +418,11 @@ earlier answers), 1 some answer wrong, 2 some file could not be read or graded.
 """,
 )
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option(
-    "--format",
-    "format_name",
-    type=click.Choice(REPORT_FORMATS),
-    default="text",
-    show_default=True,
-    help="A report for people, JSON for scripts, or Gradescope's results.json.",
+@format_option(
+    REPORTS, "text", "A report for people, JSON for scripts, or Gradescope's results.json."
 )
-@click.option(
-    "--digits",
-    type=click.IntRange(1, 15),
-    default=None,
-    help="Accept answers right to this many significant digits [default: 3].",
-)
-@click.option(
-    "--abs-tol", type=click.FloatRange(0), default=None, help="Accept |answer - right| <= this."
-)
-@click.option(
-    "--rel-tol",
-    type=click.FloatRange(0),
-    default=None,
-    help="Accept |answer - right| <= this * |right|.",
-)
-@click.option(
-    "--exact", is_flag=True, help="Accept only the exact value (fractions: 1/3 is not 0.333)."
-)
+@tolerance_options
+@exact_option("Answers must then equal the exact value: 0.333 is not 1/3.")
 @click.option(
     "--hide-answers",
     is_flag=True,
@@ -393,7 +431,8 @@ earlier answers), 1 some answer wrong, 2 some file could not be read or graded.
 def check_command(
     files: tuple[str, ...],
     format_name: str,
-    digits: int | None,
+    digits_tol: int | None,
+    digits_alias: int | None,
     abs_tol: float | None,
     rel_tol: float | None,
     exact: bool,
@@ -406,19 +445,51 @@ def check_command(
     own earlier wrong answer, and names the first real slip with the right step in
     words. FILE may be a folder: every .toml file in it is checked. Files are only read.
     """
-    try:
-        tolerance = _tolerance(digits, abs_tol, rel_tol, exact)
-        paths = _submission_paths(files)
-    except AdexplainError as err:
-        _fail(err)
     from .homework import check_file
-    from .render.report import REPORT_RENDERERS, Report
+    from .problem import problem_files
+    from .render.report import Report
 
+    try:
+        tolerance = _tolerance(digits_tol, digits_alias, abs_tol, rel_tol, exact)
+        paths = problem_files(files)
+    except AdexplainError as err:
+        _fail(err, as_json=format_name == "json")
     report = Report(tuple(check_file(path, tolerance) for path in paths), tolerance, hide_answers)
-    _write([REPORT_RENDERERS[format_name](report)])
+    _write([REPORTS[format_name].load()(report)])
+    sys.exit(_check_exit_code(report))
+
+
+def _check_exit_code(report: Report) -> ExitCode:
     if any(s.error is not None for s in report.submissions):
-        sys.exit(ExitCode.BAD_INPUT)
-    sys.exit(ExitCode.OK if all(s.all_right for s in report.submissions) else ExitCode.WRONG_ANSWER)
+        return ExitCode.BAD_INPUT
+    return ExitCode.OK if all(s.all_right for s in report.submissions) else ExitCode.WRONG_ANSWER
+
+
+def _tolerance(
+    digits_tol: int | None,
+    digits_alias: int | None,
+    abs_tol: float | None,
+    rel_tol: float | None,
+    exact: bool,
+) -> Tolerance:
+    from .homework import Tolerance
+
+    chosen = [
+        tolerance
+        for given, tolerance in (
+            (digits_tol is not None, Tolerance("digits", digits_tol or 3)),
+            (digits_alias is not None, Tolerance("digits", digits_alias or 3)),
+            (abs_tol is not None, Tolerance("absolute", abs_tol or 0.0)),
+            (rel_tol is not None, Tolerance("relative", rel_tol or 0.0)),
+            (exact, Tolerance("exact", 0)),
+        )
+        if given
+    ]
+    if len(chosen) > 1:
+        raise AdexplainError(
+            "choose one of --digits-tol, --abs-tol, --rel-tol and --exact", code="usage"
+        )
+    return chosen[0] if chosen else Tolerance()
 
 
 @main.command(
@@ -461,7 +532,7 @@ Examples:
 )
 @click.option(
     "--worksheet",
-    type=click.Choice(["markdown", "latex"]),
+    type=click.Choice(list(WORKSHEETS)),
     help="A worksheet with blank tables (printed), and with --out also its key.",
 )
 @click.option("--practice", is_flag=True, help="Ask each step in the terminal, then score.")
@@ -484,7 +555,7 @@ def quiz_command(
     by `adexplain check`.
     """
     from . import quiz
-    from .render import worksheet as sheets
+    from .homework import Tolerance
 
     options = quiz.Options(
         operations=operations,
@@ -496,41 +567,15 @@ def quiz_command(
     )
     try:
         problems = quiz.generate(seed, count, options)
+        if practice:
+            quiz.practice(problems, _ask, click.echo, Tolerance())
+        elif out_dir is None:
+            _write([quiz.printed(problems, worksheet)])
+        else:
+            quiz.write(problems, out_dir, worksheet)
+            click.echo(f"wrote {len(problems)} problems and their keys to {out_dir}")
     except AdexplainError as err:
         _fail(err)
-    if practice:
-        from .homework import Tolerance
-
-        right = asked = 0
-        for problem in problems:
-            got, of, ended = quiz.practice(problem, _ask, click.echo, Tolerance())
-            right, asked = right + got, asked + of
-            if ended:
-                break
-        if len(problems) > 1:
-            click.echo(f"Total: {right} of {asked}")
-        return
-    render = {"markdown": sheets.markdown, "latex": sheets.latex}.get(worksheet or "")
-    if out_dir is None:
-        if render is not None:
-            _write([render(problems)])
-        else:
-            _write(["\n".join(p.toml() for p in problems)])
-        return
-    folder = Path(out_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for problem in problems:
-            (folder / f"problem-{problem.number:02d}.toml").write_text(problem.toml())
-            key = problem.toml(with_answers=True)
-            (folder / f"problem-{problem.number:02d}.key.toml").write_text(key)
-        if render is not None:
-            suffix = "md" if worksheet == "markdown" else "tex"
-            (folder / f"worksheet.{suffix}").write_text(render(problems))
-            (folder / f"worksheet-key.{suffix}").write_text(render(problems, key=True))
-    except OSError as err:
-        _fail(AdexplainError(f"cannot write to {out_dir}: {err.strerror}", code="file"))
-    click.echo(f"wrote {len(problems)} problems and their keys to {out_dir}")
 
 
 def _ask(prompt: str) -> str | None:
@@ -543,45 +588,6 @@ def _ask(prompt: str) -> str | None:
     return line.rstrip("\n")
 
 
-def _tolerance(
-    digits: int | None, abs_tol: float | None, rel_tol: float | None, exact: bool
-) -> Tolerance:
-    from .homework import Tolerance
-
-    chosen = [
-        tolerance
-        for given, tolerance in (
-            (digits is not None, Tolerance("digits", digits or 3)),
-            (abs_tol is not None, Tolerance("absolute", abs_tol or 0.0)),
-            (rel_tol is not None, Tolerance("relative", rel_tol or 0.0)),
-            (exact, Tolerance("exact", 0)),
-        )
-        if given
-    ]
-    if len(chosen) > 1:
-        raise AdexplainError(
-            "choose one of --digits, --abs-tol, --rel-tol and --exact", code="usage"
-        )
-    return chosen[0] if chosen else Tolerance()
-
-
-def _submission_paths(files: Sequence[str]) -> list[str]:
-    paths: list[str] = []
-    for name in files:
-        if Path(name).is_dir():
-            # Answer keys written by `quiz --out` sit beside the problems; they are not students.
-            keys = ".key.toml"
-            found = sorted(
-                str(path) for path in Path(name).glob("*.toml") if not path.name.endswith(keys)
-            )
-            if not found:
-                raise AdexplainError(f"the folder {name} holds no .toml files", code="usage")
-            paths.extend(found)
-        else:
-            paths.append(name)
-    return paths
-
-
 def _run(
     expression: str | None,
     at_options: tuple[str, ...],
@@ -589,23 +595,13 @@ def _run(
     problem_file: str | None,
     compute: Callable[..., Explanation],
 ) -> Explanation:
+    chosen_wrt = None if wrt is None else _split_names(wrt)
     if problem_file is not None:
         if expression is not None or at_options:
             raise AdexplainError("give either EXPR with --at, or --file, not both", code="usage")
-        from .problem import check_answers, load_problem  # tomllib only for --file
+        from .problem import explain_problem  # tomllib only for --file
 
-        problem = load_problem(problem_file)
-        chosen_wrt = _split_names(wrt) if wrt is not None else problem.wrt
-        try:
-            result = compute(problem.expr, problem.at, chosen_wrt)
-            check_answers(problem, result, problem_file)
-            return result
-        except AdexplainError as err:
-            if err.origin:  # an `at` value
-                raise err.with_origin(f"{err.origin} in {problem_file}") from None
-            if err.text == problem.expr:
-                raise err.with_origin(f"expr in {problem_file}", problem.expr_line) from None
-            raise err.with_origin(problem_file) from None
+        return explain_problem(problem_file, chosen_wrt, compute)[1]
     if expression is None:
         raise AdexplainError(
             'no expression given; try: adexplain "x*x + x" --at x=3  (or --help)',
@@ -620,7 +616,7 @@ def _run(
             pairs.extend(parse_assignments(option))
         except AdexplainError as err:
             raise err.with_origin("--at") from None
-    return compute(expression, pairs, _split_names(wrt) if wrt is not None else "all")
+    return compute(expression, pairs, "all" if chosen_wrt is None else chosen_wrt)
 
 
 def _sections(show: str | None) -> frozenset[str]:

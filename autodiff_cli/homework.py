@@ -20,6 +20,7 @@ reverse accumulation over their partials.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from .notation import Notation
 from .numbers import Value, format_number, to_float
 from .passes import Edge, adjoints, edge_partials, forward
 from .point import evaluate_value
-from .problem import Problem, check_answers, load_problem
+from .problem import Problem, explain_problem
 
 
 class Verdict(enum.Enum):
@@ -136,14 +137,11 @@ class Submission:
 def check_file(path: str | Path, tolerance: Tolerance = Tolerance()) -> Submission:
     """Grade one submission; a file that cannot be read or graded becomes an error entry."""
     path = str(path)
+    compute = functools.partial(explain, max_paths=0, exact=tolerance.kind == "exact")
     try:
-        problem = load_problem(path)
-        exact = tolerance.kind == "exact"
-        explanation = explain(problem.expr, problem.at, problem.wrt, max_paths=0, exact=exact)
-        check_answers(problem, explanation, path)
+        problem, explanation = explain_problem(path, compute=compute)
     except AdexplainError as err:
-        located = err if err.origin or err.text is None else err.with_origin(path)
-        return Submission(path, _student_named_in(path), error=located)
+        return Submission(path, _student_named_in(path), error=err)
     items = grade(problem, explanation, tolerance)
     return Submission(path, _student(path, problem), items, expr=" ".join(problem.expr.split()))
 

@@ -1,15 +1,21 @@
 """Problem files (SPEC.md, "Problem files and homework answers"): TOML with expr, at and wrt.
 
+:func:`explain_problem` is the one route from a problem file to an Explanation,
+taken by ``adexplain --file`` and by the homework checker alike, so an error in a
+file is located the same way by both: an ``at`` value or an answer by its name and
+the file, the expression by its line in the file.
+
 The answer sections (``values``, ``partials``, ``gradient``) are read by the
 homework checker; explaining a problem ignores them, but a section of the wrong
-type is still reported, so a broken submission is noticed early.
+type or a key that names nothing of the problem is still reported, so a broken
+submission is noticed early.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +23,7 @@ from typing import Any
 from .answers import SECTIONS as ANSWER_SECTIONS
 from .answers import WHAT_A_KEY_NAMES, known_keys
 from .errors import AdexplainError
-from .explain import Explanation
+from .explain import Explanation, explain
 from .graph import suggestion
 from .point import evaluate_value
 
@@ -25,6 +31,9 @@ KNOWN_KEYS = ("expr", "at", "wrt", "title", "description", "student", *ANSWER_SE
 
 MAX_FILE_BYTES = 1_000_000
 """A problem is a few lines; anything far larger is a mistake, not a problem file."""
+
+KEY_SUFFIX = ".key.toml"
+"""An answer key written by ``quiz --out`` beside its problem; a folder check skips it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,18 +132,61 @@ def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
     )
 
 
-def check_answers(problem: Problem, explanation: Explanation, origin: str) -> None:
+Compute = Callable[..., Explanation]
+"""``explain``, or ``explain`` with options fixed (``functools.partial``)."""
+
+
+def explain_problem(
+    path: str | Path, wrt: str | Sequence[str] | None = None, compute: Compute = explain
+) -> tuple[Problem, Explanation]:
+    """Read a problem file and explain it (``wrt`` overrides the file's); every error names
+    the file, and one in the expression gives its line in the file too."""
+    origin = str(path)
+    problem = load_problem(path)
+    try:
+        result = compute(problem.expr, problem.at, problem.wrt if wrt is None else wrt)
+        check_answers(problem, result)
+    except AdexplainError as err:
+        raise _located(err, problem, origin) from None
+    return problem, result
+
+
+def _located(err: AdexplainError, problem: Problem, origin: str) -> AdexplainError:
+    if err.origin:  # an `at` value or an answer, already named
+        return err.with_origin(f"{err.origin} in {origin}")
+    if err.text == problem.expr:
+        return err.with_origin(f"expr in {origin}", problem.expr_line)
+    return err.with_origin(origin)
+
+
+def check_answers(problem: Problem, explanation: Explanation) -> None:
     """Every answer must name something the problem has, and be a number or a constant."""
     known = known_keys(explanation)
     for section, answers in problem.answers.items():
         for key, answer in answers.items():
             if key not in known[section]:
                 raise AdexplainError(
-                    f"{origin}: [{section}] {key!r} is not {WHAT_A_KEY_NAMES[section]} "
-                    f"of this problem" + suggestion(key, known[section]),
+                    f"[{section}] {key!r} is not {WHAT_A_KEY_NAMES[section]} of this problem"
+                    + suggestion(key, known[section]),
                     code="unknown-answer",
                 )
             try:
                 evaluate_value(key, answer, allow_infinite=True)
             except AdexplainError as err:
-                raise err.with_origin(f"[{section}] in {origin}") from None
+                raise err.with_origin(f"[{section}]") from None
+
+
+def problem_files(names: Iterable[str]) -> list[str]:
+    """The files named, with a folder standing for every problem file in it (keys skipped)."""
+    paths: list[str] = []
+    for name in names:
+        if not Path(name).is_dir():
+            paths.append(name)
+            continue
+        found = sorted(
+            str(path) for path in Path(name).glob("*.toml") if not path.name.endswith(KEY_SUFFIX)
+        )
+        if not found:
+            raise AdexplainError(f"the folder {name} holds no .toml files", code="usage")
+        paths.extend(found)
+    return paths

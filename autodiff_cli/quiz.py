@@ -7,6 +7,9 @@ A generated problem is kept only if the tool itself finds it pleasant: no domain
 error, no kink unless one was asked for, and (when only + - * / and powers are
 used) every value and partial a small integer or a simple fraction, computed in
 exact mode.
+
+The problems are printed (:func:`printed`), written to a folder with their answer
+keys and worksheets (:func:`write`), or practised in a terminal (:func:`practice`).
 """
 
 from __future__ import annotations
@@ -17,13 +20,17 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
+from . import labels
 from .answers import answer_sheet, pairs
 from .errors import AdexplainError
 from .explain import Explanation, explain
 from .homework import Tolerance
 from .numbers import Value, format_number
 from .point import evaluate_value
+from .problem import KEY_SUFFIX
+from .render import WORKSHEETS
 
 RATIONAL_OPS = ("add", "sub", "mul")
 TEXT = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
@@ -73,6 +80,32 @@ class QuizProblem:
     def answers(self) -> dict[str, dict[str, Value]]:
         """Every entry a student fills in, keyed as problem files key them (w numbering)."""
         return answer_sheet(self.explanation)
+
+
+def printed(problems: Sequence[QuizProblem], worksheet: str | None = None) -> str:
+    """The worksheet in that format (see render.WORKSHEETS), or else the problem files."""
+    if worksheet is not None:
+        render: Callable[..., str] = WORKSHEETS[worksheet].load()
+        return render(problems)
+    return "\n".join(problem.toml() for problem in problems)
+
+
+def write(problems: Sequence[QuizProblem], folder: str, worksheet: str | None = None) -> None:
+    """Each problem (blank) and its key as problem files, and the worksheet and its key."""
+    out = Path(folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for problem in problems:
+            stem = f"problem-{problem.number:02d}"
+            (out / f"{stem}.toml").write_text(problem.toml())
+            (out / f"{stem}{KEY_SUFFIX}").write_text(problem.toml(with_answers=True))
+        if worksheet is not None:
+            sheet = WORKSHEETS[worksheet]
+            render: Callable[..., str] = sheet.load()
+            (out / f"worksheet.{sheet.suffix}").write_text(render(problems))
+            (out / f"worksheet-key.{sheet.suffix}").write_text(render(problems, key=True))
+    except OSError as err:
+        raise AdexplainError(f"cannot write to {folder}: {err.strerror}", code="file") from None
 
 
 def _toml_value(value: Value) -> str:
@@ -196,7 +229,19 @@ Ask = Callable[[str], "str | None"]
 Say = Callable[[str], None]
 
 
-def practice(
+def practice(problems: Sequence[QuizProblem], ask: Ask, say: Say, tolerance: Tolerance) -> None:
+    """A practice session: each problem in turn until the input ends, then the total."""
+    right = asked = 0
+    for problem in problems:
+        got, of, ended = practice_one(problem, ask, say, tolerance)
+        right, asked = right + got, asked + of
+        if ended:
+            break
+    if len(problems) > 1:
+        say(f"Total: {right} of {asked}")
+
+
+def practice_one(
     problem: QuizProblem, ask: Ask, say: Say, tolerance: Tolerance
 ) -> tuple[int, int, bool]:
     """Ask for each node value, each partial and the gradient in turn; say right or wrong, with
@@ -245,12 +290,12 @@ def _questions(ex: Explanation) -> list[tuple[str, Value, str]]:
         questions.append((f"{node.id} = {node.formula}", ex.values[node.index], step))
     sheet = answer_sheet(ex)["partials"]
     for key, pair in pairs(graph, ex.edges).items():
-        label = f"∂{graph.id(pair.target)}/∂{graph.id(pair.source)}"
+        label = labels.edge(graph, pair.target, pair.source)
         formulas = " + ".join(ex.edges[i].formula for i in pair.edges)
         step = f"{label} = {formulas}; with {given(pair.target)}"
         questions.append((label, sheet[key], step))
     for chain in ex.chains:
-        label = f"∂Z/∂{chain.variable}"
+        label = labels.gradient(chain.variable)
         variable = graph.id(chain.node)
         step = f"{label} sums the products of partials along the paths from Z to {variable}:"
         questions.append((label, chain.gradient, step))

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from autodiff_cli import __version__
-from autodiff_cli.cli import main
+from autodiff_cli.render import RENDERERS
 
-from .conftest import REPO
+from .helpers import REPO, run, strict_json
 
 EXAMPLE = ["y - max(0,w*x+b)", "--at", "y=5,w=2,x=1,b=1", "--wrt", "w"]
-
-
-def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=input, env=env)
-
-
-def strict_json(text: str) -> dict:
-    def refuse(constant: str) -> float:
-        raise AssertionError(f"non-standard JSON constant {constant}")
-
-    document: dict = json.loads(text, parse_constant=refuse)
-    return document
 
 
 def test_readme_example_plain_output() -> None:
@@ -169,7 +155,7 @@ def test_version_and_help() -> None:
     help_text = run("--help").stdout
     assert "Examples:" in help_text
     assert 'adexplain "y - max(0,w*x+b)" --at y=5,w=2,x=1,b=1 --wrt w' in help_text
-    assert "--format [rich|plain|json|dot|mermaid|markdown|latex]" in help_text
+    assert f"--format [{'|'.join(RENDERERS)}]" in help_text
 
 
 @pytest.mark.parametrize(
@@ -306,7 +292,8 @@ def test_caret_under_an_error_in_a_very_long_line_stays_readable() -> None:
 def test_a_syntax_error_before_a_trailing_newline_points_at_the_text(text: str) -> None:
     result = run("-", "--at", "x=1", input=text)
     assert result.exit_code == 2
-    assert "internal error" not in result.stderr
+    assert "error[internal]" not in result.stderr
+    assert result.stderr.startswith("adexplain: error[syntax]: ")
     assert "at line 1" in result.stderr
 
 
@@ -388,10 +375,3 @@ def test_an_infinite_value_in_a_problem_file_is_refused(tmp_path: Path) -> None:
     result = run("--file", str(problem), "--exact")
     assert result.exit_code == 2
     assert "not a finite number" in result.stderr
-
-
-def test_the_check_formats_named_by_the_cli_are_the_reports_there_are() -> None:
-    from autodiff_cli.cli import REPORT_FORMATS
-    from autodiff_cli.render.report import REPORT_RENDERERS
-
-    assert list(REPORT_FORMATS) == list(REPORT_RENDERERS)

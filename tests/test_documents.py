@@ -7,37 +7,17 @@ CI these tests are skipped, and in CI a missing tool is a failure, not a skip.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from autodiff_cli.cli import main
-
-from .conftest import SAMPLES
+from .helpers import SAMPLES, compile_latex, output, run, tool
 
 EXAMPLE = ["y - max(0,w*x+b)", "--at", "y=5,w=2,x=1,b=1", "--wrt", "w"]
 PROGRAM = ["a = x*x; b = a*a + θ; sin(b) + a", "--at", "x=1,θ=2"]
-
-
-def output(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
-def tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed; .ci/run installs it")
-        pytest.skip(f"{name} is not installed")
-    return found
 
 
 @pytest.mark.parametrize("args", [EXAMPLE, PROGRAM, ["--notation", "v", *PROGRAM]])
@@ -64,21 +44,6 @@ def test_the_example_draws_as_the_blog_figure() -> None:
     assert 'n1 -> n4 [label="∂w5/∂w2 = w3 = 1", color="#d62728"' in source  # on the path to w
     assert 'n2 -> n4 [label="∂w5/∂w3 = w2 = 2"];' in source  # not on it
     assert "{ rank=min; n0; n1; n2; n3; }" in source
-
-
-def compile_latex(document: Path, source: str) -> None:
-    """Write the document and compile it with the real pdflatex; fail with its log."""
-    pdflatex = tool("pdflatex")
-    document.write_text(source)
-    result = subprocess.run(
-        [pdflatex, "-halt-on-error", "-interaction=nonstopmode", document.name],
-        cwd=document.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout[-2000:]
-    assert document.with_suffix(".pdf").stat().st_size > 1000
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
@@ -137,7 +102,7 @@ def test_save_svg_and_html(tmp_path: Path) -> None:
 
 
 def test_a_picture_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, [*EXAMPLE, "--save-svg", str(tmp_path / "no" / "x.svg")])
+    result = run(*EXAMPLE, "--save-svg", str(tmp_path / "no" / "x.svg"))
     assert result.exit_code == 2
     assert "error[file]: cannot write" in result.stderr
 

@@ -7,12 +7,10 @@ diff as you would review code.
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from autodiff_cli.cli import main
 from autodiff_cli.render import RENDERERS
 
-from .conftest import GOLDEN, SAMPLES
+from .helpers import REPO, SAMPLES, compare_with_golden
 
 EXTENSIONS = {
     "json": "json",
@@ -38,17 +36,6 @@ def test_there_are_enough_samples() -> None:
 def test_golden(sample, format_name, update_golden) -> None:
     args = ["--file", str(sample), "--format", format_name]
     compare_with_golden(args, f"{sample.stem}.{EXTENSIONS[format_name]}", update_golden)
-
-
-def compare_with_golden(args: list[str], name: str, update: bool, exit_code: int = 0) -> None:
-    """Run the command without colour; its output must equal tests/golden/NAME."""
-    result = CliRunner().invoke(main, args, env={"NO_COLOR": "1"})
-    assert result.exit_code == exit_code, result.output
-    golden = GOLDEN / name
-    if update:
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert golden.exists(), f"no golden file {golden.name}; run pytest --update-golden"
-    assert result.stdout == golden.read_text(encoding="utf-8")
 
 
 SURVEY_PROGRAM = "v1 = ln(x1)\nv2 = x1*x2\nv3 = sin(x2)\nv4 = v1 + v2\nv4 - v3"
@@ -85,8 +72,6 @@ OPTION_CASES = {
 @pytest.mark.parametrize("format_name", sorted(RENDERERS))
 @pytest.mark.parametrize("case", sorted(OPTION_CASES))
 def test_golden_options(case, format_name, update_golden, monkeypatch) -> None:
-    from .conftest import REPO
-
     monkeypatch.chdir(REPO)
     args = [*OPTION_CASES[case], "--format", format_name]
     compare_with_golden(args, f"{case}.{EXTENSIONS[format_name]}", update_golden)

@@ -14,26 +14,19 @@ import random
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from autodiff_cli.cli import main
 from autodiff_cli.homework import Tolerance
+from autodiff_cli.render import REPORTS
 
-from .conftest import REPO
-from .test_golden import compare_with_golden
+from .helpers import REPO, compare_with_golden, run
 
 HOMEWORK = REPO / "samples" / "homework"
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
-
-
-@pytest.mark.parametrize("format_name", ["text", "json", "gradescope"])
+@pytest.mark.parametrize("format_name", REPORTS)
 def test_golden_reports(format_name: str, update_golden: bool, monkeypatch) -> None:
     monkeypatch.chdir(REPO)
-    extension = "txt" if format_name == "text" else "json"
-    name = f"homework.{format_name}.{extension}"
+    name = f"homework.{format_name}.{REPORTS[format_name].suffix}"
     compare_with_golden(
         ["check", "samples/homework", "--format", format_name], name, update_golden, exit_code=1
     )
@@ -80,7 +73,9 @@ def test_a_malformed_file_is_reported_and_the_others_still_graded(tmp_path: Path
     ("options", "verdict"),
     [
         ([], "right"),  # 0.693 is ln 2 to 3 significant digits
-        (["--digits", "5"], "wrong"),
+        (["--digits-tol", "5"], "wrong"),
+        (["--digits-tol", "3"], "right"),
+        (["--digits", "5"], "wrong"),  # the README's first name for --digits-tol
         (["--abs-tol", "0.001"], "right"),
         (["--rel-tol", "1e-6"], "wrong"),
     ],
@@ -101,10 +96,13 @@ def test_exact_tolerance_compares_fractions(tmp_path: Path) -> None:
     assert [item["verdict"] for item in document["submissions"][0]["items"]] == ["right", "wrong"]
 
 
-def test_conflicting_tolerances_are_a_usage_error() -> None:
-    result = run("check", str(HOMEWORK / "bob.toml"), "--exact", "--digits", "2")
+@pytest.mark.parametrize(
+    "options", [["--exact", "--digits-tol", "2"], ["--digits", "2", "--digits-tol", "2"]]
+)
+def test_conflicting_tolerances_are_a_usage_error(options: list[str]) -> None:
+    result = run("check", str(HOMEWORK / "bob.toml"), *options)
     assert result.exit_code == 2
-    assert "choose one of" in result.stderr
+    assert "choose one of --digits-tol, --abs-tol, --rel-tol and --exact" in result.stderr
 
 
 def test_digits_tolerance_is_half_a_unit_in_the_last_digit() -> None:
@@ -286,3 +284,16 @@ def test_a_folder_check_skips_answer_keys(tmp_path: Path) -> None:
         "problem-01.toml",
         "problem-02.toml",
     ]
+
+
+def test_a_syntax_error_in_a_multi_line_expr_gives_its_line_in_the_file(tmp_path: Path) -> None:
+    """check and --file read a problem by the same route, so they locate an error alike."""
+    submission = tmp_path / "bad.toml"
+    submission.write_text('# a comment\nexpr = """\na = x*x\nb = a +\n"""\nat = { x = 1 }\n')
+    where = f"at line 2, column 8 of expr in {submission} (line 4 of the file)"
+    assert where in run("--file", str(submission)).stderr
+    result = run("check", str(submission))
+    assert result.exit_code == 2
+    assert where in result.stdout
+    error = json.loads(run("check", str(submission), "--format", "json").stdout)
+    assert error["submissions"][0]["error"]["line"] == 4

@@ -1,112 +1,29 @@
 """SymPy as an independent oracle: Hypothesis writes expressions, both sides evaluate them.
 
-The generator builds each expression twice, as adexplain text and directly as a
-SymPy object (never by parsing our text), so the oracle shares nothing with the
-code under test. Values and gradients must agree to 1e-9. Points that
-adexplain refuses (outside a domain) are skipped here and tested on their own.
+The generator (tests/strategies.py) draws every op from the table of operations and
+builds each expression twice, as adexplain text and as a SymPy object made from each
+op's own SymPy definition (never by parsing our text), so SymPy differentiates what
+the table says an op is, not the table's partials. Values and gradients must agree
+to 1e-9. Points that adexplain refuses (outside a domain) are skipped here and
+tested on their own.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 
+import pytest
 import sympy
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autodiff_cli import AdexplainError, explain
+from autodiff_cli.ops import FUNCTIONS, OPERATORS, OPS, Op
 from autodiff_cli.render import RENDERERS, RenderOptions, renderer
 
-NAMES = ("x", "y", "z")
-SYMBOLS = {name: sympy.Symbol(name, real=True) for name in NAMES}
+from .strategies import CALLS, NAMES, SYMBOLS, WRITTEN, Tree, expressions, to_sympy, to_text
 
-UNARY: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "ln": sympy.log,
-    "sqrt": sympy.sqrt,
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-    "tan": sympy.tan,
-    "tanh": sympy.tanh,
-    "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)),
-    "softplus": lambda a: sympy.log(1 + sympy.exp(a)),
-    "relu": lambda a: sympy.Max(0, a),
-    "abs": sympy.Abs,
-    "asin": sympy.asin,
-    "acos": sympy.acos,
-    "atan": sympy.atan,
-    "sinh": sympy.sinh,
-    "cosh": sympy.cosh,
-}
-BINARY_FUNCTIONS: dict[str, Callable[[sympy.Expr, sympy.Expr], sympy.Expr]] = {
-    "max": sympy.Max,
-    "min": sympy.Min,
-    "pow": sympy.Pow,
-}
-OPERATORS: dict[str, Callable[[sympy.Expr, sympy.Expr], sympy.Expr]] = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
-    "^": sympy.Pow,
-    "**": sympy.Pow,
-}
-
-# A generated expression is a small tree of tuples; it becomes text and SymPy
-# separately, and SymPy only inside the test (it may refuse, e.g. Max(acos(2))).
-Tree = tuple[object, ...]
-
-variables = st.sampled_from(NAMES).map(lambda n: ("leaf", n, SYMBOLS[n]))
-leaves = st.one_of(
-    # Variables three times as likely as constants, so most expressions have some.
-    variables,
-    variables,
-    variables,
-    st.integers(0, 5).map(lambda k: ("leaf", str(k), sympy.Integer(k))),
-    st.sampled_from(
-        [("leaf", "0.5", sympy.Rational(1, 2)), ("leaf", "pi", sympy.pi), ("leaf", "e", sympy.E)]
-    ),
-)
-
-
-def _extend(children: st.SearchStrategy[Tree]) -> st.SearchStrategy[Tree]:
-    return st.one_of(
-        st.tuples(st.just("unary"), st.sampled_from(sorted(UNARY)), children),
-        st.tuples(st.just("neg"), children),
-        st.tuples(st.just("operator"), st.sampled_from(sorted(OPERATORS)), children, children),
-        st.tuples(st.just("call"), st.sampled_from(sorted(BINARY_FUNCTIONS)), children, children),
-    )
-
-
-def to_text(tree: Tree) -> str:
-    kind = tree[0]
-    if kind == "leaf":
-        return str(tree[1])
-    if kind == "unary":
-        return f"{tree[1]}({to_text(tree[2])})"  # type: ignore[arg-type]
-    if kind == "neg":
-        return f"-({to_text(tree[1])})"  # type: ignore[arg-type]
-    if kind == "operator":
-        return f"({to_text(tree[2])}) {tree[1]} ({to_text(tree[3])})"  # type: ignore[arg-type]
-    return f"{tree[1]}({to_text(tree[2])}, {to_text(tree[3])})"  # type: ignore[arg-type]
-
-
-def to_sympy(tree: Tree) -> sympy.Expr:
-    kind = tree[0]
-    if kind == "leaf":
-        return tree[2]  # type: ignore[return-value]
-    if kind == "unary":
-        return UNARY[tree[1]](to_sympy(tree[2]))  # type: ignore[index,arg-type]
-    if kind == "neg":
-        return -to_sympy(tree[1])  # type: ignore[arg-type]
-    table = OPERATORS if kind == "operator" else BINARY_FUNCTIONS
-    return table[tree[1]](to_sympy(tree[2]), to_sympy(tree[3]))  # type: ignore[index,arg-type]
-
-
-expressions = st.recursive(leaves, _extend, max_leaves=8)
 coordinates = st.floats(min_value=-3, max_value=3, allow_nan=False).map(lambda v: round(v, 4))
 points = st.fixed_dictionaries({name: coordinates for name in NAMES})
 
@@ -199,4 +116,23 @@ def test_every_format_renders_every_explanation(tree: Tree, point: dict[str, flo
         return
     for format_name in RENDERERS:
         output = renderer(format_name)(result, RenderOptions())
-        assert output.endswith("\n")
+        assert output.endswith("\n"), format_name
+        # Every format, whatever its syntax, names every node of the graph.
+        missing = [n.id for n in result.graph.nodes if not re.search(rf"\b{n.id}\b", output)]
+        assert not missing, (format_name, text, missing)
+
+
+@pytest.mark.parametrize("op", OPS.values(), ids=lambda op: op.name)
+def test_every_op_declares_its_definition_in_sympy(op: Op) -> None:
+    assert op.sympy.strip(), f"{op.name} has no sympy definition: the oracle cannot check it"
+    arguments = sympy.symbols(f"a0:{op.arity}", real=True)
+    placeholders = {f"_arg{i}": argument for i, argument in enumerate(arguments)}
+    definition = sympy.parse_expr(op.sympy.format(*placeholders), local_dict=placeholders)
+    assert definition.free_symbols == set(arguments), (op.name, definition)
+
+
+def test_the_generator_writes_every_op_by_every_name_and_spelling() -> None:
+    assert {form.spelling for form in CALLS} == set(FUNCTIONS)
+    assert {form.op.name for form in WRITTEN} == OPERATORS
+    assert {form.op.name for form in (*CALLS, *WRITTEN)} == set(OPS)
+    assert {form.spelling for form in WRITTEN} >= {"+", "-", "*", "/", "^", "**"}

@@ -13,9 +13,8 @@ from autodiff_cli.lalr import load_tables
 from autodiff_cli.parser import parse, parse_expression
 from autodiff_cli.syntax import Call, Expr, Name, Number, Operator
 
-from .conftest import REPO
-from .test_oracle import expressions, to_text
-from .test_programs import programs
+from .helpers import REPO
+from .strategies import expressions, programs, to_text
 
 
 def shape(expr: Expr) -> object:

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from autodiff_cli import AdexplainError, explain
 
-from .conftest import time_limit
+from .helpers import run, time_limit
+from .strategies import PROGRAM_NAMES as NAMES
+from .strategies import SYMBOLS, programs
 
 
 def test_a_named_intermediate_is_one_node_shared_by_later_statements() -> None:
@@ -123,36 +125,6 @@ def test_check_finds_a_step_inside_the_domain() -> None:
 
 # --- Generated programs: every route agrees, and agrees with SymPy -----------------------
 
-NAMES = ("x", "y")
-SYMBOLS = {name: sympy.Symbol(name, real=True) for name in NAMES}
-SMOOTH = {"sin": sympy.sin, "cos": sympy.cos, "exp": sympy.exp, "tanh": sympy.tanh}
-
-
-@st.composite
-def programs(draw: st.DrawFn) -> tuple[str, sympy.Expr]:
-    """Statements each combining two earlier values (inputs or intermediates) with one op.
-
-    Earlier intermediates are reused at random, so nodes are shared and paths multiply.
-    The SymPy expression is the program inlined, built alongside, never parsed from our text.
-    """
-    available: list[tuple[str, sympy.Expr]] = [(n, SYMBOLS[n]) for n in NAMES]
-    lines = []
-    for i in range(draw(st.integers(1, 6))):
-        (left, l_sym), (right, r_sym) = draw(
-            st.lists(st.sampled_from(available), min_size=2, max_size=2)
-        )
-        kind = draw(st.sampled_from(["+", "-", "*", "fn"]))
-        if kind == "fn":
-            name = draw(st.sampled_from(sorted(SMOOTH)))
-            text, symbolic = f"{name}({left}) * {right}", SMOOTH[name](l_sym) * r_sym
-        else:
-            text = f"{left} {kind} {right}"
-            symbolic = {"+": l_sym + r_sym, "-": l_sym - r_sym, "*": l_sym * r_sym}[kind]
-        lines.append(f"t{i} = {text}")
-        available.append((f"t{i}", symbolic))
-    last_name, last_symbolic = available[-1]
-    return "\n".join([*lines, last_name]), last_symbolic
-
 
 @given(
     programs(),
@@ -250,14 +222,8 @@ def test_exact_zero_times_a_float_stays_exact() -> None:
 def test_a_path_count_too_long_to_write_in_decimal_is_given_by_its_size() -> None:
     """4 000 squarings: 2^4000 paths, 1 205 digits; 20 000 would pass Python's 4 300-digit
     limit for writing integers, and JSON then gives the size instead of crashing."""
-    from click.testing import CliRunner
-
-    from autodiff_cli.cli import main
-
     lines = ["a1 = x*x"] + [f"a{i} = a{i - 1}*a{i - 1}" for i in range(2, 20_001)] + ["a20000"]
-    result = CliRunner().invoke(
-        main, ["-", "--at", "x=1", "--format", "json", "--max-paths", "1"], input="\n".join(lines)
-    )
+    result = run("-", "--at", "x=1", "--format", "json", "--max-paths", "1", input="\n".join(lines))
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["wrt"]["x"]["path_count"].startswith("about 3.98e6020 (a 6021-digit number)")

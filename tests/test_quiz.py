@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 import sympy
-from click.testing import CliRunner
 
-from autodiff_cli.cli import main
 from autodiff_cli.quiz import Options, generate
+from autodiff_cli.render import WORKSHEETS
 
-from .test_documents import compile_latex
+from .helpers import compile_latex, run
 
 OPTION_SETS = {
     "plain": Options(),
@@ -27,10 +26,6 @@ OPTION_SETS = {
     "functions": Options(functions=("exp", "sin")),
     "small": Options(operations=1),
 }
-
-
-def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(main, list(args), input=input)
 
 
 def test_the_same_seed_gives_the_same_problems() -> None:
@@ -102,7 +97,23 @@ def test_keys_pass_the_checker_and_blanks_have_nothing_to_grade(tmp_path: Path) 
     assert blank.exit_code == 0 and "No answers to check" in blank.stdout
 
 
-def test_worksheet_and_key_in_markdown_and_latex(tmp_path: Path) -> None:
+@pytest.mark.parametrize("format_name", WORKSHEETS)
+def test_every_worksheet_format_is_printed_and_written_with_its_key(
+    format_name: str, tmp_path: Path
+) -> None:
+    args = ["quiz", "--seed", "3", "--count", "2", "--worksheet", format_name]
+    printed = run(*args).stdout
+    result = run(*args, "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    suffix = WORKSHEETS[format_name].suffix
+    sheet = (tmp_path / f"worksheet.{suffix}").read_text()
+    key = (tmp_path / f"worksheet-key.{suffix}").read_text()
+    assert sheet == printed
+    assert "Problem 2" in sheet and "Problem 2" in key
+    assert "answer key" in key and "answer key" not in sheet
+
+
+def test_worksheet_and_key_in_latex_compile_and_markdown_has_blanks(tmp_path: Path) -> None:
     result = run(
         "quiz", "--seed", "3", "--count", "2", "--worksheet", "latex", "--out", str(tmp_path)
     )

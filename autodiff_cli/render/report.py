@@ -1,5 +1,5 @@
 """Homework reports, one function per format: text for people, json for scripts, and
-Gradescope's results.json.
+Gradescope's results.json. ``render.REPORTS`` names them for the command line.
 
 A report covers one or many submissions. With many it ends in a gradebook (one
 row per student) and an item table (how the class did on each entry).
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,10 +178,3 @@ def _gradescope(s: Submission, hide_answers: bool) -> dict[str, Any]:
             for item in s.items
         ],
     }
-
-
-REPORT_RENDERERS: dict[str, Callable[[Report], str]] = {
-    "text": render_text,
-    "json": render_json,
-    "gradescope": render_gradescope,
-}

@@ -1,13 +1,16 @@
 """Worksheets: the generated problems with blank tables to fill in (or, for the key, filled).
 
-Markdown for the web and for printing from an editor; LaTeX for a handout. The node
-column gives each node's expression, so every student numbers the graph the same way.
+Markdown for the web and for printing from an editor; LaTeX for a handout, each a
+function ``(problems, key=False) -> str`` that ``render.WORKSHEETS`` names for
+``quiz --worksheet``. The node column gives each node's expression, so every student
+numbers the graph the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from .. import labels as label
 from ..numbers import format_number
 from ..quiz import QuizProblem
 from .tex import latex_text
@@ -103,10 +106,10 @@ def _tables(problem: QuizProblem, key: bool) -> list[tuple[tuple[str, str], list
         for node in graph.nodes[graph.input_count :]
     ]
     partials = [
-        (f"∂{key_text.replace('/', '/∂')}", show(value))
+        (label.partial(*key_text.split("/")), show(value))
         for key_text, value in answers["partials"].items()
     ]
-    gradient = [(f"∂Z/∂{name}", show(value)) for name, value in answers["gradient"].items()]
+    gradient = [(label.gradient(name), show(value)) for name, value in answers["gradient"].items()]
     return [
         (("node", "value"), inputs + values),
         (("partial", "value"), partials),
