@@ -47,6 +47,8 @@ class Written:
     precedence: int
     tex: str
     right_associative: bool = False
+    tex_binds: int | None = None
+    """Precedence of the TeX form where it differs: ``\\frac`` is set apart by itself."""
 
 
 def call(name: str, tex_name: str | None = None, arity: int = 1) -> Written:
@@ -255,7 +257,8 @@ class _Printer:
             text, precedence = self.print(arg)
             needs = _tex_needs_parentheses(formula.op, written, position, precedence)
             parts.append(rf"\left({text}\right)" if needs else text)
-        return written.tex.format(*parts), written.precedence
+        binds = written.precedence if written.tex_binds is None else written.tex_binds
+        return written.tex.format(*parts), binds
 
     def _cases(self, formula: Cases) -> str:
         if self.tex_operands is not None:
@@ -322,3 +325,10 @@ def text(formula: Formula, operands: Sequence[str], layout: Layout = "partial") 
 def tex(formula: Formula, operands: Sequence[str], layout: Layout = "partial") -> str:
     """The formula in TeX math, with its operands already in TeX."""
     return _Printer(layout, operands).print(formula)[0]
+
+
+def tex_factor(formula: Formula, operands: Sequence[str]) -> str:
+    """The formula in TeX as a factor of a product: in parentheses unless it is an atom
+    there (a fraction, a root and a piecewise value are)."""
+    typeset, binds = _Printer("partial", operands).print(formula)
+    return typeset if binds >= ATOM else rf"\left({typeset}\right)"

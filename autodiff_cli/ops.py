@@ -432,7 +432,7 @@ _TABLE = (
                 rational=_always,
             ),
         ),
-        Written("infix", "/", PRODUCT, r"\frac{{{0}}}{{{1}}}"),
+        Written("infix", "/", PRODUCT, r"\frac{{{0}}}{{{1}}}", tex_binds=ATOM),
         undefined=_divisor_nonzero,
         rational=_always,
         sympy="({0}) / ({1})",

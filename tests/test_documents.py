@@ -87,7 +87,9 @@ def test_markdown_has_tables_math_and_the_picture() -> None:
     assert (
         r"$$ \frac{\partial Z}{\partial w} = \frac{\partial w_{8}}{\partial w_{7}} "
         r"\frac{\partial w_{7}}{\partial w_{6}} \frac{\partial w_{6}}{\partial w_{5}} "
-        r"\frac{\partial w_{5}}{\partial w_{2}} = (-1) \cdot 1 \cdot 1 \cdot 1 = (-1) $$"
+        r"\frac{\partial w_{5}}{\partial w_{2}} = \left(-1\right) \cdot \begin{cases} 1 & "
+        r"\text{if } w_{6} > 0 \\ 0 & \text{if } w_{6} < 0 \end{cases} \cdot 1 \cdot w_{3} "
+        r"= (-1) \cdot 1 \cdot 1 \cdot 1 = (-1) $$"
     ) in text
 
 

@@ -33,7 +33,7 @@ def render(ex: Explanation, options: RenderOptions) -> str:
                 rf"\subsection*{{Chain rule for $\partial Z/\partial$\,{variable}}}",
                 latex_text(block.lines[0]),
                 r"\begin{align*}",
-                " \\\\\n".join(f"& {line}" for line in chain_rule_tex(ex, chain, digits)),
+                " \\\\\n".join(_aligned(forms) for forms in chain_rule_tex(ex, chain, digits)),
                 r"\end{align*}",
             ]
         elif isinstance(block, GraphLines):
@@ -47,6 +47,12 @@ def render(ex: Explanation, options: RenderOptions) -> str:
             out.append(r"\\".join(latex_text(line) for line in block.lines) + "\n")
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"
+
+
+def _aligned(forms: list[str]) -> str:
+    """A line of equal forms, one under the other at the = sign, so long ones fit the page."""
+    first, *rest = forms
+    return f"{first} &= " + " \\\\\n&= ".join(rest)
 
 
 def _table(table: TableView) -> list[str]:

@@ -21,7 +21,8 @@ def render(ex: Explanation, options: RenderOptions) -> str:
         elif isinstance(block, ChainLines):
             chain = block.rule
             out += [f"## Chain rule for {gradient(chain.variable)}", "", _cell(block.lines[0]), ""]
-            out += [f"$$ {line} $$" for line in chain_rule_tex(ex, chain, digits)] + [""]
+            lines = chain_rule_tex(ex, chain, digits)
+            out += [f"$$ {' = '.join(forms)} $$" for forms in lines] + [""]
         elif isinstance(block, GraphLines):
             out += ["## Graph", "", "```mermaid", *flowchart(ex, digits), "```", ""]
         else:

@@ -7,9 +7,11 @@ import re
 import unicodedata
 
 from ..explain import ChainRule, Explanation
+from ..formula import tex_factor
 from ..labels import OUTPUT
 from ..labels import partial_tex as _partial
 from ..numbers import format_count, format_number
+from ..passes import Edge, edge_formula
 
 _SUBSCRIPTS = str.maketrans("₋₀₁₂₃₄₅₆₇₈₉", "-0123456789")
 _ID = re.compile(r"^([^\W\d_]+)([₋₀-₉0-9-]+)$")
@@ -29,39 +31,71 @@ def tex_number(value: str) -> str:
     return f"({value})" if value.startswith("-") else value
 
 
-def chain_rule_tex(ex: Explanation, chain: ChainRule, digits: int) -> list[str]:
-    """One display-math line per listed path, then the sum; each line is TeX without $."""
+def chain_rule_tex(ex: Explanation, chain: ChainRule, digits: int) -> list[list[str]]:
+    """The chain rule in TeX, one list of equal forms per line (each path, then the sum):
+    the ∂ factors, their formulas, their numbers, the product. A document writes a line's
+    forms side by side (``a = b = c``) or one under the other."""
     graph = ex.graph
     whole = _partial(OUTPUT, _variable(chain.variable))
     if chain.node == graph.output or chain.path_count == 0:
         value = format_number(chain.gradient, digits)
-        return [f"{whole} = {tex_number(value)}"]
+        return [[whole, tex_number(value)]]
+    steps = {step for path in chain.paths for step in zip(path.nodes, path.positions, strict=False)}
+    formulas = {
+        (edge.target, edge.position): _formula_factor(ex, edge)
+        for edge in ex.edges
+        if (edge.target, edge.position) in steps
+    }
     lines = []
     for path in chain.paths:
         factors = [
             _partial(tex_id(graph.id(target)), tex_id(graph.id(source)))
             for target, source in zip(path.nodes, path.nodes[1:], strict=False)
         ]
-        numbers = [tex_number(format_number(f, digits)) for f in path.factors]
         product = tex_number(format_number(path.product, digits))
         if len(factors) > 12:
-            lines.append(rf"\text{{a path of {len(factors)} edges}} = {product}")
+            lines.append([rf"\text{{a path of {len(factors)} edges}}", product])
             continue
+        written = [formulas[step] for step in zip(path.nodes, path.positions, strict=False)]
+        numbers = [tex_number(format_number(f, digits)) for f in path.factors]
         forms = [" ".join(factors)]
-        for form in (r" \cdot ".join(numbers), product):
+        for form in (r" \cdot ".join(written), r" \cdot ".join(numbers), product):
             if form != forms[-1]:  # one factor: its number is already the product
                 forms.append(form)
-        lines.append(" = ".join(forms))
+        lines.append(forms)
     total = tex_number(format_number(chain.gradient, digits))
     if chain.unlisted:
         more = format_count(chain.unlisted)
-        lines.append(rf"\text{{and {more} more paths: }} {whole} = {total}")
+        lines.append([rf"\text{{and {more} more paths: }} {whole}", total])
     elif len(chain.paths) > 1:
         products = " + ".join(tex_number(format_number(p.product, digits)) for p in chain.paths)
-        lines.append(f"{whole} = {products} = {total}")
+        lines.append([whole, products, total])
     else:
-        lines[0] = f"{whole} = {lines[0]}"
+        lines[0] = [whole, *lines[0]]
     return lines
+
+
+def _formula_factor(ex: Explanation, edge: Edge) -> str:
+    """An edge's partial typeset from its formula tree, as a factor of a product."""
+    tree = edge_formula(ex.graph, edge)
+    node = ex.graph.nodes[edge.target]
+    operands = [
+        tex_id(ex.graph.id(arg)) if isinstance(arg, int) else _constant(arg.text)
+        for arg in node.args
+    ]
+    return tex_factor(tree, operands)
+
+
+def _constant(text: str) -> str:
+    """A constant as written (``2``, ``pi``, ``pi/2``), in math mode."""
+    if _NUMBER.match(text):
+        return text
+    if text in ("pi", "e"):
+        return r"\pi" if text == "pi" else "e"
+    return rf"\left(\text{{\texttt{{{latex_text(text)}}}}}\right)"
+
+
+_NUMBER = re.compile(r"^\d*\.?\d+([eE][+-]?\d+)?$")
 
 
 def _variable(name: str) -> str:
