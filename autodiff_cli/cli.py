@@ -374,7 +374,7 @@ def _save_pictures(
     for kind, target in targets.items():
         if target is None:
             continue
-        from .render.rich_text import export  # rich only when a picture is asked for
+        from .render.formats.rich import export  # rich only when a picture is asked for
 
         try:
             Path(target).write_text(export(result, options, kind), encoding="utf-8")

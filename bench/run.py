@@ -302,7 +302,7 @@ from autodiff_cli.explain import explain
 from autodiff_cli.graph import build
 from autodiff_cli.parser import parse
 from autodiff_cli.render import RenderOptions
-from autodiff_cli.render.json_output import stream
+from autodiff_cli.render.formats.json import stream
 text = open(sys.argv[1]).read()
 point = json.loads(sys.argv[2])
 stages = {}

@@ -6,25 +6,20 @@ diff as you would review code.
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from autodiff_cli.render import RENDERERS
 
 from .helpers import REPO, SAMPLES, compare_with_golden
 
-EXTENSIONS = {
-    "json": "json",
-    "plain": "txt",
-    "rich": "rich.txt",
-    "dot": "dot",
-    "mermaid": "mmd",
-    "markdown": "md",
-    "latex": "tex",
-}
+EXTENSIONS = {name: importlib.import_module(module).SUFFIX for name, module in RENDERERS.items()}
 
 
-def test_every_format_has_an_extension() -> None:
-    assert set(EXTENSIONS) == set(RENDERERS)
+def test_every_format_is_found_and_has_its_own_suffix() -> None:
+    assert {"rich", "plain", "json", "dot", "mermaid", "markdown", "latex"} <= set(RENDERERS)
+    assert len(set(EXTENSIONS.values())) == len(EXTENSIONS)
 
 
 def test_there_are_enough_samples() -> None:

@@ -10,6 +10,7 @@ where a format lives rather than holding it for that reason.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -41,16 +42,21 @@ class Renderer(Protocol):
     def __call__(self, explanation: Explanation, options: RenderOptions) -> str: ...
 
 
-RENDERERS: dict[str, str] = {
-    "rich": "autodiff_cli.render.rich_text",
-    "plain": "autodiff_cli.render.plain",
-    "json": "autodiff_cli.render.json_output",
-    "dot": "autodiff_cli.render.dot",
-    "mermaid": "autodiff_cli.render.mermaid",
-    "markdown": "autodiff_cli.render.markdown",
-    "latex": "autodiff_cli.render.latex",
-}
-"""Format name to the module that renders it."""
+def _formats() -> dict[str, str]:
+    """Every module in ``render/formats/`` is a format named after it: adding one is adding
+    a module. Found by listing the folder, which imports nothing."""
+    folder = os.path.join(os.path.dirname(__file__), "formats")
+    names = sorted(
+        name.removesuffix(".py")
+        for name in os.listdir(folder)
+        if name.endswith(".py") and not name.startswith("_")
+    )
+    return {name: f"{__name__}.formats.{name}" for name in names}
+
+
+RENDERERS: dict[str, str] = _formats()
+"""Format name to the module that renders it; each module offers ``render`` (and ``stream``
+if it can write as it goes) and says with ``SUFFIX`` how its files are named."""
 
 
 def renderer(format_name: str) -> Renderer:

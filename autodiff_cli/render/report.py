@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import error_document
 from ..homework import ItemResult, Submission, Tolerance, Verdict, feedback
 from ..numbers import json_number
-from .plain import table_lines
+from .formats.plain import table_lines
 from .view import TableView
 
 MARKS = {Verdict.RIGHT: "✓", Verdict.FOLLOWS: "~", Verdict.WRONG: "✗"}

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from ..explain import Explanation
-from . import RenderOptions
-from .picture import edge_captions, highlighted_nodes, node_label, title
+from ...explain import Explanation
+from .. import RenderOptions
+from ..picture import edge_captions, highlighted_nodes, node_label, title
+
+SUFFIX = "mmd"
+"""How the golden files of this format are named."""
 
 HIGHLIGHT = "#d62728"
 

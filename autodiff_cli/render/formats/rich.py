@@ -10,9 +10,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..explain import Explanation
-from . import RenderOptions
-from .view import Lines, TableView, layout
+from ...explain import Explanation
+from .. import RenderOptions
+from ..view import Lines, TableView, layout
+
+SUFFIX = "rich.txt"
+"""How the golden files of this format are named."""
 
 DEFAULT_WIDTH = 100
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..explain import Explanation
-from . import RenderOptions
-from .view import TableView, layout
+from ...explain import Explanation
+from .. import RenderOptions
+from ..view import TableView, layout
+
+SUFFIX = "txt"
+"""How the golden files of this format are named."""
 
 
 def render(ex: Explanation, options: RenderOptions) -> str:

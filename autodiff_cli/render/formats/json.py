@@ -16,12 +16,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from ..crosscheck import CrossCheck
-from ..explain import ChainRule, Explanation
-from ..graph import Constant, Graph, Node
-from ..numbers import Value, json_count, json_number
-from ..passes import Edge, Path
-from . import RenderOptions
+from ...crosscheck import CrossCheck
+from ...explain import ChainRule, Explanation
+from ...graph import Constant, Graph, Node
+from ...numbers import Value, json_count, json_number
+from ...passes import Edge, Path
+from .. import RenderOptions
+
+SUFFIX = "json"
+"""How the golden files of this format are named."""
 
 SCHEMA = "adexplain/1"
 

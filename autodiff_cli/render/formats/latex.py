@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from ..explain import Explanation
-from . import RenderOptions
-from .tex import chain_rule_tex, latex_text
-from .view import ChainLines, GraphLines, TableView, layout
+from ...explain import Explanation
+from .. import RenderOptions
+from ..tex import chain_rule_tex, latex_text
+from ..view import ChainLines, GraphLines, TableView, layout
+
+SUFFIX = "tex"
+"""How the golden files of this format are named."""
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}

@@ -6,9 +6,12 @@ Z at the top, values in the nodes, local partials on the edges, the chosen paths
 
 from __future__ import annotations
 
-from ..explain import Explanation
-from . import RenderOptions
-from .picture import edge_captions, highlighted_nodes, node_label, title
+from ...explain import Explanation
+from .. import RenderOptions
+from ..picture import edge_captions, highlighted_nodes, node_label, title
+
+SUFFIX = "dot"
+"""How the golden files of this format are named."""
 
 HIGHLIGHT = "#d62728"
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from ..explain import Explanation
-from ..labels import gradient
-from . import RenderOptions
+from ...explain import Explanation
+from ...labels import gradient
+from .. import RenderOptions
+from ..tex import chain_rule_tex
+from ..view import ChainLines, GraphLines, Lines, TableView, layout
 from .mermaid import flowchart
-from .tex import chain_rule_tex
-from .view import ChainLines, GraphLines, Lines, TableView, layout
+
+SUFFIX = "md"
+"""How the golden files of this format are named."""
 
 
 def render(ex: Explanation, options: RenderOptions) -> str:
