@@ -205,8 +205,7 @@ def _power(a: Real, b: Real) -> Real:
 
 
 def _sigmoid(a: Real) -> Real:
-    # Two forms, so that exp never overflows for large |a|. Its partial is written
-    # sigmoid(a) * sigmoid(-a), not s * (1 - s), which loses every digit once s rounds to 1.
+    # Two forms, so that exp never overflows for large |a|.
     if a >= 0:
         return 1.0 / (1.0 + math.exp(-a))
     z = math.exp(a)
@@ -218,6 +217,14 @@ def _sech_squared(a: Real) -> float:
     (it gives 2.2e-16 at a = 19, where the truth is 1.26e-16, and 0 from a = 20 on)."""
     small = math.exp(-2.0 * abs(a))
     return 4.0 * small / (1.0 + small) ** 2
+
+
+def _sigmoid_slope(a: Real) -> float:
+    """sigmoid(a) * (1 - sigmoid(a)) as e^-|a| / (1 + e^-|a|)^2: the product form loses every
+    digit once sigmoid(a) rounds to 1 (a > 37), and this one is good to a few units in the last
+    place everywhere."""
+    small = math.exp(-abs(a))
+    return small / (1.0 + small) ** 2
 
 
 def _softplus(a: float) -> float:
@@ -572,7 +579,7 @@ _TABLE = (
         (
             Partial(
                 apply("sigmoid", a) * (1 - apply("sigmoid", a)),
-                lambda args, value: _sigmoid(args[0]) * _sigmoid(-args[0]),
+                lambda args, value: _sigmoid_slope(args[0]),
             ),
         ),
         call("sigmoid", r"\sigma"),
