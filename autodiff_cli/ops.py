@@ -215,7 +215,7 @@ def _sigmoid(a: Real) -> Real:
 def _sech_squared(a: Real) -> float:
     """1 - tanh(a)^2 without the cancellation that formula suffers once tanh(a) rounds to 1
     (it gives 2.2e-16 at a = 19, where the truth is 1.26e-16, and 0 from a = 20 on)."""
-    small = math.exp(-2.0 * abs(a))
+    small = math.exp(-2.0 * abs(float(a)))
     return 4.0 * small / (1.0 + small) ** 2
 
 
@@ -223,7 +223,7 @@ def _sigmoid_slope(a: Real) -> float:
     """sigmoid(a) * (1 - sigmoid(a)) as e^-|a| / (1 + e^-|a|)^2: the product form loses every
     digit once sigmoid(a) rounds to 1 (a > 37), and this one is good to a few units in the last
     place everywhere."""
-    small = math.exp(-abs(a))
+    small = math.exp(-abs(float(a)))
     return small / (1.0 + small) ** 2
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .. import labels as label
+from ..arithmetic import Arithmetic
 from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
 from ..formula import factor, number_precedence, precedence
@@ -219,7 +220,9 @@ def chain_rule_lines(
         if (edge.target, edge.position) in on_listed_paths
     }
     for number, path in enumerate(chain.paths, start=1):
-        lines.extend(_path_lines(graph, by_step, path, number, chain.path_count, digits))
+        lines.extend(
+            _path_lines(graph, by_step, path, number, chain.path_count, digits, ex.arithmetic)
+        )
     lines.extend(_sum_lines(chain, digits))
     return lines
 
@@ -231,13 +234,15 @@ def _path_lines(
     number: int,
     total: int,
     digits: int,
+    arithmetic: Arithmetic,
 ) -> list[str]:
     route = " → ".join(_elide([graph.id(n) for n in path.nodes]))
     heading = f"  {route}" if total == 1 else f"  path {number}: {route}"
     steps = list(zip(path.nodes, path.positions, strict=False))  # the last node has no step
-    symbolic = " · ".join(_elide([labels[step][0] for step in steps]))
-    formulas = " · ".join(_elide([labels[step][1] for step in steps]))
-    numbers = " · ".join(_elide([_number_factor(f, digits) for f in path.factors]))
+    shown, note = _factors_shown(path, arithmetic)
+    symbolic = " · ".join(_with_gaps([labels[step][0] for step in steps], shown))
+    formulas = " · ".join(_with_gaps([labels[step][1] for step in steps], shown))
+    numbers = " · ".join(_with_gaps([_number_factor(f, digits) for f in path.factors], shown))
     product = format_number(path.product, digits)
     forms = [symbolic]
     for form in (formulas, numbers, product):
@@ -245,15 +250,60 @@ def _path_lines(
             forms.append(form)
     lines = [heading, f"      {forms[0]}"]
     lines.extend(f"    = {form}" for form in forms[1:])
+    if note:
+        lines.append(f"    ({note})")
     return lines
 
 
 def _elide(items: list[str]) -> list[str]:
-    """The first and last few items of a long path, with a count of the ones between."""
+    """The first and last few nodes of a long route, with a count of the ones between."""
     if len(items) <= PATH_STEPS:
         return items
     keep = PATH_STEPS // 2
     return [*items[:keep], f"…({len(items) - 2 * keep} more)…", *items[-keep:]]
+
+
+def _factors_shown(path: Path, arithmetic: Arithmetic) -> tuple[list[int], str]:
+    """Which factors of a long path to write, and a note accounting for the others.
+
+    NOTE: factors of exactly 1 go first, since leaving them out changes no product; only
+    then are others hidden, and the note gives their product, so the printed factors and
+    the note always multiply to the printed product.
+    """
+    positions = list(range(len(path.factors)))
+    if len(positions) <= PATH_STEPS:
+        return positions, ""
+    telling = [i for i in positions if path.factors[i] != 1] or [positions[0], positions[-1]]
+    units = sum(1 for factor in path.factors if factor == 1) - sum(
+        1 for i in telling if path.factors[i] == 1
+    )
+    notes = [f"{units} factors of 1 left out"] if units else []
+    if len(telling) > PATH_STEPS:
+        keep = PATH_STEPS // 2
+        hidden = telling[keep:-keep]
+        telling = [*telling[:keep], *telling[-keep:]]
+        product = arithmetic.one
+        for i in hidden:
+            product = arithmetic.multiply(product, path.factors[i])
+        notes.append(
+            f"{len(hidden)} more factors left out at the gap, whose product is "
+            f"{format_number(product)}"
+        )
+    return telling, "; ".join(notes)
+
+
+def _with_gaps(items: list[str], shown: list[int]) -> list[str]:
+    """The items at ``shown``, with ``…`` where others were left out between them."""
+    out: list[str] = []
+    previous = -1
+    for i in shown:
+        if i != previous + 1:
+            out.append("…")
+        out.append(items[i])
+        previous = i
+    if previous != len(items) - 1:
+        out.append("…")
+    return out
 
 
 def _number_factor(value: Value, digits: int) -> str:

@@ -1,0 +1,37 @@
+"""What the text formats show around the numbers: long chain-rule lines stay honest."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from autodiff_cli import explain
+from autodiff_cli.render import RenderOptions, renderer
+
+
+def _plain(expression: str, **at: float) -> str:
+    return renderer("plain")(explain(expression, at=at, wrt=["x"]), RenderOptions())
+
+
+def test_a_long_path_leaves_out_unit_factors_before_any_other() -> None:
+    """relu passes 1 on twenty times; the one factor that is not 1 (v = 0.44) must show."""
+    expression = "v*x"
+    for _ in range(20):
+        expression = f"relu({expression})"
+    text = _plain(expression, v=0.44, x=2)
+    products = [line for line in text.splitlines() if line.startswith("    = ") and "·" in line]
+    assert products[-1] == "    = … · 0.44"  # the numbers: each factor of 1 left out, v kept
+    assert "(20 factors of 1 left out)" in text
+
+
+def test_hidden_factors_are_accounted_for_by_their_product() -> None:
+    """Thirty factors of 1.1: the printed ones times the stated product give the product."""
+    expression = "x"
+    for _ in range(30):
+        expression = f"1.1*({expression})"
+    text = _plain(expression, x=1)
+    shown = re.findall(
+        r"1\.1", next(line for line in text.splitlines() if "· …" in line and "1.1" in line)
+    )
+    hidden = float(re.search(r"whose product is ([\d.]+)", text).group(1))
+    assert math.isclose(1.1 ** len(shown) * hidden, 1.1**30, rel_tol=1e-5)
