@@ -133,6 +133,7 @@ _SYMBOLS = {
     "│": "|",
     "├": "|",
     "└": "`",
+    "ᵢ": r"$_i$",
 }
 _ACCENTS = {"\u0304": "=", "\u0307": "."}  # combining macron (w̄), dot above (ẇ)
 

@@ -145,8 +145,8 @@ def adjoint_table(ex: Explanation, digits: int, labels: Sequence[str]) -> TableV
             )
         )
     return TableView(
-        title=f"Reverse sweep: adjoints {notation.adjoint_symbol} = ∂Z/∂{notation.style}, "
-        "from Z̄ = 1 down",
+        title=f"Reverse sweep: adjoints {notation.adjoint_symbol}ᵢ = "
+        f"{label.gradient(notation.style + 'ᵢ')}, from Z̄ = 1 down",
         headers=("adjoint", "sum over uses", "terms", "value"),
         code=(False, True, True, False),
         rows=tuple(rows),
@@ -183,8 +183,9 @@ def tangent_table(
         rows.append((name, " + ".join(symbolic), " + ".join(numeric), value))
     seed = notation.tangent(chain.node)
     return TableView(
-        title=f"Forward sweep for {chain.variable}: tangents {notation.tangent_symbol} = "
-        f"∂{notation.style}/∂{chain.variable}, seeded with {seed} = 1",
+        # NOTE: the index ᵢ matters: with a variable named w, "ẇ = ∂w/∂w" would read as 1.
+        title=f"Forward sweep for {chain.variable}: tangents {notation.tangent_symbol}ᵢ = "
+        f"{label.partial(notation.style + 'ᵢ', chain.variable)}, seeded with {seed} = 1",
         headers=("tangent", "sum over arguments", "terms", "value"),
         code=(False, True, True, False),
         rows=tuple(rows),
