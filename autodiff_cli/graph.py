@@ -19,7 +19,7 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
@@ -86,6 +86,12 @@ class Graph:
     notation: Notation
     diagnostics: tuple[Diagnostic, ...] = ()
     """What building found worth a warning (a named intermediate never used)."""
+    _input_indices: dict[str, int] = field(init=False, repr=False, compare=False)
+    """Made once: callers ask for every variable, and 4 000 variables made a scan quadratic."""
+
+    def __post_init__(self) -> None:
+        indices = {node.name: node.index for node in self.inputs if node.name is not None}
+        object.__setattr__(self, "_input_indices", indices)  # frozen: set once, here
 
     @property
     def inputs(self) -> tuple[Node, ...]:
@@ -95,10 +101,7 @@ class Graph:
         return self.nodes[index].id
 
     def input_index(self, name: str) -> int | None:
-        for node in self.inputs:
-            if node.name == name:
-                return node.index
-        return None
+        return self._input_indices.get(name)
 
     def source_of(self, node: Node) -> str:
         return self.source[node.span.start : node.span.end]

@@ -7,7 +7,8 @@ import math
 import pytest
 
 from autodiff_cli import AdexplainError, explain
-from autodiff_cli.graph import Constant
+from autodiff_cli.graph import Constant, build
+from autodiff_cli.parser import parse
 
 SPEC_EXAMPLE = "y - max(0,w*x+b)"
 SPEC_POINT = {"y": 5, "w": 2, "x": 1, "b": 1}
@@ -180,3 +181,12 @@ def test_formatting_of_special_numbers() -> None:
     ]
     assert format_number(1234567.0) == "1.23457e6"
     assert [json_number(v) for v in (math.nan, 2.0, 0.5, 2.0**60)] == ["nan", 2, 0.5, 2.0**60]
+
+
+def test_input_index_finds_every_variable_of_a_wide_graph() -> None:
+    names = [f"x{i}" for i in range(4000)]
+    text = " + ".join(names)
+    graph = build(parse(text), text, names)
+    assert [graph.input_index(name) for name in names] == list(range(4000))
+    assert graph.input_index("y") is None
+    assert graph.input_index(graph.nodes[-1].id) is None  # a node's id is not a variable
