@@ -28,6 +28,7 @@ from .notation import Notation, NotationStyle
 from .numbers import Value, format_number, is_finite, settle, to_float
 from .ops import CONSTANTS, FUNCTIONS, OPS, Op, Operand, TooLargeForExact
 from .syntax import Call, Expr, Name, Number, Operator, Program, Statement
+from .walk import post_order
 
 
 class Constant(NamedTuple):
@@ -279,25 +280,7 @@ class _Builder:
         return tuple(notes)
 
     def walk(self, tree: Expr) -> Arg:
-        """Post-order, left to right, with an explicit stack: deep nesting is not recursion."""
-        results: list[Arg] = []
-        stack: list[tuple[Expr, bool]] = [(tree, False)]
-        while stack:
-            expr, children_done = stack.pop()
-            if isinstance(expr, Number):
-                results.append(self._number(expr))
-            elif isinstance(expr, Name):
-                results.append(self._name(expr))
-            elif not children_done:
-                stack.append((expr, True))
-                stack.extend((arg, False) for arg in reversed(expr.args))
-            else:
-                count = len(expr.args)
-                args = tuple(results[len(results) - count :])
-                del results[len(results) - count :]
-                results.append(self._apply(expr, args))
-        (root,) = results
-        return root
+        return post_order(tree, self._number, self._name, self._apply)
 
     def _number(self, expr: Number) -> Constant:
         if not math.isfinite(expr.value):  # float("1e999") is inf
