@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal, NamedTuple
@@ -26,9 +26,23 @@ from typing import Literal, NamedTuple
 from .errors import AdexplainError, Span
 from .notation import Notation, NotationStyle
 from .numbers import Value, format_number, is_finite, settle, to_float
-from .ops import CONSTANTS, FUNCTIONS, OPS, Op, Operand, TooLargeForExact
+from .ops import CONSTANTS, OPS, Op, Operand, TooLargeForExact
+from .scope import Scope, not_a_constant, operation, suggestion
 from .syntax import Call, Expr, Name, Number, Operator, Program, Statement
 from .walk import post_order
+
+__all__ = [
+    "Arg",
+    "Constant",
+    "Diagnostic",
+    "Graph",
+    "Node",
+    "build",
+    "constant_operand",
+    "fold_constant",
+    "operands",
+    "suggestion",
+]
 
 
 class Constant(NamedTuple):
@@ -135,8 +149,8 @@ def build(
     used before its definition, an input given a value but never used, and a
     program whose output has no variable at all.
     """
-    builder = _Builder(source, input_names, Notation(notation, len(input_names)), exact=exact)
-    builder.declare([statement for statement in program if statement.name is not None])
+    scope = Scope(source, input_names, program)
+    builder = _Builder(source, scope, Notation(notation, len(input_names)), exact=exact)
     output: Arg = Constant(0.0, "0")
     for position, statement in enumerate(program):
         output = builder.statement(statement, last=position == len(program) - 1)
@@ -153,7 +167,10 @@ def build(
 
 def fold_constant(tree: Expr, source: str, *, exact: bool = False) -> Value:
     """The value of an expression without variables (``pi/2``, ``-e^2``)."""
-    root = _Builder(source, (), Notation("w", 0), constant_only=True, exact=exact).walk(tree)
+    builder = _Builder(
+        source, Scope(source, (), ()), Notation("w", 0), constant_only=True, exact=exact
+    )
+    root = builder.walk(tree)
     assert isinstance(root, Constant), "with no inputs every name is a constant or an error"
     return root.value
 
@@ -162,7 +179,7 @@ class _Builder:
     def __init__(
         self,
         source: str,
-        input_names: Sequence[str],
+        scope: Scope,
         notation: Notation,
         *,
         constant_only: bool = False,
@@ -172,40 +189,14 @@ class _Builder:
         self.exact = exact
         self.notation = notation
         self.constant_only = constant_only
-        self.input_names = list(input_names)
-        self.input_index = {name: i for i, name in enumerate(input_names)}
+        self.scope = scope
         self.first_use: dict[int, Span] = {}
         # Inputs are numbered first; each span is set to its first use in finish().
         self.nodes: list[Node] = [
             Node(i, notation.id(i), "input", name, None, (), name, Span(0, 0))
-            for i, name in enumerate(input_names)
+            for i, name in enumerate(scope.input_names)
         ]
-        self.statements: dict[str, Statement] = {}
-        self.defined: dict[str, Arg] = {}
-        self.used_names: set[str] = set()
         self.notes: list[Diagnostic] = []
-
-    def declare(self, named: Sequence[Statement]) -> None:
-        """Know every statement's name up front, to tell "used too early" from "unknown"."""
-        for statement in named:
-            assert statement.name is not None and statement.name_span is not None
-            if statement.name in self.input_index:
-                raise AdexplainError(
-                    f"{statement.name} is an input with a value from --at; "
-                    "give this intermediate another name",
-                    code="redefined",
-                    text=self.source,
-                    span=statement.name_span,
-                )
-            if statement.name in self.statements:
-                line = _line_of(self.source, self.statements[statement.name].span.start)
-                raise AdexplainError(
-                    f"{statement.name} is defined twice (first on line {line})",
-                    code="redefined",
-                    text=self.source,
-                    span=statement.name_span,
-                )
-            self.statements[statement.name] = statement
 
     def statement(self, statement: Statement, *, last: bool) -> Arg:
         if statement.name is None and not last:
@@ -225,24 +216,17 @@ class _Builder:
                 self.nodes[root] = self.nodes[root]._replace(
                     name=statement.name, span=statement.span
                 )
-            self.defined[statement.name] = root
+            self.scope.define(statement.name, root)
         return root
 
     def finish(self, output: int) -> Graph:
-        unused = [name for i, name in enumerate(self.input_names) if i not in self.first_use]
-        if unused:
-            names = ", ".join(unused)
-            verb = "is" if len(unused) == 1 else "are"
-            raise AdexplainError(
-                f"{names} {verb} given a value but not used in the expression",
-                code="unused-input",
-            )
-        for index in range(len(self.input_names)):
+        self.scope.check_inputs_used(self.first_use)
+        for index in range(len(self.scope.input_names)):
             self.nodes[index] = self.nodes[index]._replace(span=self.first_use[index])
         return Graph(
             self.source,
             tuple(self.nodes),
-            len(self.input_names),
+            len(self.scope.input_names),
             output,
             self.notation,
             (*self.notes, *self._unused_intermediates(output), *self._confusing_names()),
@@ -265,19 +249,15 @@ class _Builder:
         return notes
 
     def _unused_intermediates(self, output: int) -> tuple[Diagnostic, ...]:
-        notes = []
-        for name, arg in self.defined.items():
-            if name in self.used_names or arg == output or not isinstance(arg, int):
-                continue
-            notes.append(
-                Diagnostic(
-                    "unused-name",
-                    arg,
-                    f"{name} ({self.nodes[arg].id}) is computed but never used, "
-                    "so no path from Z reaches it",
-                )
+        return tuple(
+            Diagnostic(
+                "unused-name",
+                index,
+                f"{name} ({self.nodes[index].id}) is computed but never used, "
+                "so no path from Z reaches it",
             )
-        return tuple(notes)
+            for name, index in self.scope.unused_intermediates(output)
+        )
 
     def walk(self, tree: Expr) -> Arg:
         return post_order(tree, self._number, self._name, self._apply)
@@ -304,45 +284,21 @@ class _Builder:
             ) from None
 
     def _name(self, expr: Name) -> Arg:
-        index = self.input_index.get(expr.name)
+        index = self.scope.inputs.get(expr.name)
         if index is not None:
             self.first_use.setdefault(index, expr.span)
             return index
-        if expr.name in self.defined:
-            self.used_names.add(expr.name)
-            return self.defined[expr.name]
-        if expr.name in self.statements:
-            line = _line_of(self.source, self.statements[expr.name].span.start)
-            raise AdexplainError(
-                f"{expr.name} is used before it is defined (on line {line})",
-                code="used-before-defined",
-                text=self.source,
-                span=expr.span,
-            )
+        meaning = self.scope.intermediate(expr)
+        if meaning is not None:
+            return meaning
         if expr.name in CONSTANTS:
             return Constant(CONSTANTS[expr.name], expr.name)
-        raise self._unknown_name(expr)
-
-    def _unknown_name(self, expr: Name) -> AdexplainError:
-        pasted = {"²": "^2", "³": "^3", "π": "pi"}
-        if any(char in expr.name for char in pasted):
-            fixed = "".join(pasted.get(char, char) for char in expr.name)
-            message = f"{expr.name!r} is not a name adexplain knows: write {fixed!r}"
-        elif expr.name in FUNCTIONS:
-            message = f"{expr.name} is a function: write {expr.name}(...)"
-        elif self.constant_only:
-            close = suggestion(expr.name, list(CONSTANTS))
-            message = (
-                f"a value must be a constant such as 2, -1/3 or pi/2; {expr.name!r} is not{close}"
-            )
-        else:
-            known = [*self.input_names, *self.statements, *CONSTANTS]
-            close = suggestion(expr.name, known)
-            message = f"no value given for {expr.name!r}{close}: add one, as in --at {expr.name}=1"
-        return AdexplainError(message, code="unknown-name", text=self.source, span=expr.span)
+        if self.constant_only:
+            raise not_a_constant(expr, self.source)
+        raise self.scope.unknown(expr)
 
     def _apply(self, expr: Operator | Call, args: tuple[Arg, ...]) -> Arg:
-        op = self._resolve(expr)
+        op = operation(expr, self.source)
         if not any(arg.__class__ is int for arg in args):
             return self._fold(op, expr, args)
         index = len(self.nodes)
@@ -367,27 +323,6 @@ class _Builder:
         if isinstance(arg, int):
             return Operand(self.nodes[arg].id)
         return constant_operand(arg)
-
-    def _resolve(self, expr: Operator | Call) -> Op:
-        if isinstance(expr, Operator):
-            return OPS[expr.op]
-        op = FUNCTIONS.get(expr.function)
-        if op is None:
-            raise AdexplainError(
-                f"unknown function {expr.function!r}" + suggestion(expr.function, FUNCTIONS),
-                code="unknown-function",
-                text=self.source,
-                span=expr.function_span,
-            )
-        if len(expr.args) != op.arity:
-            wanted = "1 argument" if op.arity == 1 else f"{op.arity} arguments"
-            raise AdexplainError(
-                f"{expr.function} takes {wanted}, but was given {len(expr.args)}",
-                code="arity",
-                text=self.source,
-                span=expr.span,
-            )
-        return op
 
     def _fold(self, op: Op, expr: Operator | Call, args: tuple[Arg, ...]) -> Constant:
         values = [arg.value for arg in args if isinstance(arg, Constant)]
@@ -453,20 +388,3 @@ def _wrapped(text: str) -> bool:
 
 def _clip(text: str, limit: int = 20) -> str:
     return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-limit // 2 :]}"
-
-
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
-def suggestion(name: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean 'sin'?)`` when a candidate is close to ``name``, else nothing.
-
-    Case is ignored first (SIN, Sin and X are common slips), then spelling.
-    """
-    import difflib  # only on the way to an error message: not worth its start-up cost
-
-    known = list(candidates)
-    by_case = [candidate for candidate in known if candidate.lower() == name.lower()]
-    close = by_case or difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
