@@ -16,19 +16,18 @@ The graph knows structure only; values at a point come from the passes.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Literal, NamedTuple
 
 from .errors import AdexplainError, Span
+from .fold import Constant, Folder, all_constant, fold_constant
 from .notation import Notation, NotationStyle
-from .numbers import Value, format_number, is_finite, settle, to_float
-from .ops import CONSTANTS, OPS, Op, Operand, TooLargeForExact
-from .scope import Scope, not_a_constant, operation, suggestion
-from .syntax import Call, Expr, Name, Number, Operator, Program, Statement
+from .numbers import format_number
+from .ops import OPS, Op, Operand
+from .scope import Scope, operation, suggestion
+from .syntax import Call, Expr, Name, Operator, Program, Statement
 from .walk import post_order
 
 __all__ = [
@@ -43,16 +42,6 @@ __all__ = [
     "operands",
     "suggestion",
 ]
-
-
-class Constant(NamedTuple):
-    """A folded constant: its value and the text it was written as (``0``, ``pi/2``)."""
-
-    value: Value
-    """A float, or with --exact a fraction while the constant is rational."""
-    text: str
-    overflowed: bool = False
-    """Folding it overflowed a float (exp(1000)): the node that uses it says so."""
 
 
 Arg = int | Constant
@@ -165,16 +154,6 @@ def build(
     return builder.finish(output)
 
 
-def fold_constant(tree: Expr, source: str, *, exact: bool = False) -> Value:
-    """The value of an expression without variables (``pi/2``, ``-e^2``)."""
-    builder = _Builder(
-        source, Scope(source, (), ()), Notation("w", 0), constant_only=True, exact=exact
-    )
-    root = builder.walk(tree)
-    assert isinstance(root, Constant), "with no inputs every name is a constant or an error"
-    return root.value
-
-
 class _Builder:
     def __init__(
         self,
@@ -182,13 +161,11 @@ class _Builder:
         scope: Scope,
         notation: Notation,
         *,
-        constant_only: bool = False,
         exact: bool = False,
     ) -> None:
         self.source = source
-        self.exact = exact
+        self.folder = Folder(source, exact)
         self.notation = notation
-        self.constant_only = constant_only
         self.scope = scope
         self.first_use: dict[int, Span] = {}
         # Inputs are numbered first; each span is set to its first use in finish().
@@ -260,28 +237,7 @@ class _Builder:
         )
 
     def walk(self, tree: Expr) -> Arg:
-        return post_order(tree, self._number, self._name, self._apply)
-
-    def _number(self, expr: Number) -> Constant:
-        if not math.isfinite(expr.value):  # float("1e999") is inf
-            raise AdexplainError(
-                f"the number {_clip(expr.text)} is too large for a float",
-                code="number-too-large",
-                text=self.source,
-                span=expr.span,
-            )
-        if not self.exact:
-            return Constant(expr.value, expr.text)
-        try:
-            # 1e-400 is exact as written, but too small to keep exactly: a float, as 0.
-            return Constant(settle(Fraction(expr.text), exact=True), expr.text)
-        except ValueError:  # Python reads at most 4 300 digits into an integer
-            raise AdexplainError(
-                f"the number {_clip(expr.text)} has too many digits for --exact",
-                code="number-too-long",
-                text=self.source,
-                span=expr.span,
-            ) from None
+        return post_order(tree, self.folder.number, self._name, self._apply)
 
     def _name(self, expr: Name) -> Arg:
         index = self.scope.inputs.get(expr.name)
@@ -291,16 +247,15 @@ class _Builder:
         meaning = self.scope.intermediate(expr)
         if meaning is not None:
             return meaning
-        if expr.name in CONSTANTS:
-            return Constant(CONSTANTS[expr.name], expr.name)
-        if self.constant_only:
-            raise not_a_constant(expr, self.source)
-        raise self.scope.unknown(expr)
+        constant = self.folder.named(expr)
+        if constant is None:
+            raise self.scope.unknown(expr)
+        return constant
 
     def _apply(self, expr: Operator | Call, args: tuple[Arg, ...]) -> Arg:
         op = operation(expr, self.source)
-        if not any(arg.__class__ is int for arg in args):
-            return self._fold(op, expr, args)
+        if all_constant(args):
+            return self.folder.apply(op, expr, args)
         index = len(self.nodes)
         node = Node(
             index,
@@ -323,30 +278,6 @@ class _Builder:
         if isinstance(arg, int):
             return Operand(self.nodes[arg].id)
         return constant_operand(arg)
-
-    def _fold(self, op: Op, expr: Operator | Call, args: tuple[Arg, ...]) -> Constant:
-        values = [arg.value for arg in args if isinstance(arg, Constant)]
-        text = " ".join(self.source[expr.span.start : expr.span.end].split())
-        reason = op.undefined(values)
-        if reason is not None:
-            raise AdexplainError(
-                f"{text} is undefined: {reason}", code="domain", text=self.source, span=expr.span
-            )
-        if self.exact:
-            try:
-                exact_value = settle(op.evaluate(values), exact=True)
-            except TooLargeForExact:
-                exact_value = math.nan
-            if isinstance(exact_value, Fraction):
-                return Constant(exact_value, text)
-            # Irrational, or past what exact mode keeps: as a float, overflow noted.
-        folded = to_float(op.evaluate([to_float(v) for v in values]))
-        overflowed = math.isinf(folded) and all(is_finite(v) for v in values)
-        return Constant(
-            folded,
-            text,
-            overflowed or any(isinstance(arg, Constant) and arg.overflowed for arg in args),
-        )
 
 
 def constant_operand(constant: Constant) -> Operand:
@@ -384,7 +315,3 @@ def _wrapped(text: str) -> bool:
         if depth == 0:
             return False
     return True
-
-
-def _clip(text: str, limit: int = 20) -> str:
-    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-limit // 2 :]}"

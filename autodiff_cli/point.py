@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 
 from .errors import AdexplainError, Span
-from .graph import fold_constant
+from .fold import fold_constant
 from .numbers import Value, is_finite
 from .parser import parse_expression
 

@@ -6,7 +6,7 @@ import pytest
 
 from autodiff_cli import AdexplainError
 from autodiff_cli.errors import Span
-from autodiff_cli.graph import Constant
+from autodiff_cli.fold import Constant
 from autodiff_cli.ops import OPS
 from autodiff_cli.parser import parse, parse_expression
 from autodiff_cli.scope import Scope, not_a_constant, operation
