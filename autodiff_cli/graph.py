@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -27,7 +27,7 @@ from .notation import Notation, NotationStyle
 from .numbers import format_number
 from .ops import OPS, Op, Operand
 from .scope import Scope, operation, suggestion
-from .syntax import Call, Expr, Name, Operator, Program, Statement
+from .syntax import Call, Name, Operator, Program, Statement
 from .walk import post_order
 
 __all__ = [
@@ -139,7 +139,8 @@ def build(
     program whose output has no variable at all.
     """
     scope = Scope(source, input_names, program)
-    builder = _Builder(source, scope, Notation(notation, len(input_names)), exact=exact)
+    numbering = Numbering(source, input_names, notation)
+    builder = _Builder(scope, Folder(source, exact), numbering)
     output: Arg = Constant(0.0, "0")
     for position, statement in enumerate(program):
         output = builder.statement(statement, last=position == len(program) - 1)
@@ -151,29 +152,18 @@ def build(
             text=source,
             span=program[-1].span,
         )
-    return builder.finish(output)
+    scope.check_inputs_used(numbering.first_use)
+    return numbering.finish(output, scope.unused_intermediates(output))
 
 
+@dataclass(frozen=True, slots=True)
 class _Builder:
-    def __init__(
-        self,
-        source: str,
-        scope: Scope,
-        notation: Notation,
-        *,
-        exact: bool = False,
-    ) -> None:
-        self.source = source
-        self.folder = Folder(source, exact)
-        self.notation = notation
-        self.scope = scope
-        self.first_use: dict[int, Span] = {}
-        # Inputs are numbered first; each span is set to its first use in finish().
-        self.nodes: list[Node] = [
-            Node(i, notation.id(i), "input", name, None, (), name, Span(0, 0))
-            for i, name in enumerate(scope.input_names)
-        ]
-        self.notes: list[Diagnostic] = []
+    """The steps of the walk: each asks the scope what a name means, the folder what a
+    constant is, or the numbering for a new node. It keeps nothing of its own."""
+
+    scope: Scope
+    folder: Folder
+    numbering: Numbering
 
     def statement(self, statement: Statement, *, last: bool) -> Arg:
         if statement.name is None and not last:
@@ -181,32 +171,113 @@ class _Builder:
                 "only the last statement may be a bare expression (it is the output); "
                 "name this one, as in a = ...",
                 code="unnamed-statement",
-                text=self.source,
+                text=self.folder.source,
                 span=statement.span,
             )
-        created_before = len(self.nodes)
-        root = self.walk(statement.expr)
+        created_before = len(self.numbering.nodes)
+        root = post_order(statement.expr, self.folder.number, self.name, self.apply)
         if statement.name is not None:
             if isinstance(root, int) and root >= created_before:
-                # The statement made this node: it carries the name, and its source
-                # is the whole statement ("a1 = x*x").
-                self.nodes[root] = self.nodes[root]._replace(
-                    name=statement.name, span=statement.span
-                )
+                self.numbering.name(root, statement.name, statement.span)
             self.scope.define(statement.name, root)
         return root
 
-    def finish(self, output: int) -> Graph:
-        self.scope.check_inputs_used(self.first_use)
-        for index in range(len(self.scope.input_names)):
+    def name(self, expr: Name) -> Arg:
+        index = self.scope.inputs.get(expr.name)
+        if index is not None:
+            return self.numbering.input(index, expr.span)
+        meaning = self.scope.intermediate(expr)
+        if meaning is not None:
+            return meaning
+        constant = self.folder.named(expr)
+        if constant is None:
+            raise self.scope.unknown(expr)
+        return constant
+
+    def apply(self, expr: Operator | Call, args: tuple[Arg, ...]) -> Arg:
+        op = operation(expr, self.folder.source)
+        if all_constant(args):
+            return self.folder.apply(op, expr, args)
+        return self.numbering.operation(op, args, expr.span)
+
+
+class Numbering:
+    """The nodes in the order the walk makes them: inputs first, then each operation.
+
+    What changes as the walk goes on is the node list, each input's first use (its
+    span in the graph) and the overflow notes; :meth:`finish` makes them a Graph.
+    """
+
+    __slots__ = ("first_use", "nodes", "notation", "notes", "source")
+
+    def __init__(self, source: str, input_names: Sequence[str], style: NotationStyle) -> None:
+        self.source = source
+        self.notation = Notation(style, len(input_names))
+        # Inputs are numbered first; each span is set to its first use in finish().
+        self.nodes: list[Node] = [
+            Node(i, self.notation.id(i), "input", name, None, (), name, Span(0, 0))
+            for i, name in enumerate(input_names)
+        ]
+        self.first_use: dict[int, Span] = {}
+        self.notes: list[Diagnostic] = []
+
+    def input(self, index: int, span: Span) -> int:
+        """Input ``index``, used at ``span``: the first use is where the graph shows it."""
+        self.first_use.setdefault(index, span)
+        return index
+
+    def operation(self, op: Op, args: tuple[Arg, ...], span: Span) -> int:
+        """A new node applying ``op`` to ``args``; its index."""
+        index = len(self.nodes)
+        node = Node(
+            index,
+            self.notation.id(index),
+            "op",
+            None,
+            op.name,
+            args,
+            op.formula([self._operand(arg) for arg in args]),
+            span,
+        )
+        self.nodes.append(node)
+        for arg in args:
+            if arg.__class__ is Constant and arg.overflowed:
+                message = f"{node.id}: the constant {arg.text} overflows a float, so it is inf"
+                self.notes.append(Diagnostic("overflow", index, message))
+        return index
+
+    def _operand(self, arg: Arg) -> Operand:
+        if isinstance(arg, int):
+            return Operand(self.nodes[arg].id)
+        return constant_operand(arg)
+
+    def name(self, index: int, name: str, span: Span) -> None:
+        """The statement ``name = ...`` made node ``index``: it carries the name, and its
+        source is the whole statement (``a1 = x*x``)."""
+        self.nodes[index] = self.nodes[index]._replace(name=name, span=span)
+
+    def finish(self, output: int, unused: Iterable[tuple[str, int]]) -> Graph:
+        """The graph, with ``unused`` (named nodes no statement uses) among its warnings.
+
+        Every input must have been used (the scope checks it first)."""
+        for index in range(self.notation.input_count):
             self.nodes[index] = self.nodes[index]._replace(span=self.first_use[index])
+        unused_notes = [
+            Diagnostic(
+                "unused-name",
+                index,
+                f"{name} ({self.nodes[index].id}) is computed but never used, "
+                "so no path from Z reaches it",
+            )
+            for name, index in unused
+        ]
         return Graph(
             self.source,
             tuple(self.nodes),
-            len(self.scope.input_names),
+            self.notation.input_count,
             output,
             self.notation,
-            (*self.notes, *self._unused_intermediates(output), *self._confusing_names()),
+            (*self.notes, *unused_notes, *self._confusing_names()),
         )
 
     def _confusing_names(self) -> list[Diagnostic]:
@@ -224,60 +295,6 @@ class _Builder:
                     )
                 )
         return notes
-
-    def _unused_intermediates(self, output: int) -> tuple[Diagnostic, ...]:
-        return tuple(
-            Diagnostic(
-                "unused-name",
-                index,
-                f"{name} ({self.nodes[index].id}) is computed but never used, "
-                "so no path from Z reaches it",
-            )
-            for name, index in self.scope.unused_intermediates(output)
-        )
-
-    def walk(self, tree: Expr) -> Arg:
-        return post_order(tree, self.folder.number, self._name, self._apply)
-
-    def _name(self, expr: Name) -> Arg:
-        index = self.scope.inputs.get(expr.name)
-        if index is not None:
-            self.first_use.setdefault(index, expr.span)
-            return index
-        meaning = self.scope.intermediate(expr)
-        if meaning is not None:
-            return meaning
-        constant = self.folder.named(expr)
-        if constant is None:
-            raise self.scope.unknown(expr)
-        return constant
-
-    def _apply(self, expr: Operator | Call, args: tuple[Arg, ...]) -> Arg:
-        op = operation(expr, self.source)
-        if all_constant(args):
-            return self.folder.apply(op, expr, args)
-        index = len(self.nodes)
-        node = Node(
-            index,
-            self.notation.id(index),
-            "op",
-            None,
-            op.name,
-            args,
-            op.formula([self._operand(arg) for arg in args]),
-            expr.span,
-        )
-        self.nodes.append(node)
-        for arg in args:
-            if arg.__class__ is Constant and arg.overflowed:
-                message = f"{node.id}: the constant {arg.text} overflows a float, so it is inf"
-                self.notes.append(Diagnostic("overflow", index, message))
-        return index
-
-    def _operand(self, arg: Arg) -> Operand:
-        if isinstance(arg, int):
-            return Operand(self.nodes[arg].id)
-        return constant_operand(arg)
 
 
 def constant_operand(constant: Constant) -> Operand:
