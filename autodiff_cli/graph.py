@@ -11,6 +11,13 @@ Numbering rules (see SPEC.md, "Numbering and the graph"):
   intermediate of a program, is one node however often it is used.
 
 The graph knows structure only; values at a point come from the passes.
+
+:func:`build` walks each statement once (``walk.post_order``, iterative) and asks
+three pieces, each with little state: ``scope.Scope`` what a name means (an input, an
+earlier statement, or a mistake to explain), ``fold.Folder`` what a constant is, and
+:class:`Numbering` for the next node. Kept apart, the folder also serves as the
+evaluator of ``--at`` values (``fold.fold_constant``) without a mode of the builder,
+and only the numbering holds the growing node list.
 """
 
 from __future__ import annotations
