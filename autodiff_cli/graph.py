@@ -43,6 +43,7 @@ __all__ = [
     "Diagnostic",
     "Graph",
     "Node",
+    "Numbering",
     "build",
     "constant_operand",
     "fold_constant",
