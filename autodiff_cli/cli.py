@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from . import __version__
+from .arithmetic import arithmetic as choose_arithmetic
 from .errors import AdexplainError, ExitCode, error_document
 from .explain import DEFAULT_MAX_PATHS, MAX_EXPRESSION_CHARS, Explanation, explain
 from .notation import NOTATIONS, NotationStyle
@@ -397,7 +398,7 @@ def _expected(expect_options: tuple[str, ...], exact: bool) -> dict[str, Value]:
     for option in expect_options:
         try:
             for name, value in parse_assignments(option):
-                expected[name] = evaluate_value(name, value, exact)
+                expected[name] = evaluate_value(name, value, choose_arithmetic(exact))
         except AdexplainError as err:
             raise err.with_origin("--expect") from None
     return expected

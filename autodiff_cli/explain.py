@@ -136,8 +136,8 @@ def explain(
         )
     pairs = at.items() if isinstance(at, Mapping) else at
     arithmetic = choose_arithmetic(exact)
-    point = resolve_point(pairs, exact)
-    graph = build(parse(expression), expression, list(point), notation, exact=exact)
+    point = resolve_point(pairs, arithmetic)
+    graph = build(parse(expression), expression, list(point), notation, arithmetic=arithmetic)
     values, overflow, _ = forward(graph, list(point.values()), arithmetic)
     edges, kinks = edge_partials(graph, values, arithmetic)
     adjoint = adjoints(graph, edges, arithmetic)

@@ -11,34 +11,45 @@ Numbering rules (see SPEC.md, "Numbering and the graph"):
   intermediate of a program, is one node however often it is used.
 
 The graph knows structure only; values at a point come from the passes.
+
+:func:`build` walks each statement once (``walk.post_order``, iterative) and asks
+three pieces, each with little state: ``scope.Scope`` what a name means (an input, an
+earlier statement, or a mistake to explain), ``fold.Folder`` what a constant is, and
+:class:`Numbering` for the next node. Kept apart, the folder also serves as the
+evaluator of ``--at`` values (``fold.fold_constant``) without a mode of the builder,
+and only the numbering holds the growing node list.
 """
 
 from __future__ import annotations
 
-import functools
-import math
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from fractions import Fraction
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-from .arithmetic import EXACT, TooLargeForExact
+from .arithmetic import FLOAT, Arithmetic
 from .errors import AdexplainError, Span
+from .fold import Constant, Folder, all_constant, fold_constant
+from .formula import ATOM
 from .notation import Notation, NotationStyle
-from .numbers import Value, format_number, is_finite, to_float
-from .ops import CONSTANTS, FUNCTIONS, OPS, Op, Operand
-from .syntax import Call, Expr, Name, Number, Operator, Program, Statement
+from .numbers import format_number
+from .ops import OPS, Op, Operand
+from .scope import Scope, operation, suggestion
+from .syntax import Call, Name, Operator, Program, Statement
+from .walk import post_order
 
-
-class Constant(NamedTuple):
-    """A folded constant: its value and the text it was written as (``0``, ``pi/2``)."""
-
-    value: Value
-    """A float, or with --exact a fraction while the constant is rational."""
-    text: str
-    overflowed: bool = False
-    """Folding it overflowed a float (exp(1000)): the node that uses it says so."""
+__all__ = [
+    "Arg",
+    "Constant",
+    "Diagnostic",
+    "Graph",
+    "Node",
+    "Numbering",
+    "build",
+    "constant_operand",
+    "fold_constant",
+    "operands",
+    "suggestion",
+]
 
 
 Arg = int | Constant
@@ -87,6 +98,12 @@ class Graph:
     notation: Notation
     diagnostics: tuple[Diagnostic, ...] = ()
     """What building found worth a warning (a named intermediate never used)."""
+    _input_indices: dict[str, int] = field(init=False, repr=False, compare=False)
+    """Made once: callers ask for every variable, and 4 000 variables made a scan quadratic."""
+
+    def __post_init__(self) -> None:
+        indices = {node.name: node.index for node in self.inputs if node.name is not None}
+        object.__setattr__(self, "_input_indices", indices)  # frozen: set once, here
 
     @property
     def inputs(self) -> tuple[Node, ...]:
@@ -96,10 +113,7 @@ class Graph:
         return self.nodes[index].id
 
     def input_index(self, name: str) -> int | None:
-        for node in self.inputs:
-            if node.name == name:
-                return node.index
-        return None
+        return self._input_indices.get(name)
 
     def source_of(self, node: Node) -> str:
         return self.source[node.span.start : node.span.end]
@@ -123,7 +137,7 @@ def build(
     input_names: Sequence[str],
     notation: NotationStyle = "w",
     *,
-    exact: bool = False,
+    arithmetic: Arithmetic = FLOAT,
 ) -> Graph:
     """Number the program's operations after the inputs, folding constant subexpressions.
 
@@ -132,8 +146,9 @@ def build(
     used before its definition, an input given a value but never used, and a
     program whose output has no variable at all.
     """
-    builder = _Builder(source, input_names, Notation(notation, len(input_names)), exact=exact)
-    builder.declare([statement for statement in program if statement.name is not None])
+    scope = Scope(source, input_names, program)
+    numbering = Numbering(source, input_names, notation)
+    builder = _Builder(scope, Folder(source, arithmetic), numbering)
     output: Arg = Constant(0.0, "0")
     for position, statement in enumerate(program):
         output = builder.statement(statement, last=position == len(program) - 1)
@@ -145,64 +160,18 @@ def build(
             text=source,
             span=program[-1].span,
         )
-    return builder.finish(output)
+    scope.check_inputs_used(numbering.first_use)
+    return numbering.finish(output, scope.unused_intermediates(output))
 
 
-def fold_constant(tree: Expr, source: str, *, exact: bool = False) -> Value:
-    """The value of an expression without variables (``pi/2``, ``-e^2``)."""
-    root = _Builder(source, (), Notation("w", 0), constant_only=True, exact=exact).walk(tree)
-    assert isinstance(root, Constant), "with no inputs every name is a constant or an error"
-    return root.value
-
-
+@dataclass(frozen=True, slots=True)
 class _Builder:
-    def __init__(
-        self,
-        source: str,
-        input_names: Sequence[str],
-        notation: Notation,
-        *,
-        constant_only: bool = False,
-        exact: bool = False,
-    ) -> None:
-        self.source = source
-        self.exact = exact
-        self.notation = notation
-        self.constant_only = constant_only
-        self.input_names = list(input_names)
-        self.input_index = {name: i for i, name in enumerate(input_names)}
-        self.first_use: dict[int, Span] = {}
-        # Inputs are numbered first; each span is set to its first use in finish().
-        self.nodes: list[Node] = [
-            Node(i, notation.id(i), "input", name, None, (), name, Span(0, 0))
-            for i, name in enumerate(input_names)
-        ]
-        self.statements: dict[str, Statement] = {}
-        self.defined: dict[str, Arg] = {}
-        self.used_names: set[str] = set()
-        self.notes: list[Diagnostic] = []
+    """The steps of the walk: each asks the scope what a name means, the folder what a
+    constant is, or the numbering for a new node. It keeps nothing of its own."""
 
-    def declare(self, named: Sequence[Statement]) -> None:
-        """Know every statement's name up front, to tell "used too early" from "unknown"."""
-        for statement in named:
-            assert statement.name is not None and statement.name_span is not None
-            if statement.name in self.input_index:
-                raise AdexplainError(
-                    f"{statement.name} is an input with a value from --at; "
-                    "give this intermediate another name",
-                    code="redefined",
-                    text=self.source,
-                    span=statement.name_span,
-                )
-            if statement.name in self.statements:
-                line = _line_of(self.source, self.statements[statement.name].span.start)
-                raise AdexplainError(
-                    f"{statement.name} is defined twice (first on line {line})",
-                    code="redefined",
-                    text=self.source,
-                    span=statement.name_span,
-                )
-            self.statements[statement.name] = statement
+    scope: Scope
+    folder: Folder
+    numbering: Numbering
 
     def statement(self, statement: Statement, *, last: bool) -> Arg:
         if statement.name is None and not last:
@@ -210,39 +179,113 @@ class _Builder:
                 "only the last statement may be a bare expression (it is the output); "
                 "name this one, as in a = ...",
                 code="unnamed-statement",
-                text=self.source,
+                text=self.folder.source,
                 span=statement.span,
             )
-        created_before = len(self.nodes)
-        root = self.walk(statement.expr)
+        created_before = len(self.numbering.nodes)
+        root = post_order(statement.expr, self.folder.number, self.name, self.apply)
         if statement.name is not None:
             if isinstance(root, int) and root >= created_before:
-                # The statement made this node: it carries the name, and its source
-                # is the whole statement ("a1 = x*x").
-                self.nodes[root] = self.nodes[root]._replace(
-                    name=statement.name, span=statement.span
-                )
-            self.defined[statement.name] = root
+                self.numbering.name(root, statement.name, statement.span)
+            self.scope.define(statement.name, root)
         return root
 
-    def finish(self, output: int) -> Graph:
-        unused = [name for i, name in enumerate(self.input_names) if i not in self.first_use]
-        if unused:
-            names = ", ".join(unused)
-            verb = "is" if len(unused) == 1 else "are"
-            raise AdexplainError(
-                f"{names} {verb} given a value but not used in the expression",
-                code="unused-input",
-            )
-        for index in range(len(self.input_names)):
+    def name(self, expr: Name) -> Arg:
+        index = self.scope.inputs.get(expr.name)
+        if index is not None:
+            return self.numbering.input(index, expr.span)
+        meaning = self.scope.intermediate(expr)
+        if meaning is not None:
+            return meaning
+        constant = self.folder.named(expr)
+        if constant is None:
+            raise self.scope.unknown(expr)
+        return constant
+
+    def apply(self, expr: Operator | Call, args: tuple[Arg, ...]) -> Arg:
+        op = operation(expr, self.folder.source)
+        if all_constant(args):
+            return self.folder.apply(op, expr, args)
+        return self.numbering.operation(op, args, expr.span)
+
+
+class Numbering:
+    """The nodes in the order the walk makes them: inputs first, then each operation.
+
+    What changes as the walk goes on is the node list, each input's first use (its
+    span in the graph) and the overflow notes; :meth:`finish` makes them a Graph.
+    """
+
+    __slots__ = ("first_use", "nodes", "notation", "notes", "source")
+
+    def __init__(self, source: str, input_names: Sequence[str], style: NotationStyle) -> None:
+        self.source = source
+        self.notation = Notation(style, len(input_names))
+        # Inputs are numbered first; each span is set to its first use in finish().
+        self.nodes: list[Node] = [
+            Node(i, self.notation.id(i), "input", name, None, (), name, Span(0, 0))
+            for i, name in enumerate(input_names)
+        ]
+        self.first_use: dict[int, Span] = {}
+        self.notes: list[Diagnostic] = []
+
+    def input(self, index: int, span: Span) -> int:
+        """Input ``index``, used at ``span``: the first use is where the graph shows it."""
+        self.first_use.setdefault(index, span)
+        return index
+
+    def operation(self, op: Op, args: tuple[Arg, ...], span: Span) -> int:
+        """A new node applying ``op`` to ``args``; its index."""
+        index = len(self.nodes)
+        node = Node(
+            index,
+            self.notation.id(index),
+            "op",
+            None,
+            op.name,
+            args,
+            op.formula([self._operand(arg) for arg in args]),
+            span,
+        )
+        self.nodes.append(node)
+        for arg in args:
+            if arg.__class__ is Constant and arg.overflowed:
+                message = f"{node.id}: the constant {arg.text} overflows a float, so it is inf"
+                self.notes.append(Diagnostic("overflow", index, message))
+        return index
+
+    def _operand(self, arg: Arg) -> Operand:
+        if isinstance(arg, int):
+            return Operand(self.nodes[arg].id)
+        return constant_operand(arg)
+
+    def name(self, index: int, name: str, span: Span) -> None:
+        """The statement ``name = ...`` made node ``index``: it carries the name, and its
+        source is the whole statement (``a1 = x*x``)."""
+        self.nodes[index] = self.nodes[index]._replace(name=name, span=span)
+
+    def finish(self, output: int, unused: Iterable[tuple[str, int]]) -> Graph:
+        """The graph, with ``unused`` (named nodes no statement uses) among its warnings.
+
+        Every input must have been used (the scope checks it first)."""
+        for index in range(self.notation.input_count):
             self.nodes[index] = self.nodes[index]._replace(span=self.first_use[index])
+        unused_notes = [
+            Diagnostic(
+                "unused-name",
+                index,
+                f"{name} ({self.nodes[index].id}) is computed but never used, "
+                "so no path from Z reaches it",
+            )
+            for name, index in unused
+        ]
         return Graph(
             self.source,
             tuple(self.nodes),
-            len(self.input_names),
+            self.notation.input_count,
             output,
             self.notation,
-            (*self.notes, *self._unused_intermediates(output), *self._confusing_names()),
+            (*self.notes, *unused_notes, *self._confusing_names()),
         )
 
     def _confusing_names(self) -> list[Diagnostic]:
@@ -261,177 +304,11 @@ class _Builder:
                 )
         return notes
 
-    def _unused_intermediates(self, output: int) -> tuple[Diagnostic, ...]:
-        notes = []
-        for name, arg in self.defined.items():
-            if name in self.used_names or arg == output or not isinstance(arg, int):
-                continue
-            notes.append(
-                Diagnostic(
-                    "unused-name",
-                    arg,
-                    f"{name} ({self.nodes[arg].id}) is computed but never used, "
-                    "so no path from Z reaches it",
-                )
-            )
-        return tuple(notes)
-
-    def walk(self, tree: Expr) -> Arg:
-        """Post-order, left to right, with an explicit stack: deep nesting is not recursion."""
-        results: list[Arg] = []
-        stack: list[tuple[Expr, bool]] = [(tree, False)]
-        while stack:
-            expr, children_done = stack.pop()
-            if isinstance(expr, Number):
-                results.append(self._number(expr))
-            elif isinstance(expr, Name):
-                results.append(self._name(expr))
-            elif not children_done:
-                stack.append((expr, True))
-                stack.extend((arg, False) for arg in reversed(expr.args))
-            else:
-                count = len(expr.args)
-                args = tuple(results[len(results) - count :])
-                del results[len(results) - count :]
-                results.append(self._apply(expr, args))
-        (root,) = results
-        return root
-
-    def _number(self, expr: Number) -> Constant:
-        if not math.isfinite(expr.value):  # float("1e999") is inf
-            raise AdexplainError(
-                f"the number {_clip(expr.text)} is too large for a float",
-                code="number-too-large",
-                text=self.source,
-                span=expr.span,
-            )
-        if not self.exact:
-            return Constant(expr.value, expr.text)
-        try:
-            # 1e-400 is exact as written, but too small to keep exactly: a float, as 0.
-            return Constant(EXACT.number(expr.text), expr.text)
-        except ValueError:  # Python reads at most 4 300 digits into an integer
-            raise AdexplainError(
-                f"the number {_clip(expr.text)} has too many digits for --exact",
-                code="number-too-long",
-                text=self.source,
-                span=expr.span,
-            ) from None
-
-    def _name(self, expr: Name) -> Arg:
-        index = self.input_index.get(expr.name)
-        if index is not None:
-            self.first_use.setdefault(index, expr.span)
-            return index
-        if expr.name in self.defined:
-            self.used_names.add(expr.name)
-            return self.defined[expr.name]
-        if expr.name in self.statements:
-            line = _line_of(self.source, self.statements[expr.name].span.start)
-            raise AdexplainError(
-                f"{expr.name} is used before it is defined (on line {line})",
-                code="used-before-defined",
-                text=self.source,
-                span=expr.span,
-            )
-        if expr.name in CONSTANTS:
-            return Constant(CONSTANTS[expr.name], expr.name)
-        raise self._unknown_name(expr)
-
-    def _unknown_name(self, expr: Name) -> AdexplainError:
-        pasted = {"²": "^2", "³": "^3", "π": "pi"}
-        if any(char in expr.name for char in pasted):
-            fixed = "".join(pasted.get(char, char) for char in expr.name)
-            message = f"{expr.name!r} is not a name adexplain knows: write {fixed!r}"
-        elif expr.name in FUNCTIONS:
-            message = f"{expr.name} is a function: write {expr.name}(...)"
-        elif self.constant_only:
-            close = suggestion(expr.name, list(CONSTANTS))
-            message = (
-                f"a value must be a constant such as 2, -1/3 or pi/2; {expr.name!r} is not{close}"
-            )
-        else:
-            known = [*self.input_names, *self.statements, *CONSTANTS]
-            close = suggestion(expr.name, known)
-            message = f"no value given for {expr.name!r}{close}: add one, as in --at {expr.name}=1"
-        return AdexplainError(message, code="unknown-name", text=self.source, span=expr.span)
-
-    def _apply(self, expr: Operator | Call, args: tuple[Arg, ...]) -> Arg:
-        op = self._resolve(expr)
-        if not any(arg.__class__ is int for arg in args):
-            return self._fold(op, expr, args)
-        index = len(self.nodes)
-        node = Node(
-            index,
-            self.notation.id(index),
-            "op",
-            None,
-            op.name,
-            args,
-            op.formula([self._operand(arg) for arg in args]),
-            expr.span,
-        )
-        self.nodes.append(node)
-        for arg in args:
-            if arg.__class__ is Constant and arg.overflowed:
-                message = f"{node.id}: the constant {arg.text} overflows a float, so it is inf"
-                self.notes.append(Diagnostic("overflow", index, message))
-        return index
-
-    def _operand(self, arg: Arg) -> Operand:
-        if isinstance(arg, int):
-            return Operand(self.nodes[arg].id)
-        return constant_operand(arg)
-
-    def _resolve(self, expr: Operator | Call) -> Op:
-        if isinstance(expr, Operator):
-            return OPS[expr.op]
-        op = FUNCTIONS.get(expr.function)
-        if op is None:
-            raise AdexplainError(
-                f"unknown function {expr.function!r}" + suggestion(expr.function, FUNCTIONS),
-                code="unknown-function",
-                text=self.source,
-                span=expr.function_span,
-            )
-        if len(expr.args) != op.arity:
-            wanted = "1 argument" if op.arity == 1 else f"{op.arity} arguments"
-            raise AdexplainError(
-                f"{expr.function} takes {wanted}, but was given {len(expr.args)}",
-                code="arity",
-                text=self.source,
-                span=expr.span,
-            )
-        return op
-
-    def _fold(self, op: Op, expr: Operator | Call, args: tuple[Arg, ...]) -> Constant:
-        values = [arg.value for arg in args if isinstance(arg, Constant)]
-        text = " ".join(self.source[expr.span.start : expr.span.end].split())
-        reason = op.undefined(values)
-        if reason is not None:
-            raise AdexplainError(
-                f"{text} is undefined: {reason}", code="domain", text=self.source, span=expr.span
-            )
-        if self.exact:
-            try:
-                exact_value = EXACT.settle(op.evaluate(values))
-            except TooLargeForExact:
-                exact_value = math.nan
-            if isinstance(exact_value, Fraction):
-                return Constant(exact_value, text)
-            # Irrational, or past what exact mode keeps: as a float, overflow noted.
-        folded = to_float(op.evaluate([to_float(v) for v in values]))
-        overflowed = math.isinf(folded) and all(is_finite(v) for v in values)
-        return Constant(
-            folded,
-            text,
-            overflowed or any(isinstance(arg, Constant) and arg.overflowed for arg in args),
-        )
-
 
 def constant_operand(constant: Constant) -> Operand:
-    """A constant as formulas write it: its text, in parentheses unless it is atomic."""
-    return Operand(_parenthesize(constant.text), constant.value)
+    """A constant as formulas write it: its text, in parentheses unless it is an atom."""
+    text = constant.text if constant.binds >= ATOM else f"({constant.text})"
+    return Operand(text, constant.value)
 
 
 def operands(graph: Graph, node: Node) -> list[Operand]:
@@ -440,48 +317,3 @@ def operands(graph: Graph, node: Node) -> list[Operand]:
         Operand(graph.id(arg)) if isinstance(arg, int) else constant_operand(arg)
         for arg in node.args
     ]
-
-
-_ATOM = re.compile(r"^(\w+|\d*\.?\d+([eE][+-]?\d+)?)$")
-
-
-@functools.lru_cache(maxsize=1024)  # the same few constants (0.5, 2, pi) recur in every node
-def _parenthesize(text: str) -> str:
-    """Wrap a constant's text in parentheses unless it is a number, a name or already wrapped."""
-    call = re.match(r"\w+(?=\()", text)
-    if _ATOM.match(text) or _wrapped(text) or (call and _wrapped(text[call.end() :])):
-        return text
-    return f"({text})"
-
-
-def _wrapped(text: str) -> bool:
-    """``(2*pi)`` is wrapped; ``(1)+(2)`` is not, though it starts and ends with parentheses."""
-    if not (text.startswith("(") and text.endswith(")")):
-        return False
-    depth = 0
-    for char in text[:-1]:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0:
-            return False
-    return True
-
-
-def _clip(text: str, limit: int = 20) -> str:
-    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-limit // 2 :]}"
-
-
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
-def suggestion(name: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean 'sin'?)`` when a candidate is close to ``name``, else nothing.
-
-    Case is ignored first (SIN, Sin and X are common slips), then spelling.
-    """
-    import difflib  # only on the way to an error message: not worth its start-up cost
-
-    known = list(candidates)
-    by_case = [candidate for candidate in known if candidate.lower() == name.lower()]
-    close = by_case or difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -204,7 +204,7 @@ class _StudentWorld:
         )
 
     def _number(self, key: str, answer: float | int | str) -> Value:
-        return evaluate_value(key, answer, self.ex.exact, allow_infinite=True)
+        return evaluate_value(key, answer, self.ex.arithmetic, allow_infinite=True)
 
     def _with_partial_answers(self, edges: Sequence[Edge]) -> list[Edge]:
         """The student's edges, where an answered pair becomes one edge carrying the answer.

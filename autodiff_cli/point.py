@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from fractions import Fraction
 
+from .arithmetic import FLOAT, Arithmetic
 from .errors import AdexplainError, Span
-from .graph import fold_constant
+from .fold import fold_constant
 from .numbers import Value, is_finite
 from .parser import parse_expression
 
@@ -58,11 +58,14 @@ def _split_top_level(text: str) -> list[tuple[int, str]]:
 
 
 def evaluate_value(
-    name: str, value: float | int | str, exact: bool = False, allow_infinite: bool = False
+    name: str,
+    value: float | int | str,
+    arithmetic: Arithmetic = FLOAT,
+    allow_infinite: bool = False,
 ) -> Value:
     """A coordinate of the point: a number, or a constant expression in a string.
 
-    With ``exact``, ``0.1`` is the fraction 1/10 (as written, not the nearest
+    With exact arithmetic, ``0.1`` is the fraction 1/10 (as written, not the nearest
     float), and ``"1/3"`` is 1/3. ``allow_infinite`` admits inf, -inf and nan
     (an answer may be: the partial of sqrt at 0 is inf); a point may not.
     """
@@ -81,16 +84,15 @@ def evaluate_value(
         if not value.strip():
             raise AdexplainError(f"{name} is given no value", code="bad-at")
         try:
-            number = fold_constant(parse_expression(value), value, exact=exact)
+            number = fold_constant(parse_expression(value), value, arithmetic=arithmetic)
         except AdexplainError as err:
             raise err.with_origin(f"the value of {name}") from None
     elif isinstance(value, float) and not math.isfinite(value):
         raise AdexplainError(f"the value of {name} is not a finite number", code="bad-at")
-    elif exact:
-        # repr is the shortest text that reads back as this float: 0.1, not 0.1000…055…
-        number = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
     else:
-        number = float(value)
+        # repr is the shortest text that reads back as this float: 0.1, not 0.1000…055…
+        number = arithmetic.number(repr(value)) if isinstance(value, float) else value
+        number = arithmetic.settle(number)
     if not is_finite(number) and not allow_infinite:  # an answer may fold to inf: 1e300*1e300
         raise AdexplainError(
             f"the value of {name} is not a finite number (a float's range ends near 1.8e308)",
@@ -100,14 +102,14 @@ def evaluate_value(
 
 
 def resolve_point(
-    pairs: Iterable[tuple[str, float | int | str]], exact: bool = False
+    pairs: Iterable[tuple[str, float | int | str]], arithmetic: Arithmetic = FLOAT
 ) -> dict[str, Value]:
     """Names to values, in the order given (which is the input numbering); no name twice."""
     point: dict[str, Value] = {}
     for name, value in pairs:
         if name in point:
             raise AdexplainError(f"{name} is given a value twice", code="bad-at")
-        point[name] = evaluate_value(name, value, exact)
+        point[name] = evaluate_value(name, value, arithmetic)
     return point
 
 

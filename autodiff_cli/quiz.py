@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import labels
 from .answers import answer_sheet, pairs
+from .arithmetic import EXACT
 from .errors import AdexplainError
 from .explain import Explanation, explain
 from .homework import Tolerance
@@ -311,6 +312,6 @@ def _read_number(label: str, ask: Ask, say: Say) -> Value | None:
         if not text.strip():
             return None
         try:
-            return evaluate_value(label, text.strip(), exact=True)
+            return evaluate_value(label, text.strip(), EXACT)
         except AdexplainError as err:
             say(f"  not a number: {err.message}; try again")

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 
 from autodiff_cli import AdexplainError, explain
-from autodiff_cli.graph import Constant
+from autodiff_cli.arithmetic import EXACT
+from autodiff_cli.errors import Span
+from autodiff_cli.graph import Constant, Numbering, build
+from autodiff_cli.ops import OPS
+from autodiff_cli.parser import parse
 
 SPEC_EXAMPLE = "y - max(0,w*x+b)"
 SPEC_POINT = {"y": 5, "w": 2, "x": 1, "b": 1}
@@ -180,3 +185,70 @@ def test_formatting_of_special_numbers() -> None:
     ]
     assert format_number(1234567.0) == "1.23457e6"
     assert [json_number(v) for v in (math.nan, 2.0, 0.5, 2.0**60)] == ["nan", 2, 0.5, 2.0**60]
+
+
+def test_input_index_finds_every_variable_of_a_wide_graph() -> None:
+    names = [f"x{i}" for i in range(4000)]
+    text = " + ".join(names)
+    graph = build(parse(text), text, names)
+    assert [graph.input_index(name) for name in names] == list(range(4000))
+    assert graph.input_index("y") is None
+    assert graph.input_index(graph.nodes[-1].id) is None  # a node's id is not a variable
+
+
+def test_numbering_puts_inputs_first_and_each_operation_after() -> None:
+    numbering = Numbering("x * 2 + y", ["y", "x"], "v")
+    assert [(node.id, node.formula) for node in numbering.nodes] == [("v₋₁", "y"), ("v₀", "x")]
+    assert numbering.input(1, Span(0, 1)) == 1
+    product = numbering.operation(OPS["mul"], (1, Constant(2.0, "2")), Span(0, 5))
+    assert numbering.input(0, Span(8, 9)) == 0
+    total = numbering.operation(OPS["add"], (product, 0), Span(0, 9))
+    assert [(node.id, node.formula) for node in numbering.nodes[2:]] == [
+        ("v₁", "v₀ * 2"),
+        ("v₂", "v₁ + v₋₁"),
+    ]
+    graph = numbering.finish(total, [])
+    assert [graph.source_of(node) for node in graph.nodes] == ["y", "x", "x * 2", "x * 2 + y"]
+    assert (graph.input_count, graph.output, graph.diagnostics) == (2, 3, ())
+
+
+def test_an_input_keeps_the_span_of_its_first_use() -> None:
+    numbering = Numbering("x + x", ["x"], "w")
+    numbering.input(0, Span(0, 1))
+    numbering.input(0, Span(4, 5))
+    graph = numbering.finish(numbering.operation(OPS["add"], (0, 0), Span(0, 5)), [])
+    assert graph.inputs[0].span == Span(0, 1)
+
+
+def test_a_named_statement_names_its_node_and_spans_the_whole_statement() -> None:
+    text = "a = x*x\na + x"
+    graph = build(parse(text), text, ["x"])
+    assert [(node.name, graph.source_of(node)) for node in graph.nodes] == [
+        ("x", "x"),
+        ("a", "a = x*x"),
+        (None, "a + x"),
+    ]
+
+
+def test_the_graphs_warnings_come_in_order_overflow_unused_confusing() -> None:
+    text = "a = w1 * 2\nb = w2 + exp(1000)\nw1 * b"
+    graph = build(parse(text), text, ["w2", "w1"])
+    assert [(d.code, d.node) for d in graph.diagnostics] == [
+        ("overflow", 3),
+        ("unused-name", 2),
+        ("confusing-name", 0),
+        ("confusing-name", 1),
+    ]
+    assert graph.diagnostics[0].message == (
+        "w4: the constant exp(1000) overflows a float, so it is inf"
+    )
+    assert graph.diagnostics[1].message == (
+        "a (w3) is computed but never used, so no path from Z reaches it"
+    )
+
+
+def test_with_exact_a_folded_constant_stays_a_fraction_inside_its_node() -> None:
+    text = "x * (1/3)"
+    (_, node) = build(parse(text), text, ["x"], arithmetic=EXACT).nodes
+    assert node.args == (0, Constant(Fraction(1, 3), "(1/3)"))  # as written, parentheses too
+    assert node.formula == "w1 * (1/3)"

@@ -1,0 +1,179 @@
+"""Scoping: what a name in the user's text means, and in a learner's words why not.
+
+A name is an input (a variable given a value at the point), a named statement of a
+program (``a = x*x``), a named constant (``pi``, whose value the folder knows) or a
+mistake; a function name is an entry of the operation table or a mistake. This module
+answers those questions and phrases the mistakes: a name used before its statement, a
+pasted superscript (``x²``), a function without parentheses, a near miss (``did you
+mean 'y'?``), an input given a value but never used, an intermediate never used.
+
+:class:`Scope` is shaped by what it must tell apart. Every named statement is declared
+when the scope is made, before any is walked, so a name defined further down is "used
+before it is defined" rather than unknown; what changes while the program is walked is
+only which statements are defined so far and which of them were used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from .errors import AdexplainError
+from .ops import CONSTANTS, FUNCTIONS, OPS, Op
+from .syntax import Call, Name, Operator, Statement
+
+if TYPE_CHECKING:
+    from .graph import Arg
+
+
+class Scope:
+    """The names of one program: its inputs, its named statements, and their use."""
+
+    __slots__ = ("_declared", "_defined", "_used", "input_names", "inputs", "source")
+
+    def __init__(
+        self, source: str, input_names: Sequence[str], program: Iterable[Statement]
+    ) -> None:
+        self.source = source
+        self.input_names = tuple(input_names)
+        self.inputs: dict[str, int] = {name: i for i, name in enumerate(input_names)}
+        """Each input's node index: inputs are numbered first, in the order given."""
+        self._declared = self._declare(program)
+        # The only state that changes as the walk goes on:
+        self._defined: dict[str, Arg] = {}
+        self._used: set[str] = set()
+
+    def _declare(self, program: Iterable[Statement]) -> dict[str, Statement]:
+        declared: dict[str, Statement] = {}
+        for statement in program:
+            if statement.name is None:
+                continue
+            assert statement.name_span is not None, "a named statement spans its name"
+            if statement.name in self.inputs:
+                raise AdexplainError(
+                    f"{statement.name} is an input with a value from --at; "
+                    "give this intermediate another name",
+                    code="redefined",
+                    text=self.source,
+                    span=statement.name_span,
+                )
+            if statement.name in declared:
+                line = _line_of(self.source, declared[statement.name].span.start)
+                raise AdexplainError(
+                    f"{statement.name} is defined twice (first on line {line})",
+                    code="redefined",
+                    text=self.source,
+                    span=statement.name_span,
+                )
+            declared[statement.name] = statement
+        return declared
+
+    def define(self, name: str, meaning: Arg) -> None:
+        """From now on ``name`` means the statement's result (a node, or a constant)."""
+        self._defined[name] = meaning
+
+    def intermediate(self, expr: Name) -> Arg | None:
+        """What a statement defined earlier made of this name, or None if no statement has it.
+
+        Raises AdexplainError if a statement further down defines it.
+        """
+        meaning = self._defined.get(expr.name)
+        if meaning is not None:
+            self._used.add(expr.name)
+            return meaning
+        if expr.name in self._declared:
+            line = _line_of(self.source, self._declared[expr.name].span.start)
+            raise AdexplainError(
+                f"{expr.name} is used before it is defined (on line {line})",
+                code="used-before-defined",
+                text=self.source,
+                span=expr.span,
+            )
+        return None
+
+    def unknown(self, expr: Name) -> AdexplainError:
+        """The error for a name that is no input, statement or constant."""
+        message = _misspelt(expr.name)
+        if message is None:
+            close = suggestion(expr.name, [*self.input_names, *self._declared, *CONSTANTS])
+            message = f"no value given for {expr.name!r}{close}: add one, as in --at {expr.name}=1"
+        return AdexplainError(message, code="unknown-name", text=self.source, span=expr.span)
+
+    def check_inputs_used(self, used: Collection[int]) -> None:
+        """Raise if an input given a value is not among the ``used`` node indices."""
+        unused = [name for i, name in enumerate(self.input_names) if i not in used]
+        if unused:
+            names = ", ".join(unused)
+            verb = "is" if len(unused) == 1 else "are"
+            raise AdexplainError(
+                f"{names} {verb} given a value but not used in the expression",
+                code="unused-input",
+            )
+
+    def unused_intermediates(self, output: int) -> Iterator[tuple[str, int]]:
+        """Each named node that no later statement uses and that is not the output."""
+        for name, meaning in self._defined.items():
+            if name in self._used or meaning == output or not isinstance(meaning, int):
+                continue
+            yield name, meaning
+
+
+def not_a_constant(expr: Name, source: str) -> AdexplainError:
+    """The error for a name in a value (``--at x=y+1``), where only constants may appear."""
+    message = _misspelt(expr.name)
+    if message is None:
+        close = suggestion(expr.name, list(CONSTANTS))
+        message = f"a value must be a constant such as 2, -1/3 or pi/2; {expr.name!r} is not{close}"
+    return AdexplainError(message, code="unknown-name", text=source, span=expr.span)
+
+
+def _misspelt(name: str) -> str | None:
+    """What to write instead, when the slip is clear whatever the names in scope."""
+    pasted = {"²": "^2", "³": "^3", "π": "pi"}
+    if any(char in name for char in pasted):
+        fixed = "".join(pasted.get(char, char) for char in name)
+        return f"{name!r} is not a name adexplain knows: write {fixed!r}"
+    if name in FUNCTIONS:
+        return f"{name} is a function: write {name}(...)"
+    return None
+
+
+def operation(expr: Operator | Call, source: str) -> Op:
+    """The table entry an operator or a call means; raises for an unknown function or a
+    wrong number of arguments."""
+    if isinstance(expr, Operator):
+        return OPS[expr.op]
+    op = FUNCTIONS.get(expr.function)
+    if op is None:
+        raise AdexplainError(
+            f"unknown function {expr.function!r}" + suggestion(expr.function, FUNCTIONS),
+            code="unknown-function",
+            text=source,
+            span=expr.function_span,
+        )
+    if len(expr.args) != op.arity:
+        wanted = "1 argument" if op.arity == 1 else f"{op.arity} arguments"
+        raise AdexplainError(
+            f"{expr.function} takes {wanted}, but was given {len(expr.args)}",
+            code="arity",
+            text=source,
+            span=expr.span,
+        )
+    return op
+
+
+def suggestion(name: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'sin'?)`` when a candidate is close to ``name``, else nothing.
+
+    Case is ignored first (SIN, Sin and X are common slips), then spelling.
+    """
+    import difflib  # only on the way to an error message: not worth its start-up cost
+
+    known = list(candidates)
+    by_case = [candidate for candidate in known if candidate.lower() == name.lower()]
+    close = by_case or difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
