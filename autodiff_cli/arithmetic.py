@@ -54,15 +54,12 @@ def ieee(function: Callable[..., Real], args: Sequence[Real]) -> Real:
     try:
         return function(*args)
     except OverflowError:
-        floats = [float(a) for a in args]  # arguments are settled: inside a float's range
+        # Arguments are settled, so inside a float's range: as floats they stay finite.
+        floats = [float(a) for a in args]
         try:
             return function(*floats)
         except OverflowError:
             return math.inf
-        except ValueError:
-            if _not_finite(floats):
-                return math.nan
-            raise
     except ValueError:
         if _not_finite(args):
             return math.nan

@@ -311,12 +311,6 @@ def node_template(op: str, written: Written, arity: int) -> str:
     return _Printer("node", own=(op, written)).print(tree)[0]
 
 
-def node_tex(op: str, operands: Sequence[str]) -> str:
-    """A node's expression in TeX, with its operands in TeX."""
-    tree = Apply(op, tuple(Arg(i) for i in range(len(operands))))
-    return _Printer("node", operands).print(tree)[0]
-
-
 def text(formula: Formula, operands: Sequence[str], layout: Layout = "partial") -> str:
     """The formula written out with its operands (node ids, or constants as written)."""
     return template(formula, layout).format(*operands)

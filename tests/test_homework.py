@@ -297,3 +297,21 @@ def test_a_syntax_error_in_a_multi_line_expr_gives_its_line_in_the_file(tmp_path
     assert where in result.stdout
     error = json.loads(run("check", str(submission), "--format", "json").stdout)
     assert error["submissions"][0]["error"]["line"] == 4
+
+
+def test_a_student_s_values_outside_a_domain_are_graded_not_crashed(tmp_path: Path) -> None:
+    """The student's world runs through the same passes, where a wrong value may leave a
+    domain (log of a negative) or a partial may fail: those steps are nan, and graded."""
+    submission = tmp_path / "s.toml"
+    submission.write_text(
+        'expr = "p = x*y; log(p) + sqrt(p)"\nat = { x = 2, y = 3 }\n'
+        '[values]\nw3 = -6\nw4 = 1.79\n[partials]\n"w4/w3" = 0.167\n"w5/w3" = 0.204\n'
+        "[gradient]\nx = 1.2\n"
+    )
+    document = json.loads(run("check", str(submission), "--format", "json").stdout)
+    items = {item["key"]: item for item in document["submissions"][0]["items"]}
+    assert items["w3"]["verdict"] == "wrong"  # x*y is 6
+    assert items["w4"]["verdict"] == "right"  # log(6), though log(-6) is what follows
+    assert items["w4/w3"]["verdict"] == "right"  # 1/6 at the true point
+    assert items["w5/w3"]["verdict"] == "right"
+    assert items["x"]["verdict"] == "wrong"  # the truth is 3/6 + 3/(2*sqrt(6)) = 1.112
