@@ -176,7 +176,7 @@ class ExactArithmetic(Arithmetic):
             return _in_floats(op.evaluate, args), "inexact" if exact_in else ""
         try:
             # Python's own rule mixes the types: fractions give a fraction, a float a float.
-            value = self.settle(op.evaluate(args))
+            value = self.settle(_exactly(op.evaluate(args), exact_in))
         except TooLargeForExact:
             return _in_floats(op.evaluate, args), "exact-too-large"
         too_large = exact_in and not isinstance(value, Fraction)
@@ -184,8 +184,9 @@ class ExactArithmetic(Arithmetic):
 
     def partial(self, partial: Partial, args: Sequence[Value], value: Value) -> Value:
         if partial.rational(args):
+            exact_in = isinstance(value, Fraction) and all(isinstance(a, Fraction) for a in args)
             try:
-                return self.settle(partial.evaluate(args, value))
+                return self.settle(_exactly(partial.evaluate(args, value), exact_in))
             except TooLargeForExact:
                 pass
         floats = [to_float(a) for a in args]
@@ -193,6 +194,20 @@ class ExactArithmetic(Arithmetic):
 
     def exact_text(self, x: Value) -> str | None:
         return str(x) if isinstance(x, Fraction) else None
+
+
+def _exactly(result: Real, exact_in: bool) -> Real:
+    """A rational result of exact arguments as a fraction.
+
+    NOTE: an op may be declared rational at a special point only (sin at 0, exp at 0,
+    log at 1), where its float formula is exact: sin(0) is 0.0 and nothing is rounded.
+    Reading that float back exactly keeps max(x, 10*x*x + sin(0*x)) a tie at x = 1/10.
+    An op whose rational values a float cannot hold (sqrt of 4/9) computes them as
+    fractions itself.
+    """
+    if exact_in and isinstance(result, float) and math.isfinite(result):
+        return Fraction(result)
+    return result
 
 
 FLOAT: Final = Arithmetic()

@@ -297,6 +297,15 @@ def _power_exponent_partial(args: Sequence[Real], value: Real) -> Real:
 # --- Domains and kinks -------------------------------------------------------
 
 
+def _at(point: int) -> RationalFn:
+    """Rational only at ``point``, where the float formula is exact: sin(0) = 0, exp(0) = 1."""
+
+    def check(args: Sequence[Real]) -> bool:
+        return args[0] == point
+
+    return check
+
+
 def _integer_exponent(args: Sequence[Real]) -> bool:
     return _is_integer(args[1])
 
@@ -489,17 +498,19 @@ _TABLE = (
         "exp",
         1,
         math.exp,
-        (Partial(apply("exp", a), lambda args, value: value),),
+        (Partial(apply("exp", a), lambda args, value: value, rational=_at(0)),),
         call("exp", r"\exp"),
+        rational=_at(0),
         sympy="exp({0})",
     ),
     Op(
         "log",
         1,
         math.log,
-        (Partial(1 / a, lambda args, value: 1 / args[0]),),
+        (Partial(1 / a, lambda args, value: 1 / args[0], rational=_always),),
         call("log", r"\log"),
         undefined=_positive_only("log"),
+        rational=_at(1),
         sympy="log({0})",
     ),
     Op(
@@ -539,16 +550,18 @@ _TABLE = (
         "sin",
         1,
         math.sin,
-        (Partial(apply("cos", a), lambda args, value: math.cos(args[0])),),
+        (Partial(apply("cos", a), lambda args, value: math.cos(args[0]), rational=_at(0)),),
         call("sin", r"\sin"),
+        rational=_at(0),
         sympy="sin({0})",
     ),
     Op(
         "cos",
         1,
         math.cos,
-        (Partial(-apply("sin", a), lambda args, value: -math.sin(args[0])),),
+        (Partial(-apply("sin", a), lambda args, value: -math.sin(args[0]), rational=_at(0)),),
         call("cos", r"\cos"),
+        rational=_at(0),
         sympy="cos({0})",
     ),
     Op(
@@ -568,8 +581,15 @@ _TABLE = (
         "tanh",
         1,
         math.tanh,
-        (Partial(1 - apply("tanh", a) ** 2, lambda args, value: _sech_squared(args[0])),),
+        (
+            Partial(
+                1 - apply("tanh", a) ** 2,
+                lambda args, value: _sech_squared(args[0]),
+                rational=_at(0),
+            ),
+        ),
         call("tanh", r"\tanh"),
+        rational=_at(0),
         sympy="tanh({0})",
     ),
     Op(
@@ -711,16 +731,18 @@ _TABLE = (
         "sinh",
         1,
         _sinh,
-        (Partial(apply("cosh", a), lambda args, value: _cosh(args[0])),),
+        (Partial(apply("cosh", a), lambda args, value: _cosh(args[0]), rational=_at(0)),),
         call("sinh", r"\sinh"),
+        rational=_at(0),
         sympy="sinh({0})",
     ),
     Op(
         "cosh",
         1,
         _cosh,
-        (Partial(apply("sinh", a), lambda args, value: _sinh(args[0])),),
+        (Partial(apply("sinh", a), lambda args, value: _sinh(args[0]), rational=_at(0)),),
         call("cosh", r"\cosh"),
+        rational=_at(0),
         sympy="cosh({0})",
     ),
 )

@@ -188,13 +188,14 @@ def test_a_negative_base_with_a_constant_exponent_is_smooth() -> None:
 def test_exactness_follows_what_each_op_declares() -> None:
     """Over the whole table: an op or partial declared rational at exact arguments gives an
     exact value (its formula returns no stray float), and one not so declared a float."""
+    import itertools
     from fractions import Fraction
 
-    third = Fraction(1, 3)
-    for op in OPS.values():
-        args: list[Value] = [third, Fraction(2)][: op.arity]
-        if op.undefined(args) is not None:
-            args = [Fraction(1, 2), Fraction(1, 4)][: op.arity]
+    points = [Fraction(1, 3), Fraction(2), Fraction(0), Fraction(1), Fraction(-1, 2)]
+    for op, first, second in itertools.product(OPS.values(), points, points):
+        args: list[Value] = [first, second][: op.arity]
+        if op.undefined(args) is not None or any(p.kink(args) for p in op.partials):
+            continue
         value, why = EXACT.apply(op, args)
         if op.rational(args):
             assert isinstance(value, Fraction) and why == "", op.name
@@ -321,3 +322,11 @@ def test_every_partial_keeps_its_digits_in_the_tails(name: str) -> None:
             ), (name, args, position)
             checked += 1
     assert checked
+
+
+def test_an_exact_zero_through_sin_keeps_a_tie_exact() -> None:
+    """sin of an exact 0 is exactly 0: max(x, 10*x*x + sin(0*x)) is a tie at x = 1/10,
+    as max(x, 10*x*x) is, and every value stays exact."""
+    result = explain("max(x, 10*x*x + sin(0*x))", at={"x": "1/10"}, exact=True)
+    assert [d.code for d in result.diagnostics] == ["nondifferentiable"]
+    assert all(isinstance(value, Fraction) for value in result.values)
