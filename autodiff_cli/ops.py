@@ -572,9 +572,11 @@ _TABLE = (
             Partial(
                 1 / apply("cos", a) ** 2,
                 lambda args, value: _divide(1.0, math.cos(args[0]) * math.cos(args[0])),
+                rational=_at(0),
             ),
         ),
         call("tan", r"\tan"),
+        rational=_at(0),
         sympy="tan({0})",
     ),
     Op(
@@ -698,10 +700,12 @@ _TABLE = (
                 1 / apply("sqrt", 1 - a**2),
                 lambda args, value: _divide(1.0, math.sqrt(1 - args[0] * args[0])),
                 kink=_infinite_slope_at_unit("asin"),
+                rational=_at(0),
             ),
         ),
         call("asin", r"\arcsin"),
         undefined=_unit_interval_only("asin"),
+        rational=_at(0),
         sympy="asin({0})",
     ),
     Op(
@@ -723,8 +727,15 @@ _TABLE = (
         "atan",
         1,
         math.atan,
-        (Partial(1 / (1 + a**2), lambda args, value: 1.0 / (1.0 + args[0] * args[0])),),
+        (
+            Partial(
+                1 / (1 + a**2),
+                lambda args, value: 1 / (1 + args[0] * args[0]),
+                rational=_always,
+            ),
+        ),
         call("atan", r"\arctan"),
+        rational=_at(0),
         sympy="atan({0})",
     ),
     Op(
