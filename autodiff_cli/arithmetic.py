@@ -210,6 +210,23 @@ def _exactly(result: Real, exact_in: bool) -> Real:
     return result
 
 
+def underflows(op: Op, args: Sequence[Value], value: Value) -> bool:
+    """Whether a float 0 is a value too small for a float (2^-1100 · x), not a true 0.
+
+    Told for rational operations only, by computing the value exactly: a product of two
+    numbers that are not 0 is not 0. (exp(-1000) is 0 too, but it is no surprise.)
+    """
+    if value != 0 or not isinstance(value, float) or not op.rational(args):
+        return False
+    if not all(a != 0 and is_finite(a) for a in args):
+        return False
+    exact_args = [Fraction(a) for a in args]
+    try:
+        return op.evaluate(exact_args) != 0
+    except TooLargeForExact:
+        return True  # an exact power too large to compute is far from 0
+
+
 FLOAT: Final = Arithmetic()
 EXACT: Final = ExactArithmetic()
 

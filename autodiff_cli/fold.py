@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, TypeGuard
 
-from .arithmetic import FLOAT, Arithmetic
+from .arithmetic import FLOAT, Arithmetic, underflows
 from .errors import AdexplainError
 from .formula import ATOM
 from .numbers import Value, is_finite, is_infinite
@@ -39,6 +39,9 @@ class Constant(NamedTuple):
     binds: int = ATOM
     """The precedence of its text's outermost operation (``pi/2`` is a quotient): a formula
     writes it in parentheses unless it is an atom (``2``, ``pi``, ``sin(1)``)."""
+    underflowed: bool = False
+    """Folding it went below a float's range (2^-1100): it is 0, and the node that uses it
+    says so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +88,9 @@ class Folder:
         folded, _ = self.arithmetic.apply(op, values)
         overflowed = is_infinite(folded) and all(is_finite(v) for v in values)
         overflowed = overflowed or any(arg.overflowed for arg in args)
+        underflowed = underflows(op, values, folded) or any(arg.underflowed for arg in args)
         binds = ATOM if _grouped(expr, self.source) else op.written.precedence
-        return Constant(folded, text, overflowed, binds)
+        return Constant(folded, text, overflowed, binds, underflowed)
 
 
 def _grouped(expr: Operator | Call, source: str) -> bool:

@@ -252,6 +252,9 @@ class Numbering:
             if arg.__class__ is Constant and arg.overflowed:
                 message = f"{node.id}: the constant {arg.text} overflows a float, so it is inf"
                 self.notes.append(Diagnostic("overflow", index, message))
+            elif arg.__class__ is Constant and arg.underflowed:
+                message = f"{node.id}: the constant {arg.text} is too small for a float, so it is 0"
+                self.notes.append(Diagnostic("underflow", index, message))
         return index
 
     def _operand(self, arg: Arg) -> Operand:

@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
-from .arithmetic import FLOAT, MAX_EXACT_BITS, Arithmetic
+from .arithmetic import FLOAT, MAX_EXACT_BITS, Arithmetic, underflows
 from .errors import AdexplainError
 from .formula import Formula
 from .graph import Constant, Diagnostic, Graph, Node, operands
@@ -100,6 +100,15 @@ def forward(
                     "overflow",
                     node.index,
                     f"{node.id} = {node.formula} overflows a float here, so its value is inf",
+                )
+            )
+        elif value == 0 and underflows(op, args, value):
+            diagnostics.append(
+                Diagnostic(
+                    "underflow",
+                    node.index,
+                    f"{node.id} = {node.formula} is too small for a float here (under "
+                    "5e-324), so its value is 0",
                 )
             )
         if overrides:

@@ -330,3 +330,25 @@ def test_an_exact_zero_through_sin_keeps_a_tie_exact() -> None:
     result = explain("max(x, 10*x*x + sin(0*x))", at={"x": "1/10"}, exact=True)
     assert [d.code for d in result.diagnostics] == ["nondifferentiable"]
     assert all(isinstance(value, Fraction) for value in result.values)
+
+
+@pytest.mark.parametrize(
+    ("expression", "at", "node"),
+    [
+        ("2^-1100*x", {"x": 3}, "w2"),  # a constant folded below a float's range
+        ("x*y", {"x": 1e-200, "y": 1e-200}, "w3"),  # a product that underflows
+        ("x/y", {"x": 1e-200, "y": 1e200}, "w3"),
+    ],
+)
+def test_a_value_below_a_float_s_range_is_warned_as_an_overflow_is(
+    expression: str, at: dict[str, float], node: str
+) -> None:
+    result = explain(expression, at=at)
+    warned = [d for d in result.diagnostics if d.code == "underflow"]
+    assert [result.graph.id(d.node) for d in warned] == [node]
+
+
+def test_a_true_zero_is_no_underflow() -> None:
+    for expression in ("x - x + y", "0*x + y", "(x - 1)*y"):
+        result = explain(expression, at={"x": 1, "y": 2})
+        assert not [d for d in result.diagnostics if d.code == "underflow"], expression
