@@ -2,6 +2,7 @@
 
     python bench/run.py                      # all families, sizes 10 ... 100 000
     python bench/run.py --sizes 10,100 --runs 3 --families wide_sum
+    python bench/run.py --families network,variables --runs 5   # issue 16's cases only
 
 Each family is generated at each size as a list of operations; from it come the
 text adexplain parses and the graph a peer builds. Every measurement is a whole
@@ -12,6 +13,11 @@ timed from outside, with its peak memory (``/usr/bin/time -f %M``). Peers:
   ``backward()``; its recursive topological sort is where it breaks;
 - SymPy, ``parse_expr`` on the same text, then one ``diff`` per variable, at the
   sizes where it finishes within the time limit.
+
+Two more families are cases rather than size ladders (issue 16): ``network``, a tanh
+network with a squared loss written as a program (16-32-1 and 64-64-1, the gradient by
+every weight), and ``variables``, a random tree of about 50 000 nodes over 1, 10, 50, 200
+and 1 000 variables, to see what each variable costs.
 
 Peers are not project dependencies: ``pip install micrograd sympy`` in the
 environment that runs this script. Results go to bench/RESULTS.md.
@@ -32,12 +38,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 SIZES = [10, 100, 1_000, 10_000, 100_000]
 TIME_LIMIT = 120  # seconds for one process; beyond it a run counts as broken
 
-Op = list  # ["input", name] | ["add"|"mul", i, j] | ["relu", i] | ["square", i]
+Op = list  # ["input", name] | ["add"|"mul"|"sub", i, j] | ["relu"|"tanh"|"square"|"half", i]
 
 
 def wide_sum(size: int) -> list[Op]:
@@ -61,12 +68,12 @@ def deep_unary(size: int) -> list[Op]:
     return ops
 
 
-def random_tree(size: int) -> list[Op]:
+def random_tree(size: int, variables: int = 5) -> list[Op]:
     """A random expression tree over five variables: leaves merged at random, two at a time,
     so it is about log(n) deep; sums are halved so values stay near 1 (no overflow)."""
     rng = random.Random(size)
-    ops: list[Op] = [["input", f"x{i}"] for i in range(5)]
-    pool = [rng.randrange(5) for _ in range(max(2, size * 2 // 3))]
+    ops: list[Op] = [["input", f"x{i}"] for i in range(variables)]
+    pool = [rng.randrange(variables) for _ in range(max(2, size * 2 // 3))]
     while len(pool) > 1:
         left = pool.pop(rng.randrange(len(pool)))
         right = pool.pop(rng.randrange(len(pool)))
@@ -101,6 +108,89 @@ FAMILIES: dict[str, Callable[[int], list[Op]]] = {
 }
 
 
+class Case(NamedTuple):
+    """One measured input: the operations a peer builds, the text adexplain reads, the point,
+    and the variables to differentiate by (None: every variable)."""
+
+    ops: list[Op]
+    text: str
+    point: dict[str, float]
+    wrt: list[str] | None = None
+
+
+def network(inputs: int, hidden: int) -> Case:
+    """A tanh layer, a linear output and a squared loss, written as a student would:
+    ``h_j = tanh(W_j_0*x0 + ... + b_j)`` per hidden unit, then ``(y - (v0*h0 + ... + c))^2``.
+    Weights, inputs and target are all in --at; the gradient is by every weight."""
+    rng = random.Random(inputs * 1000 + hidden)
+    ops: list[Op] = []
+    point: dict[str, float] = {}
+
+    def variable(name: str) -> int:
+        ops.append(["input", name])
+        point[name] = round(rng.uniform(-1, 1), 4)
+        return len(ops) - 1
+
+    weights = [[variable(f"W{j}_{i}") for i in range(inputs)] for j in range(hidden)]
+    biases = [variable(f"b{j}") for j in range(hidden)]
+    outer = [variable(f"v{j}") for j in range(hidden)]
+    c = variable("c")
+    wrt = list(point)
+    xs = [variable(f"x{i}") for i in range(inputs)]
+    y = variable("y")
+    units = []
+    for j in range(hidden):
+        ops.append(["tanh", _weighted_sum(ops, list(zip(weights[j], xs, strict=True)), biases[j])])
+        units.append(len(ops) - 1)
+    ops.append(["sub", y, _weighted_sum(ops, list(zip(outer, units, strict=True)), c)])
+    ops.append(["square", len(ops) - 1])
+    lines = [
+        f"h{j} = tanh({' + '.join(f'W{j}_{i}*x{i}' for i in range(inputs))} + b{j})"
+        for j in range(hidden)
+    ]
+    lines.append(f"(y - ({' + '.join(f'v{j}*h{j}' for j in range(hidden))} + c))^2")
+    return Case(ops, "\n".join(lines), point, wrt)
+
+
+def _weighted_sum(ops: list[Op], pairs: list[tuple[int, int]], bias: int) -> int:
+    """Appends ``a0*b0 + a1*b1 + ... + bias`` in the order adexplain numbers it (left-deep,
+    post-order); returns the last node."""
+    total = None
+    for weight, value in pairs:
+        ops.append(["mul", weight, value])
+        if total is not None:
+            ops.append(["add", total, len(ops) - 1])
+        total = len(ops) - 1
+    ops.append(["add", total, bias])
+    return len(ops) - 1
+
+
+NETWORKS = {"16-32-1": (16, 32), "64-64-1": (64, 64)}
+VARIABLES = [1, 10, 50, 200, 1_000]
+SWEEP_NODES = 50_000
+
+
+def many_variables(variables: int, nodes: int = SWEEP_NODES) -> Case:
+    """The random tree at about ``nodes`` nodes over ``variables`` variables, each valued in
+    [0.5, 0.9) so products stay finite: the same size, more and more chain rules."""
+    ops = random_tree(nodes * 3 // 4, variables)
+    point = {f"x{i}": round(0.5 + 0.4 * i / variables, 6) for i in range(variables)}
+    return Case(ops, as_text(ops, program=False), point)
+
+
+def cases(family: str, sizes: list[int]) -> list[tuple[int | str, Case]]:
+    """(size, case) for each size of a family; the issue-16 families have their own sizes."""
+    if family == "network":
+        return [(name, network(*shape)) for name, shape in NETWORKS.items()]
+    if family == "variables":
+        return [(count, many_variables(count)) for count in VARIABLES]
+    found = []
+    for size in sizes:
+        ops = FAMILIES[family](size)
+        found.append((size, Case(ops, as_text(ops, family == "shared_program"), inputs(ops))))
+    return found
+
+
 def inputs(ops: list[Op]) -> dict[str, float]:
     """A value for every input some operation uses (adexplain refuses unused ones)."""
     used = {arg for op in ops if op[0] != "input" for arg in op[1:]}
@@ -130,6 +220,10 @@ def as_text(ops: list[Op], program: bool) -> str:
             stack += [")", args[1], symbol, args[0], "("]
         elif kind == "relu":
             stack += [")", args[0], "relu("]
+        elif kind == "tanh":
+            stack += [")", args[0], "tanh("]
+        elif kind == "sub":
+            stack += [")", args[1], " - ", args[0], "("]
         elif kind == "square":
             stack += [")^2", args[0], "("]
         else:
@@ -144,16 +238,30 @@ def _written(op: Op, texts: list[str]) -> str:
         return f"({a} + {texts[args[1]]})"
     if kind == "mul":
         return f"({a} * {texts[args[1]]})"
+    if kind == "sub":
+        return f"({a} - {texts[args[1]]})"
     if kind == "relu":
         return f"relu({a})"
+    if kind == "tanh":
+        return f"tanh({a})"
     if kind == "square":
         return f"({a})^2"
     return f"({a} * 0.5)"
 
 
 MICROGRAD = """
-import json, sys
+import json, math, sys
 from micrograd.engine import Value
+
+def tanh(self):  # micrograd on PyPI has no tanh: this one follows its relu
+    t = math.tanh(self.data)
+    out = Value(t, (self,), "tanh")
+    def _backward():
+        self.grad += (1 - t * t) * out.grad
+    out._backward = _backward
+    return out
+
+Value.tanh = tanh
 ops = json.load(open(sys.argv[1]))
 point = json.load(open(sys.argv[2]))
 nodes = []
@@ -165,8 +273,12 @@ for op in ops:
         nodes.append(nodes[args[0]] + nodes[args[1]])
     elif kind == "mul":
         nodes.append(nodes[args[0]] * nodes[args[1]])
+    elif kind == "sub":
+        nodes.append(nodes[args[0]] - nodes[args[1]])
     elif kind == "relu":
         nodes.append(nodes[args[0]].relu())
+    elif kind == "tanh":
+        nodes.append(nodes[args[0]].tanh())
     elif kind == "square":
         nodes.append(nodes[args[0]] ** 2)
     else:
@@ -216,60 +328,63 @@ def measure(command: list[str], stdin: Path | None = None) -> tuple[float, int, 
 def run(families: list[str], sizes: list[int], runs: int, peers: bool) -> list[dict]:
     rows = []
     work = Path(tempfile.mkdtemp(prefix="adexplain-bench-"))
-    tool = shutil.which("adexplain") or "adexplain"
     (work / "micrograd_peer.py").write_text(MICROGRAD)
     (work / "sympy_peer.py").write_text(SYMPY)
     for family in families:
-        program = family == "shared_program"
-        for size in sizes:
-            ops = FAMILIES[family](size)
-            point = inputs(ops)
-            text_file = work / f"{family}-{size}.txt"
-            text_file.write_text(as_text(ops, program))
-            (work / f"{family}-{size}.json").write_text(json.dumps(ops))
-            (work / f"{family}-{size}.point.json").write_text(json.dumps(point))
-            at = ",".join(f"{k}={v}" for k, v in point.items())
-            commands = {
-                "adexplain": ([tool, "-", "--at", at, "--format", "json"], text_file),
-            }
-            if peers:
-                commands["micrograd"] = (
-                    [
-                        sys.executable,
-                        str(work / "micrograd_peer.py"),
-                        str(work / f"{family}-{size}.json"),
-                        str(work / f"{family}-{size}.point.json"),
-                    ],
-                    None,
-                )
-                if not program and size <= 1_000:
-                    commands["sympy"] = (
-                        [
-                            sys.executable,
-                            str(work / "sympy_peer.py"),
-                            str(text_file),
-                            str(work / f"{family}-{size}.point.json"),
-                        ],
-                        None,
-                    )
-            for name, (command, stdin) in commands.items():
-                results = [measure(command, stdin) for _ in range(runs if size < 100_000 else 1)]
-                times = [r[0] for r in results]
+        for size, case in cases(family, sizes):
+            commands = _commands(work, f"{family}-{size}", case, peers)
+            if family not in FAMILIES or family == "shared_program" or int(size) > 1_000:
+                commands.pop("sympy", None)
+            # Tools take turns, run by run, so a burst of other work on the machine
+            # slows both sides of a ratio rather than one.
+            results: dict[str, list[tuple[float, int, str]]] = {name: [] for name in commands}
+            for _ in range(runs if len(case.ops) < 100_000 else 1):
+                for name, (command, stdin) in commands.items():
+                    results[name].append(measure(command, stdin))
+            for name, measured in results.items():
+                times = [r[0] for r in measured]
                 rows.append(
                     {
                         "family": family,
                         "size": size,
-                        "nodes": len(ops),
+                        "nodes": len(case.ops),
+                        "variables": len(case.wrt or case.point),
                         "tool": name,
                         "median": statistics.median(times),
                         "min": min(times),
                         "max": max(times),
-                        "peak_mib": max(r[1] for r in results) / 1024,
-                        "status": results[-1][2],
+                        "runs": len(times),
+                        "peak_mib": max(r[1] for r in measured) / 1024,
+                        "status": measured[-1][2],
                     }
                 )
                 print(json.dumps(rows[-1]), flush=True)
     return rows
+
+
+def _commands(
+    work: Path, stem: str, case: Case, peers: bool
+) -> dict[str, tuple[list[str], Path | None]]:
+    """The command line of each tool for one case, with the files they read."""
+    text_file, ops_file, point_file = (
+        work / f"{stem}.txt",
+        work / f"{stem}.json",
+        work / f"{stem}.point.json",
+    )
+    text_file.write_text(case.text)
+    ops_file.write_text(json.dumps(case.ops))
+    point_file.write_text(json.dumps(case.point))
+    at = ",".join(f"{k}={v}" for k, v in case.point.items())
+    ours = [shutil.which("adexplain") or "adexplain", "-", "--at", at, "--format", "json"]
+    if case.wrt is not None:
+        ours += ["--wrt", ",".join(case.wrt)]
+    commands: dict[str, tuple[list[str], Path | None]] = {"adexplain": (ours, text_file)}
+    if peers:
+        peer = [str(ops_file), str(point_file)]
+        commands["micrograd"] = ([sys.executable, str(work / "micrograd_peer.py"), *peer], None)
+        sympy = [sys.executable, str(work / "sympy_peer.py"), str(text_file), str(point_file)]
+        commands["sympy"] = (sympy, None)
+    return commands
 
 
 EXAMPLE = ["y - max(0,w*x+b)", "--at", "y=5,w=2,x=1,b=1", "--wrt", "w"]
@@ -429,6 +544,72 @@ def targets(rows: list[dict], start: dict[str, float]) -> list[tuple[str, str, s
     return verdicts
 
 
+def _best(rows: list[dict], family: str, size: int | str, tool: str = "adexplain") -> dict | None:
+    return next(
+        (
+            r
+            for r in rows
+            if (r["family"], r["size"], r["tool"]) == (family, size, tool) and r["status"] == "ok"
+        ),
+        None,
+    )
+
+
+def issue16(rows: list[dict], before: list[dict] | None) -> list[str]:
+    """Issue 16's cases and targets, best of the runs (the machine is shared: other work
+    only ever adds time), with the ratios to micrograd in the same run and, given the rows
+    of a run on the code before, those too."""
+    lines = [
+        "## Networks and many variables (issue 16)",
+        "",
+        "Best of the runs (median in brackets); micrograd in the same run, tools taking turns.",
+        "",
+        "| case | nodes | variables | adexplain | micrograd | ratio | before | ratio before |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    verdicts = []
+    keys = [("network", name) for name in NETWORKS] + [("variables", v) for v in VARIABLES]
+    for family, size in keys:
+        ours, peer = _best(rows, family, size), _best(rows, family, size, "micrograd")
+        if ours is None:
+            continue
+        old = _best(before or [], family, size)
+        old_peer = _best(before or [], family, size, "micrograd")
+        ratio = f"{ours['min'] / peer['min']:.1f}x" if peer else "–"
+        was = f"{old['min']:.2f} s ({old['median']:.2f})" if old else "–"
+        was_ratio = f"{old['min'] / old_peer['min']:.1f}x" if old and old_peer else "–"
+        theirs = f"{peer['min']:.2f} s ({peer['median']:.2f})" if peer else "–"
+        mine = f"{ours['min']:.2f} s ({ours['median']:.2f})"
+        lines.append(
+            f"| {family} {size} | {ours['nodes']} | {ours['variables']} | "
+            f"{mine} | {theirs} | {ratio} | {was} | {was_ratio} |"
+        )
+    for name, bound in (("64-64-1", 3.0), ("16-32-1", 2.0)):
+        ours, peer = _best(rows, "network", name), _best(rows, "network", name, "micrograd")
+        if ours and peer:
+            ratio = ours["min"] / peer["min"]
+            verdicts.append(
+                (
+                    f"{name} network to JSON within {bound:g}x micrograd",
+                    f"{ours['min']:.2f} s vs {peer['min']:.2f} s: {ratio:.1f}x",
+                    _verdict(ratio <= bound, f"{ratio / bound:.1f}x the target"),
+                )
+            )
+    one, many = _best(rows, "variables", VARIABLES[0]), _best(rows, "variables", VARIABLES[-1])
+    if one and many:
+        ratio = many["min"] / one["min"]
+        verdicts.append(
+            (
+                f"{VARIABLES[-1]} variables at most 1.3x one variable (about {SWEEP_NODES} nodes)",
+                f"{many['min']:.2f} s vs {one['min']:.2f} s: {ratio:.2f}x",
+                _verdict(ratio <= 1.3, f"{ratio / 1.3:.2f}x the target"),
+            )
+        )
+    lines += ["", "| target | measured | verdict |", "|---|---|---|"]
+    lines += [f"| {t} | {m} | {v} |" for t, m, v in verdicts]
+    return [*lines, ""]
+
+
 def _verdict(met: bool, shortfall: str) -> str:
     return "met" if met else f"not met: {shortfall}"
 
@@ -438,6 +619,7 @@ def report(
     command: str,
     start: dict[str, float] | None = None,
     stages: dict[str, dict[str, float]] | None = None,
+    before: list[dict] | None = None,
 ) -> str:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
@@ -478,6 +660,8 @@ def report(
             "for JSON, rich; what is left is Python, click and the package itself.",
             "",
         ]
+    if any(r["family"] in ("network", "variables") for r in rows):
+        lines += issue16(rows, before)
     lines += [
         "## All runs",
         "",
@@ -494,7 +678,7 @@ def report(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--families", default=",".join(FAMILIES))
+    parser.add_argument("--families", default=",".join([*FAMILIES, "network", "variables"]))
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-peers", action="store_true")
@@ -502,7 +686,9 @@ def main() -> None:
     parser.add_argument(
         "--from-json", help="re-render RESULTS.md from a saved RESULTS.json (startup is re-run)"
     )
+    parser.add_argument("--before", help="the RESULTS.json of a run on the code before, to compare")
     options = parser.parse_args()
+    before = json.loads(Path(options.before).read_text()) if options.before else None
     if options.from_json:
         rows = json.loads(Path(options.from_json).read_text())
     else:
@@ -513,15 +699,17 @@ def main() -> None:
             not options.no_peers,
         )
         Path(options.output).with_suffix(".json").write_text(json.dumps(rows, indent=1))
-    start = startup(21)
-    stages = {family: breakdown(family) for family in ("wide_sum", "random_tree")}
+    start = stages = None
+    if any(r["family"] in FAMILIES for r in rows):  # issue 7's targets, for its families
+        start = startup(21)
+        stages = {family: breakdown(family) for family in ("wide_sum", "random_tree")}
     command = "python bench/run.py " + " ".join(sys.argv[1:])
     if options.from_json:
         command = (
             f"python bench/run.py --runs 3 for the runs (saved in {options.from_json}); "
             f"{command.strip()} for start-up and the stages"
         )
-    Path(options.output).write_text(report(rows, command.strip(), start, stages))
+    Path(options.output).write_text(report(rows, command.strip(), start, stages, before))
 
 
 if __name__ == "__main__":
