@@ -23,7 +23,7 @@ from typing import Literal, NamedTuple
 
 from .arithmetic import FLOAT, MAX_EXACT_BITS, Arithmetic
 from .errors import AdexplainError
-from .graph import Constant, Diagnostic, Graph, Node, operands
+from .graph import Diagnostic, Graph, Node, operands
 from .numbers import Value, format_number, is_finite, is_infinite
 from .ops import OPS, Partial
 
@@ -318,14 +318,14 @@ def reach_masks(graph: Graph, uses: Uses, targets: Sequence[int]) -> list[int]:
 class Reaches:
     """Which nodes some path leads from down to one target: one bit of the shared masks."""
 
-    __slots__ = ("_flag", "_masks")
+    __slots__ = ("flag", "masks")
 
     def __init__(self, masks: Sequence[int], bit: int) -> None:
-        self._masks = masks
-        self._flag = 1 << bit
+        self.masks = masks
+        self.flag = 1 << bit
 
     def __getitem__(self, node: int) -> bool:
-        return self._masks[node] & self._flag != 0
+        return self.masks[node] & self.flag != 0
 
 
 def nodes_on_paths(graph: Graph, reaches: Reaches) -> frozenset[int]:
@@ -410,55 +410,69 @@ def _walk(
     have a path to the target, so every step leads to a path; it ends at the known
     count rather than backing out of the whole graph.
     """
-    reaches, found = target.reaches, 0
     if not target.path_count:
         return
-    trail: list[int] = [graph.output]
-    taken: list[Edge] = []
-    next_position: list[int] = [0]
-    while trail and found < target.path_count:
-        node = graph.nodes[trail[-1]]
+    # The reach test inlined: it runs for every argument the walk looks at.
+    masks, flag = target.reaches.masks, target.reaches.flag
+    found = 0
+    trail = _Trail(graph.output, arithmetic)
+    while trail.nodes and found < target.path_count:
+        node = graph.nodes[trail.nodes[-1]]
         if node.index == target.node:
             found += 1
-            budget.left -= len(taken)
+            budget.left -= len(trail.factors)
             budget.first = False
-            yield _path(trail, taken, arithmetic)
-            _step_back(trail, taken, next_position)
+            yield trail.path()
+            trail.back()
             continue
-        position = next_position[-1]
-        while position < len(node.args) and not _leads_to_target(node.args[position], reaches):
+        args, position = node.args, trail.next[-1]
+        while position < len(args) and not (
+            args[position].__class__ is int and masks[args[position]] & flag  # type: ignore[index]
+        ):
             position += 1
-        if position == len(node.args):
-            _step_back(trail, taken, next_position)
+        if position == len(args):
+            trail.back()
             continue
-        if len(taken) >= budget.left and not budget.first:
+        if len(trail.factors) >= budget.left and not budget.first:
             budget.left = -1  # this path would not fit: nor will any after it
             return
-        next_position[-1] = position + 1
-        trail.append(node.args[position])  # type: ignore[arg-type]
-        taken.append(edge_at[(node.index, position)])
-        next_position.append(0)
+        trail.next[-1] = position + 1
+        trail.step(edge_at[(node.index, position)])
 
 
-def _leads_to_target(arg: int | Constant, reaches: Reaches) -> bool:
-    return isinstance(arg, int) and reaches[arg]
+class _Trail:
+    """Where a walk is: the nodes from the output down and, per step, its argument position,
+    its partial and the product so far, so paths that share a beginning share its product."""
 
+    def __init__(self, output: int, arithmetic: Arithmetic) -> None:
+        self.nodes = [output]
+        self.next = [0]
+        """Per node of the trail, the argument position to try next."""
+        self.positions: list[int] = []
+        self.factors: list[Value] = []
+        self.products = [arithmetic.one]
+        self.multiply = arithmetic.multiply
 
-def _step_back(trail: list[int], taken: list[Edge], next_position: list[int]) -> None:
-    trail.pop()
-    next_position.pop()
-    if taken:
-        taken.pop()
+    def step(self, edge: Edge) -> None:
+        self.nodes.append(edge.source)
+        self.next.append(0)
+        self.positions.append(edge.position)
+        self.factors.append(edge.value)
+        # Multiplied in the order the factors run, as a product along the path is written.
+        self.products.append(self.multiply(self.products[-1], edge.value))
 
+    def back(self) -> None:
+        self.nodes.pop()
+        self.next.pop()
+        self.products.pop()
+        if self.positions:
+            self.positions.pop()
+            self.factors.pop()
 
-def _path(trail: Sequence[int], taken: Sequence[Edge], arithmetic: Arithmetic) -> Path:
-    factors = tuple(edge.value for edge in taken)
-    product = arithmetic.one
-    for factor in factors:
-        product = arithmetic.multiply(product, factor)
-    return Path(
-        nodes=tuple(trail),
-        positions=tuple(edge.position for edge in taken),
-        factors=factors,
-        product=product,
-    )
+    def path(self) -> Path:
+        return Path(
+            nodes=tuple(self.nodes),
+            positions=tuple(self.positions),
+            factors=tuple(self.factors),
+            product=self.products[-1],
+        )
