@@ -342,14 +342,16 @@ def measure(command: list[str], stdin: Path | None = None) -> Measured:
     return measured
 
 
-def run(families: list[str], sizes: list[int], runs: int, peers: bool) -> list[dict]:
+def run(
+    families: list[str], sizes: list[int], runs: int, peers: bool, baseline: str | None = None
+) -> list[dict]:
     rows = []
     work = Path(tempfile.mkdtemp(prefix="adexplain-bench-"))
     (work / "micrograd_peer.py").write_text(MICROGRAD)
     (work / "sympy_peer.py").write_text(SYMPY)
     for family in families:
         for size, case in cases(family, sizes):
-            commands = _commands(work, f"{family}-{size}", case, peers)
+            commands = _commands(work, f"{family}-{size}", case, peers, baseline)
             if family not in FAMILIES or family == "shared_program" or int(size) > 1_000:
                 commands.pop("sympy", None)
             # Tools take turns, run by run, so a burst of other work on the machine
@@ -382,7 +384,7 @@ def run(families: list[str], sizes: list[int], runs: int, peers: bool) -> list[d
 
 
 def _commands(
-    work: Path, stem: str, case: Case, peers: bool
+    work: Path, stem: str, case: Case, peers: bool, baseline: str | None = None
 ) -> dict[str, tuple[list[str], Path | None]]:
     """The command line of each tool for one case, with the files they read."""
     text_file, ops_file, point_file = (
@@ -398,6 +400,8 @@ def _commands(
     if case.wrt is not None:
         ours += ["--wrt", ",".join(case.wrt)]
     commands: dict[str, tuple[list[str], Path | None]] = {"adexplain": (ours, text_file)}
+    if baseline:  # the same command, by another build of adexplain (the code before a change)
+        commands["before"] = ([baseline, *ours[1:]], text_file)
     if peers:
         peer = [str(ops_file), str(point_file)]
         commands["micrograd"] = ([sys.executable, str(work / "micrograd_peer.py"), *peer], None)
@@ -430,26 +434,42 @@ def startup(runs: int) -> dict[str, float]:
 
 
 BREAKDOWN = """
-import gc, json, os, sys, time
+import gc, importlib, json, os, sys, time
 gc.disable()  # as the command line does
 from autodiff_cli.explain import explain
 from autodiff_cli.graph import build
 from autodiff_cli.parser import parse
 from autodiff_cli.render import RenderOptions
 from autodiff_cli.render.json_output import stream
+pipeline = importlib.import_module("autodiff_cli.explain")
 text = open(sys.argv[1]).read()
-point = json.loads(sys.argv[2])
+point = {name: str(value) for name, value in json.load(open(sys.argv[2])).items()}  # as --at
+wrt = json.loads(sys.argv[3])
 stages = {}
 clock = time.perf_counter
+
+def timed(stage, work):
+    def run(*args, **options):
+        started = clock()
+        try:
+            return work(*args, **options)
+        finally:
+            stages[stage] = stages.get(stage, 0) + clock() - started
+    return run
+
 started = clock()
 program = parse(text)
 stages["parse"] = clock() - started
 started = clock()
 build(program, text, list(point))
 stages["build"] = clock() - started
+# Inside explain: reading --at, and the chain rules (path counts, reach, listing).
+pipeline.resolve_point = timed("at", pipeline.resolve_point)
+pipeline._chain_rules = timed("paths", pipeline._chain_rules)
 started = clock()
-result = explain(text, point)
-stages["passes"] = clock() - started - stages["parse"] - stages["build"]
+result = explain(text, point, wrt)
+spent = clock() - started
+stages["passes"] = spent - stages["parse"] - stages["build"] - stages["at"] - stages["paths"]
 started = clock()
 with open(os.devnull, "w") as out:
     for piece in stream(result, RenderOptions()):
@@ -459,13 +479,14 @@ print(json.dumps(stages))
 """
 
 
-def breakdown(family: str, size: int = 100_000) -> dict[str, float]:
-    """Seconds per stage for one family, in one process (start-up not included)."""
-    ops = FAMILIES[family](size)
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
-        handle.write(as_text(ops, program=family == "shared_program"))
+def breakdown(case: Case) -> dict[str, float]:
+    """Seconds per stage for one case, in one process (start-up not included)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as text:
+        text.write(case.text)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as point:
+        json.dump(case.point, point)
     done = subprocess.run(
-        [sys.executable, "-c", BREAKDOWN, handle.name, json.dumps(inputs(ops))],
+        [sys.executable, "-c", BREAKDOWN, text.name, point.name, json.dumps(case.wrt or "all")],
         capture_output=True,
         text=True,
         check=True,
@@ -476,6 +497,19 @@ def breakdown(family: str, size: int = 100_000) -> dict[str, float]:
     )
     stages: dict[str, float] = json.loads(done.stdout)
     return stages
+
+
+def breakdowns(families: list[str]) -> dict[str, dict[str, float]]:
+    """Stages of the largest cases of the families run."""
+    chosen = {}
+    for family in ("wide_sum", "random_tree"):
+        if family in families:
+            chosen[f"{family}, 100 000 nodes"] = cases(family, [100_000])[0][1]
+    if "network" in families:
+        chosen["network 64-64-1, by 4 225 weights"] = network(*NETWORKS["64-64-1"])
+    if "variables" in families:
+        chosen[f"variables, {VARIABLES[-1]} of them"] = many_variables(VARIABLES[-1])
+    return {name: breakdown(case) for name, case in chosen.items()}
 
 
 def targets(rows: list[dict], start: dict[str, float]) -> list[tuple[str, str, str]]:
@@ -664,8 +698,13 @@ def report(
         "Whole process per measurement (start, parse or build, value and gradient of every "
         "variable, JSON out for adexplain); median of the runs (one run at 100 000), min–max, "
         "peak resident memory.",
-        "",
     ]
+    if before is not None:
+        lines.append(
+            "Before: the same commands with adexplain built from the code before the change; "
+            "with --baseline, run in the same run, in turn with this build."
+        )
+    lines.append("")
     if start is not None:
         lines += ["## Targets", "", "| target | measured | verdict |", "|---|---|---|"]
         lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(rows, start)]
@@ -677,7 +716,7 @@ def report(
             shares = ", ".join(
                 f"{name} {seconds:.2f} s ({seconds / total:.0%})" for name, seconds in split.items()
             )
-            lines += [f"- {family}, 100 000 nodes, in one process, start-up aside: {shares}."]
+            lines += [f"- {family}, in one process, start-up aside: {shares}."]
         lines += [
             "",
             "Parsing runs Lark's LALR tables (exported to grammar/expr.tables.json) in a lean "
@@ -700,13 +739,16 @@ def report(
     lines += [
         "## All runs",
         "",
-        "| family | nodes | tool | median | min–max | peak MiB | status |",
-        "|---|---:|---|---:|---|---:|---|",
+        "| family | nodes | tool | median | min–max | peak MiB | status | before: median, peak |",
+        "|---|---:|---|---:|---|---:|---|---:|",
     ]
     for row in rows:
+        old = _best(before or [], row["family"], row["size"], row["tool"])
+        was = f"{old['median']:.3f} s, {old['peak_mib']:.0f} MiB" if old else "–"
         lines.append(
             f"| {row['family']} | {row['nodes']} | {row['tool']} | {row['median']:.3f} s | "
-            f"{row['min']:.3f}–{row['max']:.3f} s | {row['peak_mib']:.0f} | {row['status']} |"
+            f"{row['min']:.3f}–{row['max']:.3f} s | {row['peak_mib']:.0f} | {row['status']} | "
+            f"{was} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -722,6 +764,10 @@ def main() -> None:
         "--from-json", help="re-render RESULTS.md from a saved RESULTS.json (startup is re-run)"
     )
     parser.add_argument("--before", help="the RESULTS.json of a run on the code before, to compare")
+    parser.add_argument(
+        "--baseline",
+        help="another adexplain executable (the code before a change), run in turn with this one",
+    )
     options = parser.parse_args()
     before = json.loads(Path(options.before).read_text()) if options.before else None
     if options.from_json:
@@ -732,17 +778,24 @@ def main() -> None:
             [int(size) for size in options.sizes.split(",")],
             options.runs,
             not options.no_peers,
+            options.baseline,
         )
         Path(options.output).with_suffix(".json").write_text(json.dumps(rows, indent=1))
-    start = stages = None
+    if any(r["tool"] == "before" for r in rows):  # measured in this run: compare with those
+        before = [
+            {**r, "tool": "adexplain"} if r["tool"] == "before" else r
+            for r in rows
+            if r["tool"] in ("before", "micrograd")
+        ]
+        rows = [r for r in rows if r["tool"] != "before"]
+    start = None
     if any(r["family"] in FAMILIES for r in rows):  # issue 7's targets, for its families
         start = startup(21)
-        stages = {family: breakdown(family) for family in ("wide_sum", "random_tree")}
+    stages = breakdowns(sorted({r["family"] for r in rows}))
     command = "python bench/run.py " + " ".join(sys.argv[1:])
     if options.from_json:
         command = (
-            f"python bench/run.py --runs 3 for the runs (saved in {options.from_json}); "
-            f"{command.strip()} for start-up and the stages"
+            f"the runs saved in {options.from_json}; {command.strip()} for start-up and the stages"
         )
     Path(options.output).write_text(report(rows, command.strip(), start, stages, before))
 
