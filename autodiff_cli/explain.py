@@ -21,7 +21,8 @@ from .parser import parse
 from .passes import (
     Edge,
     Path,
-    Uses,
+    Reaches,
+    Target,
     adjoints,
     count_paths,
     edge_index,
@@ -29,6 +30,7 @@ from .passes import (
     forward,
     list_paths,
     nodes_on_paths,
+    reach_masks,
     tangents,
     uses,
 )
@@ -56,9 +58,9 @@ class ChainRule:
     path_count: int
     """Exact, however large."""
     paths: tuple[Path, ...]
-    """The first few paths; at most the listing bound."""
-    reaches: bytes = field(default=b"", repr=False)
-    """Per node, 1 if some path leads from it down to the variable."""
+    """The first few paths: at most ``max_paths``, within the budget all variables share."""
+    reaches: Reaches = field(repr=False, compare=False)
+    """Per node, whether some path leads from it down to the variable."""
 
     @property
     def unlisted(self) -> int:
@@ -120,9 +122,10 @@ def explain(
     ``at`` maps each variable to a number or a constant expression (``"pi/2"``);
     its order is the input numbering w1…wk. ``wrt`` is ``"all"`` or the
     variables whose chain rule to show. At most ``max_paths`` paths are listed
-    per variable; all of them are counted. ``notation`` names the nodes (``"w"``
-    or ``"v"``). ``forward_mode`` adds one forward (tangent) sweep per variable;
-    ``check`` compares path sum, reverse, forward and a finite difference.
+    per variable, within a budget of steps all variables share; all of them are
+    counted. ``notation`` names the nodes (``"w"`` or ``"v"``). ``forward_mode``
+    adds one forward (tangent) sweep per variable; ``check`` compares path sum,
+    reverse, forward and a finite difference.
     ``exact`` keeps rational values as fractions while the operations allow.
 
     >>> explain("y - max(0,w*x+b)", at={"y": 5, "w": 2, "x": 1, "b": 1}, wrt=["w"]).gradient["w"]
@@ -141,11 +144,7 @@ def explain(
     values, overflow, _ = forward(graph, list(point.values()), arithmetic)
     edges, kinks = edge_partials(graph, values, arithmetic)
     adjoint = adjoints(graph, edges, arithmetic)
-    users, edge_at = uses(graph), edge_index(edges)
-    chains = tuple(
-        _chain_rule(graph, users, edge_at, adjoint, name, max_paths, arithmetic)
-        for name in _variables(graph, wrt)
-    )
+    chains = _chain_rules(graph, edges, adjoint, _variables(graph, wrt), max_paths, arithmetic)
     sweeps = {
         chain.variable: tangents(graph, edges, chain.node, arithmetic)
         for chain in chains
@@ -191,20 +190,20 @@ def _path_sum(chain: ChainRule, arithmetic: Arithmetic) -> Value | None:
     return arithmetic.total([path.product for path in chain.paths])
 
 
-def _variables(graph: Graph, wrt: str | Sequence[str]) -> list[str]:
-    names = [node.name for node in graph.inputs if node.name is not None]
+def _variables(graph: Graph, wrt: str | Sequence[str]) -> dict[str, int]:
+    """The variables asked for, each once, in the order asked, with their input nodes."""
+    nodes = {node.name: node.index for node in graph.inputs if node.name is not None}
     if isinstance(wrt, str):
-        wrt = names if wrt == "all" else [wrt]
-    chosen: list[str] = []
+        wrt = list(nodes) if wrt == "all" else [wrt]
+    chosen: dict[str, int] = {}
     for name in wrt:
-        if name not in names:
+        if name not in nodes:
             raise AdexplainError(
                 f"cannot differentiate by {name!r}: it is not a variable of the expression"
-                + suggestion(name, names),
+                + suggestion(name, nodes),
                 code="unknown-wrt",
             )
-        if name not in chosen:
-            chosen.append(name)
+        chosen[name] = nodes[name]
     if not chosen:
         raise AdexplainError(
             "no variable to differentiate by: name at least one, or use all", code="unknown-wrt"
@@ -212,23 +211,32 @@ def _variables(graph: Graph, wrt: str | Sequence[str]) -> list[str]:
     return chosen
 
 
-def _chain_rule(
+def _chain_rules(
     graph: Graph,
-    users: Uses,
-    edge_at: dict[tuple[int, int], Edge],
+    edges: Sequence[Edge],
     adjoint: Sequence[Value],
-    name: str,
+    variables: Mapping[str, int],
     max_paths: int,
     arithmetic: Arithmetic,
-) -> ChainRule:
-    node = graph.input_index(name)
-    assert node is not None, "checked by _variables"
-    count = count_paths(graph, node, users)
-    return ChainRule(
-        variable=name,
-        node=node,
-        gradient=adjoint[node],
-        path_count=count.total,
-        paths=list_paths(graph, edge_at, node, count.reaches, max_paths, arithmetic),
-        reaches=count.reaches,
+) -> tuple[ChainRule, ...]:
+    """Each variable's chain rule, from one sweep down (counts) and one up (which node leads
+    where) for all variables together, and one listing budget shared by them all."""
+    users = uses(graph)
+    counts = count_paths(graph, users)
+    masks = reach_masks(graph, users, list(variables.values()))
+    targets = [
+        Target(node, Reaches(masks, bit), counts[node])
+        for bit, node in enumerate(variables.values())
+    ]
+    listed = list_paths(graph, edge_index(edges), targets, max_paths, arithmetic)
+    return tuple(
+        ChainRule(
+            variable=name,
+            node=target.node,
+            gradient=adjoint[target.node],
+            path_count=target.path_count,
+            paths=paths,
+            reaches=target.reaches,
+        )
+        for name, target, paths in zip(variables, targets, listed, strict=True)
     )

@@ -126,7 +126,7 @@ def document(ex: Explanation) -> dict[str, Any]:
         "value": json_number(ex.output_value),
         "edges": Lines(lambda: _edges(ex, ids)),
         "gradient": {name: json_number(value) for name, value in ex.gradient.items()},
-        "wrt": {chain.variable: _chain(graph, chain, ex.max_paths) for chain in ex.chains},
+        "wrt": {chain.variable: _chain(ids, chain, ex.max_paths) for chain in ex.chains},
         "adjoints": _by_node(ids, ex.adjoints),
         "warnings": [
             {"code": d.code, "node": ids[d.node], "message": d.message} for d in ex.diagnostics
@@ -235,21 +235,27 @@ SOURCE_LIMIT = 200
 text at every level, and JSON would grow with the square of the input. ``span`` is exact."""
 
 
-def _chain(graph: Graph, chain: ChainRule, max_paths: int) -> dict[str, Any]:
+def _chain(ids: Sequence[str], chain: ChainRule, max_paths: int) -> dict[str, Any]:
+    # NOTE: listed paths (up to 100 000 steps in all) are written as lines of text, as
+    # nodes and edges are: each path is a flat object anyway, and checking that it is,
+    # element by element, took longer than encoding it. No paths stay a plain [].
+    paths: Lines | list[Any] = []
+    if chain.paths:
+        paths = Lines(lambda: (_flat(_path(ids, path)) for path in chain.paths))
     return {
-        "node": graph.id(chain.node),
+        "node": ids[chain.node],
         "gradient": json_number(chain.gradient),
         "path_count": json_count(chain.path_count),
-        "paths": [_path(graph, path) for path in chain.paths],
+        "paths": paths,
         "paths_listed": len(chain.paths),
         "paths_unlisted": json_count(chain.unlisted),
         "max_paths": max_paths,
     }
 
 
-def _path(graph: Graph, path: Path) -> dict[str, Any]:
+def _path(ids: Sequence[str], path: Path) -> dict[str, Any]:
     return {
-        "nodes": [graph.id(n) for n in path.nodes],
+        "nodes": [ids[n] for n in path.nodes],
         "args": list(path.positions),
         "factors": [json_number(f) for f in path.factors],
         "product": json_number(path.product),
