@@ -61,6 +61,10 @@ class ChainRule:
     """The first few paths: at most ``max_paths``, within the budget all variables share."""
     reaches: Reaches = field(repr=False, compare=False)
     """Per node, whether some path leads from it down to the variable."""
+    path_sum: Value | None = None
+    """The sum of the listed paths' products when every path is listed, else None. It is the
+    gradient in exact arithmetic; in floats, where values are not finite on the way, the two
+    routes can differ (nan + (-inf) + 1 against -inf), and a reader must see both."""
 
     @property
     def unlisted(self) -> int:
@@ -158,7 +162,7 @@ def explain(
             list(point.values()),
             chain.variable,
             chain.node,
-            _path_sum(chain, arithmetic),
+            chain.path_sum,
             chain.gradient,
             sweeps[chain.variable][graph.output],
             kinks,
@@ -182,12 +186,6 @@ def explain(
         checks=MappingProxyType(checks),
         arithmetic=arithmetic,
     )
-
-
-def _path_sum(chain: ChainRule, arithmetic: Arithmetic) -> Value | None:
-    if chain.unlisted:
-        return None
-    return arithmetic.total([path.product for path in chain.paths])
 
 
 def _variables(graph: Graph, wrt: str | Sequence[str]) -> dict[str, int]:
@@ -237,6 +235,11 @@ def _chain_rules(
             path_count=target.path_count,
             paths=paths,
             reaches=target.reaches,
+            path_sum=(
+                None
+                if len(paths) < target.path_count
+                else arithmetic.total([path.product for path in paths])
+            ),
         )
         for name, target, paths in zip(variables, targets, listed, strict=True)
     )

@@ -35,3 +35,21 @@ def test_hidden_factors_are_accounted_for_by_their_product() -> None:
     )
     hidden = float(re.search(r"whose product is ([\d.]+)", text).group(1))
     assert math.isclose(1.1 ** len(shown) * hidden, 1.1**30, rel_tol=1e-5)
+
+
+def test_the_path_sum_line_states_no_false_identity() -> None:
+    """Paths nan and inf sum to nan; the reverse sweep says inf: both are shown, apart,
+    never 'nan + inf = inf'."""
+    result = explain("u = sqrt(x); u*y + u*z", at={"x": 0, "y": 0, "z": 1}, wrt=["x"])
+    text = renderer("plain")(result, RenderOptions())
+    assert "sum over paths: ∂Z/∂x = nan + inf = nan" in text
+    assert "reverse accumulation gives inf instead" in text
+    assert result.chains[0].path_sum != result.chains[0].gradient
+
+
+def test_a_listing_cut_by_the_shared_budget_says_so() -> None:
+    """With --max-paths 20 but the 100 000-step budget spent, the note names the budget."""
+    expression = " + ".join(f"x{i}*x{i}" for i in range(3))
+    result = explain(expression, at={f"x{i}": 1 for i in range(3)}, max_paths=0)
+    text = renderer("plain")(result, RenderOptions())
+    assert "(the bound is 0; set it with --max-paths)" in text

@@ -18,7 +18,7 @@ from ..explain import ChainRule, Explanation
 from ..formula import factor, number_precedence, precedence
 from ..graph import Graph, Node
 from ..numbers import Value, format_count, format_number
-from ..passes import Edge, Path, edge_formula
+from ..passes import MAX_LISTED_STEPS, Edge, Path, edge_formula
 
 SOURCE_WIDTH = 40
 """Longer source snippets are shortened in tables (JSON keeps them up to 200 characters)."""
@@ -224,7 +224,7 @@ def chain_rule_lines(
         lines.extend(
             _path_lines(graph, by_step, path, number, chain.path_count, digits, ex.arithmetic)
         )
-    lines.extend(_sum_lines(chain, digits))
+    lines.extend(_sum_lines(chain, digits, ex.max_paths))
     return lines
 
 
@@ -315,20 +315,35 @@ def _formula_factor(ex: Explanation, edge: Edge) -> str:
     return factor(edge.formula, precedence(edge_formula(ex.graph, edge)))
 
 
-def _sum_lines(chain: ChainRule, digits: int) -> list[str]:
+def _sum_lines(chain: ChainRule, digits: int, max_paths: int) -> list[str]:
     z = label.gradient(chain.variable)
     gradient = format_number(chain.gradient, digits)
     if chain.unlisted:
+        bound = (
+            f"the bound is {max_paths}; set it with --max-paths"
+            if len(chain.paths) >= max_paths
+            else f"the listing stops at {MAX_LISTED_STEPS:,} steps for all variables together"
+        )
         return [
             f"  … and {format_count(chain.unlisted)} more "
-            f"{'path' if chain.unlisted == 1 else 'paths'} "
-            f"not listed (the bound is {len(chain.paths)}; set it with --max-paths)",
+            f"{'path' if chain.unlisted == 1 else 'paths'} not listed ({bound})",
             f"  Reverse accumulation visits each edge once instead: {z} = {gradient}",
         ]
+    assert chain.path_sum is not None, "every path is listed"
+    total = format_number(chain.path_sum, digits)
     if chain.path_count == 1:
-        return [f"  {z} = {gradient}"]
-    terms = " + ".join(_number_factor(p.product, digits) for p in chain.paths)
-    return [f"  sum over paths: {z} = {terms} = {gradient}"]
+        lines = [f"  {z} = {total}"]
+    else:
+        terms = " + ".join(_number_factor(p.product, digits) for p in chain.paths)
+        lines = [f"  sum over paths: {z} = {terms} = {total}"]
+    if total != gradient:
+        # NOTE: in exact arithmetic the two are one number; in floats they part only where
+        # a value on the way is not finite, and then neither may be printed as the other.
+        lines.append(
+            f"  reverse accumulation gives {gradient} instead: the routes part where a value "
+            "on the way is not finite"
+        )
+    return lines
 
 
 def check_lines(check: CrossCheck, digits: int) -> list[str]:
