@@ -47,9 +47,20 @@ def test_the_path_sum_line_states_no_false_identity() -> None:
     assert result.chains[0].path_sum != result.chains[0].gradient
 
 
-def test_a_listing_cut_by_the_shared_budget_says_so() -> None:
-    """With --max-paths 20 but the 100 000-step budget spent, the note names the budget."""
+def test_a_listing_cut_by_max_paths_names_that_bound() -> None:
+    """Cut by --max-paths, the note names that bound (the shared step budget is another)."""
     expression = " + ".join(f"x{i}*x{i}" for i in range(3))
     result = explain(expression, at={f"x{i}": 1 for i in range(3)}, max_paths=0)
     text = renderer("plain")(result, RenderOptions())
     assert "(the bound is 0; set it with --max-paths)" in text
+
+
+def test_a_listing_cut_by_the_shared_step_budget_names_the_budget() -> None:
+    """Two variables each reached along 40 paths of 3 000 steps: the 100 000 steps run out
+    before --max-paths 20 for both, and the note says which limit stopped it."""
+    expression = "x + y"
+    for _ in range(3000):
+        expression = f"relu({expression})"
+    result = explain(f"t = {expression}; " + " + ".join(["t"] * 40), at={"x": 1, "y": 1})
+    text = renderer("plain")(result, RenderOptions())
+    assert "the listing stops at 100,000 steps for all variables together" in text
