@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .numbers import constant_text
 
@@ -35,8 +34,7 @@ POWER = 40
 ATOM = 100
 
 
-@dataclass(frozen=True, slots=True)
-class Written:
+class Written(NamedTuple):
     """How an operation is written: infix with a symbol, prefix, or a call by name.
 
     ``tex`` is a template over ``{0}``, ``{1}`` with TeX's braces doubled.
@@ -62,9 +60,26 @@ def call(name: str, tex_name: str | None = None, arity: int = 1) -> Written:
 
 
 class Formula:
-    """A node of a formula tree; Python's operators build trees, so the table reads as math."""
+    """A node of a formula tree; Python's operators build trees, so the table reads as math.
+
+    NOTE: plain classes with slots rather than dataclasses: the module is imported at every
+    start of the command, and six dataclasses cost it 3 ms. A node is immutable by
+    convention, and compares and hashes by its class and fields (the printers cache by it).
+    """
 
     __slots__ = ()
+
+    def _key(self) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._key() == self._key()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._key()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self._key()!r}"
 
     def __add__(self, other: Formula | int) -> Formula:
         return Apply("add", (self, lift(other)))
@@ -103,47 +118,70 @@ class Formula:
         return Compare("<", self, lift(other))
 
 
-@dataclass(frozen=True, slots=True)
 class Arg(Formula):
     """The op's argument at ``position``: the placeholder an operand fills."""
 
-    position: int
+    __slots__ = ("position",)
+
+    def __init__(self, position: int) -> None:
+        self.position = position
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.position,)
 
 
-@dataclass(frozen=True, slots=True)
 class Num(Formula):
-    """A number inside a formula: ``2``, ``-1``, ``3/2`` (exact), ``1.5``."""
+    """A number inside a formula: ``2``, ``-1``, ``3/2`` (exact), ``1.5``.
 
-    value: int | float | Fraction = field(compare=False)
-    text: str = field(init=False)
-    """As printed; what two numbers are compared by (the fraction 3/2 and the float 1.5 are
-    equal numbers, but are written differently)."""
+    Compared by its printed text: the fraction 3/2 and the float 1.5 are equal numbers,
+    but are written differently.
+    """
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "text", constant_text(self.value))
+    __slots__ = ("text", "value")
+
+    def __init__(self, value: int | float | Fraction) -> None:
+        self.value = value
+        self.text = constant_text(value)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.text,)
 
 
-@dataclass(frozen=True, slots=True)
 class Apply(Formula):
     """An operation of the op table applied to formulas."""
 
-    op: str
-    args: tuple[Formula, ...]
+    __slots__ = ("args", "op")
+
+    def __init__(self, op: str, args: tuple[Formula, ...]) -> None:
+        self.op = op
+        self.args = args
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.op, self.args)
 
 
-@dataclass(frozen=True, slots=True)
 class Compare(Formula):
-    relation: Literal[">", "<"]
-    left: Formula
-    right: Formula
+    __slots__ = ("left", "relation", "right")
+
+    def __init__(self, relation: Literal[">", "<"], left: Formula, right: Formula) -> None:
+        self.relation = relation
+        self.left = left
+        self.right = right
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.relation, self.left, self.right)
 
 
-@dataclass(frozen=True, slots=True)
 class Cases(Formula):
-    """A piecewise value: ``(1 if a > 0, 0 if a < 0)``."""
+    """A piecewise value: ``(1 if a > 0, 0 if a < 0)``, as (value, condition) pairs."""
 
-    cases: tuple[tuple[Formula, Formula], ...]
-    """(value, condition) pairs."""
+    __slots__ = ("cases",)
+
+    def __init__(self, cases: tuple[tuple[Formula, Formula], ...]) -> None:
+        self.cases = cases
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.cases,)
 
 
 def lift(x: Formula | int | float | Fraction) -> Formula:
