@@ -711,7 +711,8 @@ NOTES16 = [
     "variable lists 600): finding them about 0.08 s and writing them about 0.1 s, with "
     "1 000 gradient and wrt entries. The masks add 0.03 s.",
     "",
-    "The baseline is the branch's starting commit, e28e7d8, and this build the branch, each "
+    "The baseline is the build given with --baseline (the code before the change; the "
+    "command above names it), and this build the code after, each "
     "installed with pip in a venv of its own, not editable (an editable install's import "
     "hook adds about 10 ms to every start): `--baseline OLD/bin/adexplain`. The machine has "
     "2 cores shared with other work, so ratios use the best of the runs, and CPU time is "
