@@ -97,6 +97,7 @@ CORPUS: list[Entry] = [
     (["x", "--at", "x=1,x=2"], None, None, "bad-at", "given a value twice"),
     (["x", "--at", "x="], None, None, "bad-at", "x is given no value"),
     (["x", "--at", "x=1e400"], None, None, "number-too-large", "1e400 is too large"),
+    (["x", "--at", "x=1e-400"], None, None, "bad-at", "too small for a float"),
     (["x", "--at", "x=exp(1000)"], None, None, "bad-at", "not a finite number"),
     (["{file}"], None, 'expr = "x"\nat = { x = inf }\n', "bad-at", "not a finite number"),
     # --- what to differentiate by ---------------------------------------------------------
@@ -658,3 +659,29 @@ def test_the_path_sum_follows_ieee_754_where_fsum_raises(expression: str, path_s
     result = run(expression, "--at", "x=1", "--show", "check", "--format", "plain")
     assert result.exit_code == 0, result.output
     assert path_sum in result.stdout
+
+
+def test_a_point_below_a_float_s_range_is_refused_as_one_past_it_is() -> None:
+    from autodiff_cli import AdexplainError
+    from autodiff_cli.point import evaluate_value
+
+    for text in ("1e-400", "-2.5e-999"):
+        with pytest.raises(AdexplainError) as caught:
+            evaluate_value("x", text)
+        assert caught.value.code == "bad-at"
+        assert "too small for a float" in caught.value.message
+    assert evaluate_value("x", "0.000") == 0
+    assert evaluate_value("x", "5e-324") == 5e-324
+
+
+def test_plain_decimals_read_without_the_parser_as_the_parser_reads_them() -> None:
+    from autodiff_cli import point
+    from autodiff_cli.arithmetic import EXACT, FLOAT
+
+    for text in ("3", "-0.25", ".5", "1e-3", "2.5E+2", "-7.", "1e308"):
+        for arithmetic in (FLOAT, EXACT):
+            fast = point._plain_decimal(text, arithmetic)
+            slow = point.fold_constant(point.parse_expression(text), text, arithmetic=arithmetic)
+            assert fast == slow and type(fast) is type(slow), (text, arithmetic)
+    assert point._plain_decimal("1/3", FLOAT) is None
+    assert point._plain_decimal("1e-999999999", FLOAT) is None  # the parser's road
