@@ -160,9 +160,8 @@ class ExactArithmetic(Arithmetic):
         Without that rule, 0 · 1.39561 would make a float of a product that is exactly
         0, and every sum it joins would lose its exactness.
         """
-        for zero, other in ((a, b), (b, a)):
-            if isinstance(zero, Fraction) and zero == 0 and is_finite(other):
-                return zero
+        if _absorbed((a, b), (0, 1)):
+            return Fraction(0)
         return self.settle(a * b)
 
     def total(self, values: Sequence[Value]) -> Value:
@@ -171,6 +170,8 @@ class ExactArithmetic(Arithmetic):
         return super().total(values)
 
     def apply(self, op: Op, args: Sequence[Value]) -> tuple[Value, str]:
+        if op.zero_absorbs and _absorbed(args, op.zero_absorbs):
+            return Fraction(0), ""
         exact_in = all(isinstance(a, Fraction) for a in args)
         if not op.rational(args):
             return _in_floats(op.evaluate, args), "inexact" if exact_in else ""
@@ -196,14 +197,22 @@ class ExactArithmetic(Arithmetic):
         return str(x) if isinstance(x, Fraction) else None
 
 
+def _absorbed(args: Sequence[Value], positions: Sequence[int]) -> bool:
+    """Whether an exact 0 at one of ``positions`` makes the result an exact 0: the others
+    are finite (0 · inf is nan). The one rule behind a node's value and an adjoint's term."""
+    if not any(isinstance(args[i], Fraction) and args[i] == 0 for i in positions):
+        return False
+    return all(is_finite(arg) for arg in args)
+
+
 def _exactly(result: Real, exact_in: bool) -> Real:
     """A rational result of exact arguments as a fraction.
 
     NOTE: an op may be declared rational at a special point only (sin at 0, exp at 0,
     log at 1), where its float formula is exact: sin(0) is 0.0 and nothing is rounded.
     Reading that float back exactly keeps max(x, 10*x*x + sin(0*x)) a tie at x = 1/10.
-    An op whose rational values a float cannot hold (sqrt of 4/9) computes them as
-    fractions itself.
+    An op is declared rational only where its float formula is exact like this: sqrt
+    is declared rational nowhere, since sqrt(4/9) = 2/3 would come out of math.sqrt rounded.
     """
     if exact_in and isinstance(result, float) and math.isfinite(result):
         return Fraction(result)

@@ -57,7 +57,10 @@ def cross_check(
     if path_sum is None:
         notes.append("the path sum is not formed: not every path is listed")
     if not exact_agree:
-        notes.append("the exact routes disagree beyond rounding (non-finite values on the way?)")
+        notes.append(
+            "the routes that should agree to rounding do not: values on the way are not "
+            "finite, or the sum cancels"
+        )
     if why_missing:
         notes.append(f"no finite difference: {why_missing}")
     elif not estimate_agrees:

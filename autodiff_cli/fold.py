@@ -69,7 +69,10 @@ class Folder:
                 text=self.source,
                 span=expr.span,
             ) from None
-        return Constant(value, expr.text)
+        # 1e-400 is 0 as a float: a number written with a digit that is not 0 is no 0.
+        mantissa = expr.text.lower().partition("e")[0]
+        too_small = value == 0 and any(digit in mantissa for digit in "123456789")
+        return Constant(value, expr.text, underflowed=too_small)
 
     def named(self, expr: Name) -> Constant | None:
         """``pi`` or ``e``; None for any other name."""
@@ -128,7 +131,16 @@ def fold_constant(tree: Expr, source: str, *, arithmetic: Arithmetic = FLOAT) ->
     def apply(expr: Operator | Call, args: tuple[Constant, ...]) -> Constant:
         return folder.apply(operation(expr, source), expr, args)
 
-    return post_order(tree, folder.number, name, apply).value
+    folded = post_order(tree, folder.number, name, apply)
+    if folded.underflowed:
+        # As a value past a float's range is refused, so is one under it: it would be 0,
+        # silently, and 1/x there a division by zero.
+        raise AdexplainError(
+            f"{_clip(' '.join(source.split()))} is too small for a float "
+            "(the smallest is about 5e-324), so it would be 0",
+            code="bad-at",
+        )
+    return folded.value
 
 
 def _clip(text: str, limit: int = 20) -> str:

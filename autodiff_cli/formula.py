@@ -8,7 +8,7 @@ each node or edge then fills in its operands with ``str.format``. That keeps a
 question of precedence, never of guessing at a string.
 
 Operands are atoms where they are filled in: a node id (``w3``) is one, and a
-constant that is not is wrapped in parentheses by :func:`operand_text`.
+constant that is not is wrapped in parentheses by ``graph.constant_operand``.
 
 NOTE: two layouts, one printer. A node's expression is one operation, spaced like
 the source (``w5 / w4``); a partial is a formula, written as a formula sheet writes
@@ -208,10 +208,10 @@ Layout = Literal["node", "partial"]
 
 def number_precedence(value: int | float | Fraction) -> int:
     """A negative number reads as a prefix minus, a fraction ``3/2`` as a quotient."""
+    if isinstance(value, Fraction) and value.denominator != 1:
+        return PRODUCT  # -1/3 too: as an operand it is a quotient first
     if value < 0:
         return PREFIX
-    if isinstance(value, Fraction) and value.denominator != 1:
-        return PRODUCT
     return ATOM
 
 

@@ -195,7 +195,9 @@ class _StudentWorld:
         point = ex.values[: graph.input_count]
         world = forward(graph, point, arithmetic, self.value_answers, outside_domain="nan")
         self.carried_values, self.values = world.computed, world.values
-        student_edges, _ = edge_partials(graph, world.values, arithmetic, outside_domain="nan")
+        student_edges, _ = edge_partials(
+            graph, world.values, arithmetic, outside_domain="nan", own_values=world.computed
+        )
         self.pairs = pairs(graph, ex.edges)
         self.true_partials = pair_sums(self.pairs, [e.value for e in ex.edges], arithmetic)
         self.carried_partials = pair_sums(self.pairs, [e.value for e in student_edges], arithmetic)

@@ -131,6 +131,9 @@ class Op:
     rational: RationalFn = _irrational
     """Whether the value is a rational function of exact arguments there (``a + b`` always,
     ``a^b`` for an integer ``b``, ``exp(a)`` never): with --exact, only then is it exact."""
+    zero_absorbs: tuple[int, ...] = ()
+    """Argument positions where an exact 0 makes the value an exact 0, whatever the other
+    (finite) arguments are: both for ``a * b``, the dividend for ``a / b``."""
     sympy: str = ""
     """The op's definition in SymPy's syntax over ``{0}``, ``{1}``, for the test oracle only:
     the oracle differentiates this text itself, so it shares nothing with ``partials``."""
@@ -442,6 +445,7 @@ _TABLE = (
         ),
         Written("infix", "*", PRODUCT, r"{0} \cdot {1}"),
         rational=_always,
+        zero_absorbs=(0, 1),
         sympy="({0}) * ({1})",
     ),
     Op(
@@ -459,6 +463,7 @@ _TABLE = (
         Written("infix", "/", PRODUCT, r"\frac{{{0}}}{{{1}}}", tex_binds=ATOM),
         undefined=_divisor_nonzero,
         rational=_always,
+        zero_absorbs=(0,),
         sympy="({0}) / ({1})",
     ),
     Op(

@@ -160,14 +160,18 @@ def edge_partials(
     arithmetic: Arithmetic = FLOAT,
     *,
     outside_domain: Literal["raise", "nan"] = "raise",
+    own_values: Sequence[Value] | None = None,
 ) -> tuple[tuple[Edge, ...], tuple[Diagnostic, ...]]:
     """Every edge's local partial, ordered by target node, then argument position.
 
     Where a partial does not exist (a kink), it takes the conventional value the
     table declares, the edge is marked, and a diagnostic explains the convention.
     With ``outside_domain="nan"`` (a student's values), a partial at arguments outside
-    the op's domain is nan.
+    the op's domain is nan. ``own_values`` gives the value each node's step has at these
+    arguments, where ``values`` holds something else (a student's answer for that node):
+    exp' is exp of the argument, not whatever the student wrote for exp.
     """
+    own = values if own_values is None else own_values
     edges: list[Edge] = []
     diagnostics: list[Diagnostic] = []
     partial_value = arithmetic.partial
@@ -175,7 +179,7 @@ def edge_partials(
     for node in graph.nodes[graph.input_count :]:
         op = OPS[node.op]  # type: ignore[index]
         args = [values[arg] if arg.__class__ is int else arg.value for arg in node.args]  # type: ignore[union-attr]
-        value = values[node.index]
+        value = own[node.index]
         undefined = lenient and op.undefined(args) is not None
         written = operands(graph, node)
         kinks: list[str] = []

@@ -116,16 +116,9 @@ def _plain_decimal(text: str, arithmetic: Arithmetic) -> Value | None:
     if len(stripped) > 30 or not _PLAIN_DECIMAL.match(stripped):
         return None
     number = arithmetic.number(stripped)
-    if not is_finite(number):
-        return None  # the parser's road names the number as too large
-    mantissa = stripped.lower().split("e")[0]
-    if number == 0 and any(digit in mantissa for digit in "123456789"):
-        # As a value past 1.8e308 is refused, so is one under a float's range: it would be
-        # 0, silently, and 1/x there a division by zero.
-        raise AdexplainError(
-            f"{stripped} is too small for a float (the smallest is about 5e-324)",
-            code="bad-at",
-        )
+    mantissa = stripped.lower().partition("e")[0]
+    if not is_finite(number) or (number == 0 and any(digit in mantissa for digit in "123456789")):
+        return None  # past a float's range either way: the parser's road says so
     return number
 
 

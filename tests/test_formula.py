@@ -11,7 +11,7 @@ import math
 from fractions import Fraction
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from autodiff_cli import explain
@@ -65,6 +65,8 @@ def evaluate(formula: Formula, x: float, y: float) -> float:
 
 
 @given(trees(), st.floats(0.2, 2.0), st.floats(0.2, 2.0))
+@example(a / Num(Fraction(-1, 3)), 1.0, 1.0)  # p/-1/3 would read as (p/-1)/3
+@example(Num(Fraction(-1, 3)) ** a, 0.5, 1.0)
 def test_a_printed_formula_reads_back_as_the_same_formula(
     formula: Formula, x: float, y: float
 ) -> None:

@@ -315,3 +315,17 @@ def test_a_student_s_values_outside_a_domain_are_graded_not_crashed(tmp_path: Pa
     assert items["w4/w3"]["verdict"] == "right"  # 1/6 at the true point
     assert items["w5/w3"]["verdict"] == "right"
     assert items["x"]["verdict"] == "wrong"  # the truth is 3/6 + 3/(2*sqrt(6)) = 1.112
+
+
+def test_a_student_s_partial_is_carried_from_their_arguments_not_their_own_answer(
+    tmp_path: Path,
+) -> None:
+    """exp' is exp of the argument: with w1 = 0 the step gives 1, whatever the student wrote
+    for w2 = exp(w1) (here 5), so a partial of 5 is wrong, not "follows"."""
+    submission = tmp_path / "s.toml"
+    submission.write_text(
+        'expr = "exp(x)"\nat = { x = 0 }\n[values]\nw2 = 5\n[partials]\n"w2/w1" = 5\n'
+    )
+    document = json.loads(run("check", str(submission), "--format", "json").stdout)
+    verdicts = [item["verdict"] for item in document["submissions"][0]["items"]]
+    assert verdicts == ["wrong", "wrong"]

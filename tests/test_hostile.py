@@ -685,3 +685,13 @@ def test_plain_decimals_read_without_the_parser_as_the_parser_reads_them() -> No
             assert fast == slow and type(fast) is type(slow), (text, arithmetic)
     assert point._plain_decimal("1/3", FLOAT) is None
     assert point._plain_decimal("1e-999999999", FLOAT) is None  # the parser's road
+
+
+def test_a_point_that_folds_below_a_float_s_range_is_refused_too() -> None:
+    from autodiff_cli import AdexplainError
+    from autodiff_cli.point import evaluate_value
+
+    for text in ("1e-1000", "(1e-400)", "2*1e-400"):
+        with pytest.raises(AdexplainError) as caught:
+            evaluate_value("x", text)
+        assert "too small for a float" in caught.value.message, text

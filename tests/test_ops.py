@@ -352,3 +352,66 @@ def test_a_true_zero_is_no_underflow() -> None:
     for expression in ("x - x + y", "0*x + y", "(x - 1)*y"):
         result = explain(expression, at={"x": 1, "y": 2})
         assert not [d for d in result.diagnostics if d.code == "underflow"], expression
+
+
+def test_an_exact_zero_times_a_float_is_an_exact_zero_in_a_node_too() -> None:
+    """(x - x) * sin(x) is exactly 0, as the adjoint sweep's own products are."""
+    result = explain("(x - x)*sin(x) + x", at={"x": "1/3"}, exact=True)
+    assert result.output_value == Fraction(1, 3)
+    assert isinstance(result.output_value, Fraction)
+
+
+# SymPy's derivatives of Max, Min and Abs are Heaviside and sign, slow to evaluate exactly;
+# their partials are constants of the table (0, 1/2, 1), checked by the kink tests.
+SMOOTH_DEFINITIONS = sorted(
+    name for name, op in OPS.items() if not any(f in op.sympy for f in ("Max", "Min", "Abs"))
+)
+
+
+@pytest.mark.parametrize("name", SMOOTH_DEFINITIONS)
+def test_every_rational_declaration_is_true(name: str) -> None:
+    """Where an op or a partial is declared rational, its exact value is SymPy's exact value
+    of the op's own definition there: a wrong declaration would print a false fraction."""
+    import itertools
+
+    import sympy
+
+    op = OPS[name]
+    symbols = sympy.symbols("p q", real=True)[: op.arity]
+    names = {str(symbol): symbol for symbol in symbols}
+    definition = sympy.sympify(op.sympy.format(*names), locals=names)
+    points = [Fraction(0), Fraction(1), Fraction(1, 3), Fraction(-2), Fraction(5, 2)]
+    for args in itertools.product(points, repeat=op.arity):
+        if op.undefined(list(args)) is not None or any(p.kink(list(args)) for p in op.partials):
+            continue
+        at = {
+            s: sympy.Rational(a.numerator, a.denominator)
+            for s, a in zip(symbols, args, strict=True)
+        }
+        value, _ = EXACT.apply(op, list(args))
+        if isinstance(value, Fraction):
+            assert _same(definition.subs(at), value), (name, args)
+        for position, partial in enumerate(op.partials):
+            number = EXACT.partial(partial, list(args), value)
+            if isinstance(number, Fraction):
+                derivative = sympy.diff(definition, symbols[position])
+                truth = sympy.simplify(
+                    sympy.limit(derivative, symbols[position], at[symbols[position]])
+                    if op.arity == 1
+                    else derivative.subs(at)
+                )
+                if not truth.is_finite:
+                    continue  # SymPy's form is 0/0 here (q*p^q/p at p = 0)
+                assert truth == sympy.Rational(number.numerator, number.denominator), (
+                    name,
+                    args,
+                    position,
+                )
+
+
+def _same(truth: object, value: Fraction) -> bool:
+    """SymPy's value equals the fraction to 40 digits (no slow symbolic simplification)."""
+    import sympy
+
+    difference = sympy.N(truth - sympy.Rational(value.numerator, value.denominator), 50)
+    return bool(abs(difference) < sympy.Float(10) ** -40)

@@ -64,3 +64,8 @@ def test_a_listing_cut_by_the_shared_step_budget_names_the_budget() -> None:
     result = explain(f"t = {expression}; " + " + ".join(["t"] * 40), at={"x": 1, "y": 1})
     text = renderer("plain")(result, RenderOptions())
     assert "the listing stops at 100,000 steps for all variables together" in text
+
+
+def test_routes_that_round_differently_are_not_said_to_meet_infinities() -> None:
+    text = _plain("x*1e16 + x - x*1e16", x=1)
+    assert "reverse accumulation gives 0 instead: the two round differently" in text

@@ -17,7 +17,7 @@ from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
 from ..formula import factor, number_precedence, precedence
 from ..graph import Graph, Node
-from ..numbers import Value, format_count, format_number
+from ..numbers import Value, format_count, format_number, is_finite
 from ..passes import MAX_LISTED_STEPS, Edge, Path, edge_formula
 
 SOURCE_WIDTH = 40
@@ -337,12 +337,16 @@ def _sum_lines(chain: ChainRule, digits: int, max_paths: int) -> list[str]:
         terms = " + ".join(_number_factor(p.product, digits) for p in chain.paths)
         lines = [f"  sum over paths: {z} = {terms} = {total}"]
     if total != gradient:
-        # NOTE: in exact arithmetic the two are one number; in floats they part only where
-        # a value on the way is not finite, and then neither may be printed as the other.
-        lines.append(
-            f"  reverse accumulation gives {gradient} instead: the routes part where a value "
-            "on the way is not finite"
+        # NOTE: in exact arithmetic the two are one number; in floats they part where a
+        # value on the way is not finite, or by rounding, and neither may pass for the other.
+        finite = all(is_finite(p.product) for p in chain.paths) and is_finite(chain.gradient)
+        why = (
+            "the two round differently (the sum over paths is rounded once, the sweep "
+            "at every step)"
+            if finite
+            else "the routes part where a value on the way is not finite"
         )
+        lines.append(f"  reverse accumulation gives {gradient} instead: {why}")
     return lines
 
 
