@@ -36,7 +36,7 @@ from .notation import Notation
 from .numbers import Value, format_number, to_float
 from .passes import Edge, adjoints, edge_partials, forward
 from .point import evaluate_value
-from .problem import Problem, explain_problem
+from .problem import Problem, explain_problem, parse_toml, read_text
 
 
 class Verdict(enum.Enum):
@@ -148,11 +148,11 @@ def check_file(path: str | Path, tolerance: Tolerance = Tolerance()) -> Submissi
 
 def _student_named_in(path: str) -> str:
     """The student a file names, if it can be read that far (an unknown node id, say)."""
-    import tomllib
-
+    # Read as load_problem reads: a pipe or /dev/zero among the submissions is refused
+    # here too, not read for ever.
     try:
-        named = tomllib.loads(Path(path).read_text("utf-8-sig")).get("student")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        named = parse_toml(read_text(path), path).get("student")
+    except AdexplainError:
         named = None
     return named if isinstance(named, str) and named else Path(path).stem
 

@@ -166,6 +166,9 @@ CORPUS: list[Entry] = [
         "bad-at",
         "must be a number",
     ),
+    (["--file", "/dev/null"], None, None, "file", "is not a regular file"),
+    (["{file}"], None, 'expr = "x"\nat = {x = 1}\nv = ' + "[" * 99, "toml", "nest more than"),
+    (["{file}"], None, 'expr = "x"\nat = {x = 1' + "0" * 4400 + "}", "toml", "4 300 digits"),
 ]
 
 
