@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import io
 import os
 import re
 import shutil
@@ -86,7 +87,9 @@ class _ExplainByDefault(click.Group):
             hint = " (see adexplain --help)" if isinstance(err, click.UsageError) else ""
             _fail(AdexplainError(err.format_message() + hint, code="usage"))
         except click.Abort:
-            _fail(AdexplainError("interrupted", code="interrupted"))
+            # Click turns Ctrl-C into Abort. 128 + SIGINT is what shells report for it, so
+            # a script running `adexplain ... || handle` can tell it from a wrong answer.
+            _fail(AdexplainError("interrupted", code="interrupted"), exit_code=INTERRUPTED)
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -97,6 +100,8 @@ class _ExplainByDefault(click.Group):
         except BrokenPipeError:
             _reader_gone()
         except Exception as err:
+            if isinstance(err, OSError) and err.filename is None:  # a stream, not a file
+                _output_failed(err)
             # A bug of ours: still one message and no traceback, unless asked for.
             if os.environ.get("ADEXPLAIN_DEBUG"):
                 raise
@@ -128,7 +133,32 @@ def run() -> None:
     turns it off, so a program that calls ``main`` keeps its collector.
     """
     gc.disable()
-    main(prog_name="adexplain")
+    _prepare_streams()
+    try:
+        main(prog_name="adexplain")
+    except KeyboardInterrupt:  # between click's own handlers (at start-up, at exit)
+        _fail(AdexplainError("interrupted", code="interrupted"), exit_code=INTERRUPTED)
+
+
+INTERRUPTED = 128 + 2
+"""The exit code of a run stopped by Ctrl-C (SIGINT is signal 2), as shells expect."""
+
+
+def _prepare_streams() -> None:
+    """Standard streams a run can use, or one clear error before any work is done.
+
+    NOTE: an encoding that cannot hold the output (``PYTHONIOENCODING=ascii``, an old
+    Windows console) gets ``\\u2202`` for ``∂`` rather than an exception halfway through
+    a table: every character is still there, in a form that can be read back.
+    """
+    if sys.stdout is None:  # started with standard output closed (`adexplain ... >&-`)
+        _fail(AdexplainError("standard output is closed: there is nowhere to write", code="io"))
+    for standard in (sys.stdout, sys.stderr):
+        if isinstance(standard, io.TextIOWrapper):
+            try:
+                "∂w̄·→≈✓".encode(standard.encoding)
+            except (UnicodeEncodeError, LookupError):
+                standard.reconfigure(errors="backslashreplace")
 
 
 class _ExpressionMayStartWithMinus(click.Command):
@@ -364,7 +394,7 @@ def explain_command(
         _fail(err, as_json=format_name == "json")
     _write(pieces)
     for failure in failures:
-        click.echo(f"adexplain: check failed: {failure}", err=True)
+        _tell(f"adexplain: check failed: {failure}")
     if failures:
         sys.exit(ExitCode.WRONG_ANSWER)
 
@@ -582,7 +612,7 @@ def quiz_command(
 def _ask(prompt: str) -> str | None:
     """One line from standard input, after a prompt; None when the input has ended."""
     click.echo(prompt, nl=False)
-    line = sys.stdin.readline()
+    line = sys.stdin.readline() if sys.stdin is not None else ""  # closed: the input ended
     if not line:
         click.echo()
         return None
@@ -609,8 +639,7 @@ def _run(
             code="usage",
         )
     if expression == "-":
-        # Read one character past the limit: enough to know it is too long, and no more.
-        expression = sys.stdin.read(MAX_EXPRESSION_CHARS + 1)
+        expression = _read_standard_input()
     pairs: list[tuple[str, float | int | str]] = []
     for option in at_options:
         try:
@@ -618,6 +647,24 @@ def _run(
         except AdexplainError as err:
             raise err.with_origin("--at") from None
     return compute(expression, pairs, "all" if chosen_wrt is None else chosen_wrt)
+
+
+def _read_standard_input() -> str:
+    """The expression from standard input; a closed or unreadable input is a clear error."""
+    if sys.stdin is None:  # started with standard input closed (`adexplain - <&-`)
+        raise AdexplainError("standard input is closed: there is no expression to read", code="io")
+    try:
+        # Read one character past the limit: enough to know it is too long, and no more.
+        return sys.stdin.read(MAX_EXPRESSION_CHARS + 1)
+    except UnicodeDecodeError as err:
+        raise AdexplainError(
+            f"standard input is not {err.encoding} text (byte {err.start + 1} of a block)",
+            code="io",
+        ) from None
+    except OSError as err:
+        raise AdexplainError(
+            f"cannot read standard input: {err.strerror or err}", code="io"
+        ) from None
 
 
 def _sections(show: str | None) -> frozenset[str]:
@@ -658,12 +705,26 @@ def _color_allowed() -> bool:
 _OPTION_LIKE = re.compile(r"--[A-Za-z][\w-]*(=.*)?\Z")
 
 
-def _fail(err: AdexplainError, as_json: bool = False) -> NoReturn:
+def _fail(
+    err: AdexplainError, as_json: bool = False, exit_code: int = ExitCode.BAD_INPUT
+) -> NoReturn:
     """The message on standard error; with --format json also an error object on standard out."""
-    if as_json:
-        sys.stdout.write(error_document(err))
-    click.echo(err.render(), err=True)
-    sys.exit(ExitCode.BAD_INPUT)
+    if as_json and sys.stdout is not None:
+        try:
+            sys.stdout.write(error_document(err))
+            sys.stdout.flush()
+        except OSError:  # the error is also on standard error, which is what matters
+            _silence_stdout()
+    _tell(err.render())
+    sys.exit(exit_code)
+
+
+def _tell(message: str) -> None:
+    """One message on standard error, in its own encoding (click.echo would write UTF-8
+    to an ASCII stream, which the reader then cannot decode)."""
+    if sys.stderr is not None:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
 
 
 def _write(pieces: Iterable[str]) -> None:
@@ -673,10 +734,28 @@ def _write(pieces: Iterable[str]) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         _reader_gone()
+    except OSError as err:
+        _output_failed(err)
+
+
+def _output_failed(err: OSError) -> NoReturn:
+    """Standard output cannot be written (a full disk, /dev/full, a closed descriptor)."""
+    _silence_stdout()
+    reason = err.strerror or str(err)
+    _fail(AdexplainError(f"cannot write to standard output: {reason}", code="io"))
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so Python's flush at exit cannot fail again
+    (it would print "Exception ignored" and exit 120)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _reader_gone() -> NoReturn:
     """The reader (head, less) has gone: not an error of ours, so exit quietly."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    _silence_stdout()
     sys.exit(ExitCode.OK)

@@ -26,6 +26,7 @@ from click.testing import Result
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from autodiff_cli.errors import AdexplainError
 from autodiff_cli.ops import FUNCTIONS
 from autodiff_cli.parser import _grammar_path
 from autodiff_cli.render import RENDERERS
@@ -282,17 +283,63 @@ def test_every_error_site_is_reached_by_the_corpus(
         for entry in CORPUS:
             args, stdin = materialize(entry, tmp_path)
             run(*args, input=stdin)
-        # Two sites no input can reach: a bug of ours, and Ctrl-C.
-        for failure in (RuntimeError("simulated bug"), click.Abort()):
+        # Two sites no input can reach: a bug of ours, and Ctrl-C (exit 130, as shells
+        # expect; tests/test_streams.py sends a real SIGINT).
+        for failure, exit_code in ((RuntimeError("simulated bug"), 2), (click.Abort(), 130)):
             with monkeypatch.context() as patch:
                 patch.setattr("autodiff_cli.cli._run", _raiser(failure))
-                assert_one_clear_error(run("x", "--at", "x=1"), allow_internal=True)
+                result = run("x", "--at", "x=1")
+                assert result.exit_code == exit_code, result.output
+                assert result.stderr.startswith("adexplain: error[")
+        _streams_that_fail(monkeypatch)
         # The quiz gives up after a number of tries; with none allowed, it gives up at once.
         with monkeypatch.context() as patch:
             patch.setattr("autodiff_cli.quiz.ATTEMPTS", 0)
             assert_one_clear_error(run("quiz"), "usage")
     missed = sorted(site for site in error_sites() if site not in seen)
     assert not missed, f"error sites no corpus entry reaches: {missed}"
+
+
+class _BrokenStream:
+    """A standard stream that fails as a full disk or a bad byte does (and has no fileno,
+    so nothing is ever pointed at the test process's own descriptors)."""
+
+    def __init__(self, failure: BaseException) -> None:
+        self.failure = failure
+
+    def read(self, size: int = -1) -> str:
+        raise self.failure
+
+    write = read
+
+    def flush(self) -> None:
+        raise self.failure
+
+
+def _streams_that_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stream errors, in this process (tests/test_streams.py has the real processes)."""
+    from autodiff_cli import cli
+
+    full = OSError(28, "No space left on device")
+    undecodable = UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+    for stdin in (None, _BrokenStream(undecodable), _BrokenStream(OSError(5, "I/O error"))):
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stdin", stdin)
+            with pytest.raises(AdexplainError, match="standard input"):
+                cli._read_standard_input()
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", None)
+        with pytest.raises(SystemExit, match="2"):
+            cli._prepare_streams()
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", _BrokenStream(full))
+        with pytest.raises(SystemExit, match="2"):
+            cli._write(["text"])
+    with monkeypatch.context() as patch:
+        patch.setattr(cli, "main", _raiser(KeyboardInterrupt()))
+        patch.setattr(cli.gc, "disable", lambda: None)  # run() would turn it off for good
+        with pytest.raises(SystemExit, match="130"):
+            cli.run()
 
 
 def _raiser(failure: BaseException):  # type: ignore[no-untyped-def]
