@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from autodiff_cli.render import RENDERERS
+
 from .helpers import run, strict_json, time_limit
 
 GOOD = 'expr = "x*x"\nat = { x = 1 }\n[gradient]\nx = 2\n'
@@ -144,3 +146,72 @@ def test_huge_integers_in_a_file_are_clear_errors_or_right_values(
         assert "error[bad-at]" in message and "not a finite number" in message
     else:
         assert "error[toml]" in message and "more than 4 300 digits" in message
+
+
+# --- Growth: work bounded by the size of the result ------------------------------------
+
+HUGE_EXPONENTS = [
+    "1e-999999999",
+    "123.456e-999999999",
+    "0.000001E-999999999",
+    "0e999999999",  # zero, whatever the exponent
+    "1e-" + "9" * 5000,  # an exponent past Python's int-string limit
+]
+
+
+@pytest.mark.parametrize("literal", HUGE_EXPONENTS, ids=lambda text: text[:20])
+@pytest.mark.parametrize("place", ["expression", "at", "practice-answer"])
+def test_a_huge_exponent_is_settled_without_building_its_power(literal: str, place: str) -> None:
+    args = {
+        "expression": [f"{literal}*x + x", "--at", "x=1", "--exact"],
+        "at": ["x*x", "--at", f"x={literal}", "--exact"],
+        "practice-answer": ["quiz", "--practice"],
+    }[place]
+    stdin = f"{literal}\n" * 20 if place == "practice-answer" else ""
+    # A subprocess, so that the guard works: 10^999999999 is built inside one C call,
+    # where no alarm can interrupt it.
+    result = subprocess.run(
+        [_installed(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_limited_memory,
+    )
+    assert "Traceback" not in result.stderr and "internal" not in result.stderr, result.stderr
+    assert result.returncode in (0, 2), result.stderr  # 2 if a value below range is refused
+    if place == "expression":
+        assert result.returncode == 0 and "∂Z/∂x = 1" in result.stdout
+
+
+def test_an_exact_literal_is_the_fraction_it_always_was_inside_a_floats_range() -> None:
+    from fractions import Fraction
+
+    from autodiff_cli.arithmetic import EXACT
+
+    for text in ["1.5e300", "2.5e-308", "123.5e-2", "-1e5", "1.7e308", ".5e1", "0.001e-300"]:
+        assert EXACT.number(text) == Fraction(text), text
+    for text in ["1e-308", "1.9e308", "1e-400", "1e999999999", "1e-999999999"]:
+        assert EXACT.number(text) == float(text), text  # past the range: the float
+    assert EXACT.number("0e999999999") == 0
+
+
+@pytest.mark.parametrize("format_name", sorted(RENDERERS))
+def test_output_grows_linearly_with_a_wide_sum(format_name: str) -> None:
+    # One long cell (the adjoint of x sums a term per use) must not widen every row.
+    def size(terms: int) -> int:
+        result = run(
+            "+".join(["sin(x)"] * terms), "--at", "x=1", "--format", format_name, "--show", "all"
+        )
+        assert result.exit_code == 0, result.output
+        return len(result.stdout)
+
+    assert size(200) < 2.6 * size(100)
+
+
+def test_a_wide_cell_sticks_out_of_its_own_row_only() -> None:
+    from autodiff_cli.render.formats.plain import MAX_PADDED_WIDTH
+
+    result = run("+".join(["sin(x)"] * 300), "--at", "x=1", "--format", "plain", "--show", "all")
+    long_lines = [line for line in result.stdout.splitlines() if len(line) > 4 * MAX_PADDED_WIDTH]
+    assert 0 < len(long_lines) < 10, len(long_lines)  # the sum itself, not every row
