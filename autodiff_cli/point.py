@@ -77,7 +77,7 @@ def evaluate_value(
             return value
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise AdexplainError(
-            f"the value of {name} must be a number or a constant expression, not {_kind_of(value)}",
+            f"the value of {name} must be a number or a constant expression, not {kind_of(value)}",
             code="bad-at",
         )
     if isinstance(value, str):
@@ -113,12 +113,19 @@ def resolve_point(
     return point
 
 
-def _kind_of(value: object) -> str:
+def kind_of(value: object) -> str:
     """What a wrong TOML value is, in TOML's words (``true``, ``a table``), not Python's."""
     if isinstance(value, bool):
         return "true" if value else "false"
     import datetime
 
-    kinds = {dict: "a table", list: "a list", datetime.date: "a date", datetime.time: "a time"}
+    kinds = {
+        dict: "a table",
+        list: "a list",
+        datetime.date: "a date",
+        datetime.time: "a time",
+        int: "an integer",
+        float: "a float",
+    }
     found = (name for kind, name in kinds.items() if isinstance(value, kind))
     return next(found, f"a {type(value).__name__}")

@@ -27,7 +27,7 @@ from .answers import WHAT_A_KEY_NAMES, known_keys
 from .errors import AdexplainError
 from .explain import Explanation, explain
 from .graph import suggestion
-from .point import evaluate_value
+from .point import evaluate_value, kind_of
 
 KNOWN_KEYS = ("expr", "at", "wrt", "title", "description", "student", *ANSWER_SECTIONS)
 
@@ -205,9 +205,13 @@ def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
         if not isinstance(entries, dict):
             raise AdexplainError(f"{origin}: [{section}] must be a table", code="problem")
         answers[section] = entries
+    for key in ("student", "title", "description"):
+        text = data.get(key)
+        if text is not None and not isinstance(text, str):
+            raise AdexplainError(
+                f"{origin}: {key!r} must be a string, not {kind_of(text)}", code="problem"
+            )
     student = data.get("student")
-    if student is not None and not isinstance(student, str):
-        raise AdexplainError(f"{origin}: 'student' must be a string", code="problem")
     return Problem(
         expr=expr,
         expr_line=expr_line,

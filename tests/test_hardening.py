@@ -215,3 +215,156 @@ def test_a_wide_cell_sticks_out_of_its_own_row_only() -> None:
     result = run("+".join(["sin(x)"] * 300), "--at", "x=1", "--format", "plain", "--show", "all")
     long_lines = [line for line in result.stdout.splitlines() if len(line) > 4 * MAX_PADDED_WIDTH]
     assert 0 < len(long_lines) < 10, len(long_lines)  # the sum itself, not every row
+
+
+# --- Memory: a bound instead of swap ----------------------------------------------------
+
+
+def _huge_sum(tmp_path: Path) -> Path:
+    # The longest expression the README allows: 4 000 000 characters, 2 000 000 terms.
+    source = tmp_path / "sum.txt"
+    source.write_text("+".join(["x"] * 2_000_000))
+    return source
+
+
+@pytest.mark.parametrize("format_name", ["plain", "json"])
+def test_running_out_of_the_memory_bound_is_one_clear_error(
+    tmp_path: Path, format_name: str
+) -> None:
+    def little_memory() -> None:  # a stricter limit than the tool's own, which it keeps
+        resource.setrlimit(resource.RLIMIT_AS, (500 << 20, 500 << 20))
+
+    with _huge_sum(tmp_path).open() as source:
+        result = subprocess.run(
+            [_installed(), "-", "--at", "x=1", "--format", format_name],
+            stdin=source,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            preexec_fn=little_memory,
+        )
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.stderr.startswith("adexplain: error[too-large]: "), result.stderr[-2000:]
+    assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr
+    if format_name == "json":
+        assert strict_json(result.stdout)["error"]["code"] == "too-large"
+
+
+def test_the_command_bounds_its_own_memory() -> None:
+    probe = (
+        "import resource; from autodiff_cli.cli import run, MAX_MEMORY; "
+        "from autodiff_cli import cli; cli.main = lambda **kw: None; run(); "
+        "print(resource.getrlimit(resource.RLIMIT_AS)[0], MAX_MEMORY)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
+    )
+    limit, most = map(int, result.stdout.split())
+    assert 0 < limit <= most
+
+
+# --- The contract: errors under --format json, and on standard error ---------------------
+
+
+def _raiser(failure: BaseException):  # type: ignore[no-untyped-def]
+    def raise_it(*args: object, **kwargs: object) -> None:
+        raise failure
+
+    return raise_it
+
+
+LATE_ERRORS = {
+    # name: (arguments, what to break, the error's code)
+    "bug": (["x*x", "--at", "x=1"], RuntimeError("simulated bug"), "internal"),
+    "memory": (["x*x", "--at", "x=1"], MemoryError(), "too-large"),
+    "show": (["x*x", "--at", "x=1", "--show", "bogus"], None, "usage"),
+    "svg": (["x*x", "--at", "x=1", "--save-svg", "/dev/full"], None, "file"),
+    "html": (["x*x", "--at", "x=1", "--save-html", "{tmp}/missing/page.html"], None, "file"),
+    "check-bug": (["check", "samples/homework/alice.toml"], RuntimeError("bug"), "internal"),
+    "check-tolerance": (["check", "x.toml", "--exact", "--abs-tol", "1"], None, "usage"),
+}
+
+
+@pytest.mark.parametrize("name", LATE_ERRORS)
+def test_an_error_after_the_format_is_read_is_a_json_object(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .helpers import REPO
+
+    monkeypatch.chdir(REPO)
+    args, failure, code = LATE_ERRORS[name]
+    args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
+    if failure is not None:
+        target = "check_file" if args[0] == "check" else "_run"
+        module = "autodiff_cli.homework" if target == "check_file" else "autodiff_cli.cli"
+        monkeypatch.setattr(f"{module}.{target}", _raiser(failure))
+    result = run(*args, "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"adexplain: error[{code}]: "), result.stderr
+    document = strict_json(result.stdout)
+    assert document["schema"] == "adexplain/1"
+    assert document["error"]["code"] == code
+
+
+def test_a_file_check_cannot_read_is_also_on_standard_error(tmp_path: Path) -> None:
+    result = run("check", str(tmp_path / "missing.toml"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("adexplain: error[file]: cannot read"), result.stderr
+    (tmp_path / "broken.toml").write_text("expr = \n")
+    (tmp_path / "good.toml").write_text(GOOD)
+    batch = run("check", str(tmp_path), "--format", "json")
+    assert batch.exit_code == 2
+    assert batch.stderr.count("adexplain: error[") == 1 and "broken.toml" in batch.stderr
+    strict_json(batch.stdout)  # standard output is still only the report
+
+
+@pytest.mark.parametrize(
+    ("expression", "point", "expected", "holds"),
+    [
+        ("sqrt(x)", "x=0", "x=inf", True),
+        ("-sqrt(x)", "x=0", "x=-inf", True),
+        ("sqrt(x)", "x=0", "x=+inf", True),
+        ("sin(x*y)", "x=1e300,y=1e300", "x=nan,y=NaN", True),
+        ("x*x", "x=1", "x=inf", False),
+        ("x*x", "x=1", "x=nan", False),
+        ("sqrt(x)", "x=0", "x=-inf", False),
+    ],
+)
+def test_expect_takes_infinite_and_nan_values(
+    expression: str, point: str, expected: str, holds: bool
+) -> None:
+    result = run(expression, "--at", point, "--expect", expected)
+    assert result.exit_code == (0 if holds else 1), result.output
+    if not holds:
+        assert "adexplain: check failed: expected" in result.stderr
+
+
+@pytest.mark.parametrize("option", ["x", "x=", "x = ", "=2", "x=1,y"])
+def test_expect_without_a_value_is_a_bad_expect_error(option: str) -> None:
+    result = run("x*x", "--at", "x=1", "--expect", option)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("adexplain: error[bad-expect]: "), result.stderr
+    assert "--expect" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["title", "description", "student"])
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("3", "an integer"),
+        ("1.5", "a float"),
+        ("true", "true"),
+        ('["a"]', "a list"),
+        ("{ a = 1 }", "a table"),
+        ("2024-01-01", "a date"),
+    ],
+)
+def test_text_keys_of_the_wrong_type_are_refused(
+    tmp_path: Path, key: str, value: str, kind: str
+) -> None:
+    problem = tmp_path / "p.toml"
+    problem.write_text(f'expr = "x*x"\nat = {{ x = 1 }}\n{key} = {value}\n')
+    result = run("--file", str(problem))
+    assert result.exit_code == 2
+    assert f"'{key}' must be a string, not {kind}" in result.stderr
+    assert str(problem) in result.stderr

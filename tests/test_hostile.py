@@ -113,7 +113,7 @@ CORPUS: list[Entry] = [
     (["x", "y", "--at", "x=1"], None, None, "usage", "unexpected extra argument"),
     (["-"], "x" * 4_000_001, None, "too-long", "more than 4,000,000 characters"),
     (["x", "--at", "x=1", "--expect", "q=1"], None, None, "bad-expect", "not a variable"),
-    (["x", "--at", "x=1", "--expect", "x"], None, None, "bad-at", "is not NAME=VALUE"),
+    (["x", "--at", "x=1", "--expect", "x"], None, None, "bad-expect", "is not NAME=VALUE"),
     (["check", "samples/homework", "--exact", "--digits", "2"], None, None, "usage", "choose one"),
     (["check", "tests"], None, None, "usage", "holds no .toml files"),
     (["check"], None, None, "usage", "Missing argument"),
@@ -224,7 +224,7 @@ def test_json_errors_are_strict_json_objects(
         args = [*args, "--format", "json"]
     result = run(*args, input=stdin)
     assert_one_clear_error(result)
-    if result.stderr.splitlines()[0].endswith(CLICK_USAGE_HINT):
+    if result.stderr.splitlines()[0].endswith(CLICK_USAGE_HINT) and not result.stdout:
         # Click refused the options before --format was read: no object can be promised.
         assert result.stdout == ""
         assert entry[3] == "usage" or "--format" in result.stderr
@@ -285,7 +285,8 @@ def test_every_error_site_is_reached_by_the_corpus(
             run(*args, input=stdin)
         # Two sites no input can reach: a bug of ours, and Ctrl-C (exit 130, as shells
         # expect; tests/test_streams.py sends a real SIGINT).
-        for failure, exit_code in ((RuntimeError("simulated bug"), 2), (click.Abort(), 130)):
+        failures = ((RuntimeError("simulated bug"), 2), (click.Abort(), 130), (MemoryError(), 2))
+        for failure, exit_code in failures:
             with monkeypatch.context() as patch:
                 patch.setattr("autodiff_cli.cli._run", _raiser(failure))
                 result = run("x", "--at", "x=1")
