@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, TypeGuard
 
 from .arithmetic import FLOAT, Arithmetic
-from .errors import AdexplainError
+from .errors import AdexplainError, clip
 from .formula import ATOM
 from .numbers import Value, is_finite, is_infinite
 from .ops import CONSTANTS, Op
@@ -51,7 +51,7 @@ class Folder:
     def number(self, expr: Number) -> Constant:
         if not math.isfinite(expr.value):  # float("1e999") is inf
             raise AdexplainError(
-                f"the number {_clip(expr.text)} is too large for a float",
+                f"the number {clip(expr.text, 20)} is too large for a float",
                 code="number-too-large",
                 text=self.source,
                 span=expr.span,
@@ -61,7 +61,7 @@ class Folder:
             value = self.arithmetic.number(expr.text)
         except ValueError:  # Python reads at most 4 300 digits into an integer
             raise AdexplainError(
-                f"the number {_clip(expr.text)} has too many digits for --exact",
+                f"the number {clip(expr.text, 20)} has too many digits for --exact",
                 code="number-too-long",
                 text=self.source,
                 span=expr.span,
@@ -125,7 +125,3 @@ def fold_constant(tree: Expr, source: str, *, arithmetic: Arithmetic = FLOAT) ->
         return folder.apply(operation(expr, source), expr, args)
 
     return post_order(tree, folder.number, name, apply).value
-
-
-def _clip(text: str, limit: int = 20) -> str:
-    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-limit // 2 :]}"

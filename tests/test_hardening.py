@@ -368,3 +368,128 @@ def test_text_keys_of_the_wrong_type_are_refused(
     assert result.exit_code == 2
     assert f"'{key}' must be a string, not {kind}" in result.stderr
     assert str(problem) in result.stderr
+
+
+# --- Messages ----------------------------------------------------------------------------
+
+ONE_ULP = 2.0**-52
+
+
+def _bounded_domains() -> list[tuple[str, float]]:
+    """Every one-argument function and a point just outside its domain, next to a boundary
+    that 6 digits would round onto."""
+    from autodiff_cli.ops import FUNCTIONS
+
+    cases = []
+    for name, op in sorted(FUNCTIONS.items()):
+        if op.arity != 1:
+            continue
+        for boundary in (-1.0, 0.0, 1.0):
+            for nudge in (-ONE_ULP, ONE_ULP, -1e-300, 1e-300):
+                point = boundary + nudge * max(1.0, abs(boundary))
+                if op.undefined([point]) is not None:
+                    cases.append((name, point))
+    return cases
+
+
+@pytest.mark.parametrize(("function", "point"), _bounded_domains())
+@pytest.mark.parametrize("through", ["input", "node"])
+def test_a_domain_error_prints_a_value_that_is_outside_the_domain(
+    function: str, point: float, through: str
+) -> None:
+    import re
+
+    from autodiff_cli.ops import FUNCTIONS
+
+    expression = f"{function}(x)" if through == "input" else f"{function}(x*y)"
+    at = f"x={point!r}" if through == "input" else f"x={point!r},y=1"
+    result = run(expression, "--at", at)
+    assert result.exit_code == 2 and "error[domain]" in result.stderr, result.output
+    printed = re.search(r"= ([^ ,()]+)\)$", result.stderr.splitlines()[0])
+    assert printed is not None, result.stderr
+    # Read back as printed, the value must still be outside: the sentence shows why.
+    assert FUNCTIONS[function].undefined([float(printed.group(1))]) is not None, result.stderr
+
+
+def test_a_domain_error_keeps_six_digits_when_they_show_why() -> None:
+    result = run("sqrt(x - 0.1 - 0.2 + 0.3)", "--at", "x=0")
+    assert "= -5.55112e-17)" in result.stderr
+
+
+LONG = "a" * 100_000
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [f"x + {LONG}", "--at", "x=1"],  # an unknown name
+        [f"x + {LONG}(x)", "--at", "x=1"],  # an unknown function
+        ["x", "--at", f"x={LONG}"],  # a name where a constant must be
+        ["x", "--at", f"x=1,{LONG}"],  # not NAME=VALUE
+        ["x", "--at", f"x=1,{LONG}=2"],  # given but not used
+        [f"x + {LONG}²", "--at", "x=1"],  # a pasted character
+    ],
+)
+def test_a_long_name_is_clipped_in_messages(args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr) < 1000, result.stderr[:300]
+    assert "…" in result.stderr
+
+
+DECOMPOSED = "e\u0301"  # 'é' as 'e' and a combining acute
+COMPOSED = "\u00e9"
+
+
+@pytest.mark.parametrize(
+    ("expression", "at"),
+    [
+        (f"{DECOMPOSED}*x", f"{COMPOSED}=1,x=2"),
+        (f"x + 2*ab{DECOMPOSED}c", "x=2"),
+        (f"a = x*x; b{DECOMPOSED} = a + 1; b{DECOMPOSED}", "x=2"),
+    ],
+)
+def test_a_decomposed_name_gets_a_hint_with_the_caret_under_it(expression: str, at: str) -> None:
+    result = run(expression, "--at", at)
+    assert result.exit_code == 2
+    first, where, shown, caret = result.stderr.splitlines()[:4]
+    assert "decomposed Unicode" in first and "NFC" in first
+    word_start = expression.index(DECOMPOSED)
+    while word_start > 0 and expression[word_start - 1].isalnum():
+        word_start -= 1
+    assert f"column {word_start + 1}" in where
+    # The caret starts under the word (a combining mark takes no column) and covers it.
+    assert caret.index("^") == shown.index(expression[word_start])
+    assert caret.strip() and set(caret.strip()) == {"^"}
+
+
+def test_names_in_at_are_read_composed() -> None:
+    result = run(f"{COMPOSED}*x", "--at", f"{DECOMPOSED}=1,x=2", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert strict_json(result.stdout)["gradient"] == {COMPOSED: 2, "x": 1}
+
+
+def test_a_newline_in_a_file_name_or_a_student_name_stays_on_its_line(tmp_path: Path) -> None:
+    (tmp_path / "bad\nname.toml").write_text(GOOD)
+    (tmp_path / "broken\nfile.toml").write_text('expr = "y"\n')
+    (tmp_path / "s.toml").write_text(
+        GOOD.replace("x = 2", "x = 3\n").replace(
+            "[gradient]", 'student = "eve\\nmallory"\n[gradient]'
+        )
+    )
+    result = run("check", str(tmp_path))
+    assert "bad\\x0aname" in result.stdout and "broken\\x0afile" in result.stdout
+    assert "eve\\x0amallory" in result.stdout
+    for line in result.stdout.splitlines() + result.stderr.splitlines():
+        assert not line.startswith(("name", "file", "mallory")), line
+
+
+def test_exact_constant_operands_carry_their_exact_text() -> None:
+    result = run("x/3 + x*(1/3) + x*0.1", "--at", "x=1", "--exact", "--format", "json")
+    nodes = {n["id"]: n for n in strict_json(result.stdout)["nodes"]}
+    by_formula = {n["formula"]: n for n in nodes.values() if n["kind"] == "op"}
+    assert by_formula["w1 * (1/3)"]["args_exact"] == [None, "1/3"]
+    assert by_formula["w1 * 0.1"]["args_exact"] == [None, "1/10"]
+    assert "args_exact" not in by_formula["w2 + w3"]
+    floats = run("x*(1/3)", "--at", "x=1", "--format", "json")
+    assert all("args_exact" not in n for n in strict_json(floats.stdout)["nodes"])
