@@ -92,7 +92,6 @@ class _ExplainByDefault(click.Group):
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
     def invoke(self, ctx: click.Context) -> Any:
-
         def as_json() -> bool:
             """Once a command has read --format json, every error is also a JSON object."""
             return bool(ctx.meta.get(_JSON_ERRORS))
@@ -176,7 +175,8 @@ def run() -> None:
 MAX_MEMORY = 4 << 30
 """The address space a run may use: 4 GiB, or three quarters of the machine's memory if
 that is less. The largest documented input (4 000 000 characters, a sum of 2 000 000
-terms) peaks at about 2.4 GB; the 100 000-node benchmarks at under 200 MB. Past the
+terms) peaks at 2.4 GB in JSON and 3.0 GB in plain or rich; the 100 000-node benchmarks
+at under 200 MB (README.md, "Time and memory", has the measurements). Past the
 bound a run stops with ``error[too-large]`` instead of pushing the machine into swap."""
 
 
