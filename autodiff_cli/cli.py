@@ -89,6 +89,10 @@ class _ExplainByDefault(click.Group):
             # Click turns Ctrl-C into Abort. 128 + SIGINT is what shells report for it, so
             # a script running `adexplain ... || handle` can tell it from a wrong answer.
             _fail(AdexplainError("interrupted", code="interrupted"), exit_code=INTERRUPTED)
+        except OSError as err:  # --help or --version, printed before any command runs
+            if err.filename is not None:
+                raise
+            _output_failed(err)
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
     def invoke(self, ctx: click.Context) -> Any:

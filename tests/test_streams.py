@@ -82,6 +82,10 @@ def test_closed_standard_output_is_one_clear_error(args: list[str]) -> None:
         ["quiz", "--count", "3"],
         # An error whose JSON object cannot be written still says so on standard error.
         ["x +", "--at", "x=1", "--format", "json"],
+        # Click's own pages, printed before any command runs.
+        ["--help"],
+        ["--version"],
+        ["check", "--help"],
     ],
 )
 def test_full_standard_output_is_one_clear_error(args: list[str]) -> None:
