@@ -148,7 +148,27 @@ class ExactArithmetic(Arithmetic):
 
     def number(self, text: str) -> Value:
         """``0.1`` is 1/10 as written, not the float nearest it; ``1e-400`` is too small to
-        keep, so a float (0). ValueError for more digits than Python reads into an int."""
+        keep, so a float (0). ValueError for more digits than Python reads into an int.
+
+        NOTE: the work is bounded by the size of the result, not of the exponent.
+        ``Fraction("1e-999999999")`` would build 10^999999999 (minutes, gigabytes) only for
+        :meth:`settle` to make a float of it; the order of magnitude is read off the text
+        first, and a literal surely past a float's range is read as a float at once.
+        """
+        mantissa, _, exponent = text.lower().partition("e")
+        if exponent:
+            whole, _, fraction = mantissa.lstrip("+-").partition(".")
+            digits = whole + fraction
+            leading_zeros = len(digits) - len(digits.lstrip("0"))
+            if digits and leading_zeros == len(digits):
+                return self.zero  # 0e999999999 is 0, whatever the exponent
+            # An exponent of more than 12 digits is astronomically far out either way.
+            sign = -1 if exponent.startswith("-") else 1
+            power = int(exponent) if len(exponent) <= 12 else sign * 10**12
+            # The value lies in [10^(order-1), 10^order); floats span 2.2e-308 to 1.8e308.
+            order = power + len(whole) - leading_zeros
+            if not -308 < order < 310:
+                return float(text)
         return self.settle(Fraction(text))
 
     def add(self, a: Value, b: Value) -> Value:

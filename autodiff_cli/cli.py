@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import io
 import os
 import re
 import shutil
@@ -83,20 +84,37 @@ class _ExplainByDefault(click.Group):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as err:
-            hint = " (see adexplain --help)" if isinstance(err, click.UsageError) else ""
-            _fail(AdexplainError(err.format_message() + hint, code="usage"))
+            _fail(_usage_error(err))
         except click.Abort:
-            _fail(AdexplainError("interrupted", code="interrupted"))
+            # Click turns Ctrl-C into Abort. 128 + SIGINT is what shells report for it, so
+            # a script running `adexplain ... || handle` can tell it from a wrong answer.
+            _fail(AdexplainError("interrupted", code="interrupted"), exit_code=INTERRUPTED)
+        except OSError as err:  # --help or --version, printed before any command runs
+            if err.filename is not None:
+                raise
+            _output_failed(err)
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
     def invoke(self, ctx: click.Context) -> Any:
+        def as_json() -> bool:
+            """Once a command has read --format json, every error is also a JSON object."""
+            return bool(ctx.meta.get(_JSON_ERRORS))
+
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except click.ClickException as err:
+            if as_json():  # found by the command itself (--show bogus), after the format
+                _fail(_usage_error(err), as_json=True)
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except BrokenPipeError:
             _reader_gone()
+        except MemoryError:
+            pass  # reported below, once the traceback and the graph its frames hold are gone
         except Exception as err:
+            if isinstance(err, OSError) and err.filename is None:  # a stream, not a file
+                _output_failed(err)
             # A bug of ours: still one message and no traceback, unless asked for.
             if os.environ.get("ADEXPLAIN_DEBUG"):
                 raise
@@ -104,13 +122,34 @@ class _ExplainByDefault(click.Group):
                 f"{type(err).__name__}: {err}. This is a bug in adexplain; "
                 "set ADEXPLAIN_DEBUG=1 to see where"
             )
-            _fail(AdexplainError(message, code="internal"))
+            _fail(AdexplainError(message, code="internal"), as_json=as_json())
+        # NOTE: only a MemoryError gets here. Reporting it inside its except clause would
+        # keep every frame of the traceback alive, and with them all the memory in use:
+        # the message itself, and the unwinding after it, would run out again.
+        gc.collect()
+        _fail(_too_large(), as_json=as_json())
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         command = self.commands["explain"]
         with click.Context(command, info_name=ctx.info_name) as sub_context:
             command.format_help(sub_context, formatter)
         self.format_commands(ctx, formatter)
+
+
+_JSON_ERRORS = "adexplain.json-errors"
+"""The key in click's shared ``ctx.meta`` under which a command says it prints JSON."""
+
+
+def _usage_error(err: click.ClickException) -> AdexplainError:
+    hint = " (see adexplain --help)" if isinstance(err, click.UsageError) else ""
+    return AdexplainError(err.format_message() + hint, code="usage")
+
+
+def _errors_as_json(format_name: str) -> bool:
+    """Note, for errors raised anywhere below, that this command's output is JSON."""
+    as_json = format_name == "json"
+    click.get_current_context().meta[_JSON_ERRORS] = as_json
+    return as_json
 
 
 @click.group(cls=_ExplainByDefault, context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,7 +167,67 @@ def run() -> None:
     turns it off, so a program that calls ``main`` keeps its collector.
     """
     gc.disable()
-    main(prog_name="adexplain")
+    _bound_memory()
+    sys.unraisablehook = _quiet_when_out_of_memory
+    _prepare_streams()
+    try:
+        main(prog_name="adexplain")
+    except KeyboardInterrupt:  # between click's own handlers (at start-up, at exit)
+        _fail(AdexplainError("interrupted", code="interrupted"), exit_code=INTERRUPTED)
+
+
+MAX_MEMORY = 4 << 30
+"""The address space a run may use: 4 GiB, or three quarters of the machine's memory if
+that is less. The largest documented input (4 000 000 characters, a sum of 2 000 000
+terms) peaks at 2.4 GB in JSON and 3.0 GB in plain or rich; the 100 000-node benchmarks
+at under 200 MB (README.md, "Time and memory", has the measurements). Past the
+bound a run stops with ``error[too-large]`` instead of pushing the machine into swap."""
+
+
+def _bound_memory() -> None:
+    """Limit the process's address space to MAX_MEMORY (never raising a stricter limit)."""
+    try:
+        import resource
+    except ImportError:  # not on Unix: no bound, as before
+        return
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        physical = MAX_MEMORY
+    bound = min(MAX_MEMORY, physical // 4 * 3)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        bound = min(bound, hard)
+    if soft == resource.RLIM_INFINITY or soft > bound:
+        resource.setrlimit(resource.RLIMIT_AS, (bound, hard))
+
+
+def _quiet_when_out_of_memory(unraisable: Any) -> None:
+    """Out of memory, the parser's generators fail again as they are closed; Python would
+    print each as "Exception ignored ... MemoryError" above the one message that matters."""
+    if not isinstance(unraisable.exc_value, MemoryError):
+        sys.__unraisablehook__(unraisable)
+
+
+INTERRUPTED = 128 + 2
+"""The exit code of a run stopped by Ctrl-C (SIGINT is signal 2), as shells expect."""
+
+
+def _prepare_streams() -> None:
+    """Standard streams a run can use, or one clear error before any work is done.
+
+    NOTE: an encoding that cannot hold the output (``PYTHONIOENCODING=ascii``, an old
+    Windows console) gets ``\\u2202`` for ``∂`` rather than an exception halfway through
+    a table: every character is still there, in a form that can be read back.
+    """
+    if sys.stdout is None:  # started with standard output closed (`adexplain ... >&-`)
+        _fail(AdexplainError("standard output is closed: there is nowhere to write", code="io"))
+    for standard in (sys.stdout, sys.stderr):
+        if isinstance(standard, io.TextIOWrapper):
+            try:
+                "∂w̄·→≈✓".encode(standard.encoding)
+            except (UnicodeEncodeError, LookupError):
+                standard.reconfigure(errors="backslashreplace")
 
 
 class _ExpressionMayStartWithMinus(click.Command):
@@ -339,6 +438,7 @@ def explain_command(
     EXPR of - reads the expression from standard input.
     """
     format_name = format_name or _default_format()
+    as_json = _errors_as_json(format_name)
     sections = _sections(show)
     compute = functools.partial(
         explain,
@@ -361,10 +461,10 @@ def explain_command(
         # Pictures first: if one cannot be written, the error is all that is printed.
         _save_pictures(result, options, {"svg": save_svg, "html": save_html})
     except AdexplainError as err:
-        _fail(err, as_json=format_name == "json")
+        _fail(err, as_json=as_json)
     _write(pieces)
     for failure in failures:
-        click.echo(f"adexplain: check failed: {failure}", err=True)
+        _tell(f"adexplain: check failed: {failure}")
     if failures:
         sys.exit(ExitCode.WRONG_ANSWER)
 
@@ -398,8 +498,17 @@ def _expected(expect_options: tuple[str, ...], exact: bool) -> dict[str, Value]:
     for option in expect_options:
         try:
             for name, value in parse_assignments(option):
-                expected[name] = evaluate_value(name, value, choose_arithmetic(exact))
+                # An expected derivative may be infinite, as an answer may: sqrt's at 0.
+                arithmetic = choose_arithmetic(exact)
+                expected[name] = evaluate_value(name, value, arithmetic, allow_infinite=True)
         except AdexplainError as err:
+            if err.code == "bad-at":  # the reader of --at said it; this is --expect
+                err = AdexplainError(
+                    f"{err.message}; give the value expected, as in --expect w=-1",
+                    code="bad-expect",
+                    text=err.text,
+                    span=err.span,
+                )
             raise err.with_origin("--expect") from None
     return expected
 
@@ -450,13 +559,17 @@ def check_command(
     from .problem import problem_files
     from .render.report import Report
 
+    as_json = _errors_as_json(format_name)
     try:
         tolerance = _tolerance(digits_tol, digits_alias, abs_tol, rel_tol, exact)
         paths = problem_files(files)
     except AdexplainError as err:
-        _fail(err, as_json=format_name == "json")
+        _fail(err, as_json=as_json)
     report = Report(tuple(check_file(path, tolerance) for path in paths), tolerance, hide_answers)
     _write([REPORTS[format_name].load()(report)])
+    for submission in report.submissions:  # the report has them; standard error must too
+        if submission.error is not None:
+            _tell(submission.error.render())
     sys.exit(_check_exit_code(report))
 
 
@@ -582,7 +695,7 @@ def quiz_command(
 def _ask(prompt: str) -> str | None:
     """One line from standard input, after a prompt; None when the input has ended."""
     click.echo(prompt, nl=False)
-    line = sys.stdin.readline()
+    line = sys.stdin.readline() if sys.stdin is not None else ""  # closed: the input ended
     if not line:
         click.echo()
         return None
@@ -609,8 +722,7 @@ def _run(
             code="usage",
         )
     if expression == "-":
-        # Read one character past the limit: enough to know it is too long, and no more.
-        expression = sys.stdin.read(MAX_EXPRESSION_CHARS + 1)
+        expression = _read_standard_input()
     pairs: list[tuple[str, float | int | str]] = []
     for option in at_options:
         try:
@@ -618,6 +730,24 @@ def _run(
         except AdexplainError as err:
             raise err.with_origin("--at") from None
     return compute(expression, pairs, "all" if chosen_wrt is None else chosen_wrt)
+
+
+def _read_standard_input() -> str:
+    """The expression from standard input; a closed or unreadable input is a clear error."""
+    if sys.stdin is None:  # started with standard input closed (`adexplain - <&-`)
+        raise AdexplainError("standard input is closed: there is no expression to read", code="io")
+    try:
+        # Read one character past the limit: enough to know it is too long, and no more.
+        return sys.stdin.read(MAX_EXPRESSION_CHARS + 1)
+    except UnicodeDecodeError as err:
+        raise AdexplainError(
+            f"standard input is not {err.encoding} text (byte {err.start + 1} of a block)",
+            code="io",
+        ) from None
+    except OSError as err:
+        raise AdexplainError(
+            f"cannot read standard input: {err.strerror or err}", code="io"
+        ) from None
 
 
 def _sections(show: str | None) -> frozenset[str]:
@@ -658,12 +788,26 @@ def _color_allowed() -> bool:
 _OPTION_LIKE = re.compile(r"--[A-Za-z][\w-]*(=.*)?\Z")
 
 
-def _fail(err: AdexplainError, as_json: bool = False) -> NoReturn:
+def _fail(
+    err: AdexplainError, as_json: bool = False, exit_code: int = ExitCode.BAD_INPUT
+) -> NoReturn:
     """The message on standard error; with --format json also an error object on standard out."""
-    if as_json:
-        sys.stdout.write(error_document(err))
-    click.echo(err.render(), err=True)
-    sys.exit(ExitCode.BAD_INPUT)
+    if as_json and sys.stdout is not None:
+        try:
+            sys.stdout.write(error_document(err))
+            sys.stdout.flush()
+        except OSError:  # the error is also on standard error, which is what matters
+            _silence_stdout()
+    _tell(err.render())
+    sys.exit(exit_code)
+
+
+def _tell(message: str) -> None:
+    """One message on standard error, in its own encoding (click.echo would write UTF-8
+    to an ASCII stream, which the reader then cannot decode)."""
+    if sys.stderr is not None:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
 
 
 def _write(pieces: Iterable[str]) -> None:
@@ -673,10 +817,44 @@ def _write(pieces: Iterable[str]) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         _reader_gone()
+    except OSError as err:
+        _output_failed(err)
+
+
+def _too_large() -> AdexplainError:
+    """Out of memory: the input is too large for the bound (MAX_MEMORY) or the machine."""
+    try:
+        import resource
+
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    except ImportError:
+        limit = -1
+    bound = f" ({limit / 2**30:.1f} GiB)" if limit > 0 else ""  # RLIM_INFINITY is -1
+    return AdexplainError(
+        f"this input needs more memory than adexplain may use{bound}; "
+        "try a smaller expression, or fewer sections with --show",
+        code="too-large",
+    )
+
+
+def _output_failed(err: OSError) -> NoReturn:
+    """Standard output cannot be written (a full disk, /dev/full, a closed descriptor)."""
+    _silence_stdout()
+    reason = err.strerror or str(err)
+    _fail(AdexplainError(f"cannot write to standard output: {reason}", code="io"))
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so Python's flush at exit cannot fail again
+    (it would print "Exception ignored" and exit 120)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _reader_gone() -> NoReturn:
     """The reader (head, less) has gone: not an error of ours, so exit quietly."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    _silence_stdout()
     sys.exit(ExitCode.OK)

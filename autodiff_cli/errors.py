@@ -77,14 +77,15 @@ class AdexplainError(Exception):
 
     def render(self) -> str:
         """The message as the command line prints it: one line, then the text and a caret."""
-        lines = [f"adexplain: error[{self.code}]: {self.message}"]
+        # A message is one line: a file name with a newline in it must not break it.
+        lines = [f"adexplain: error[{self.code}]: {visible(self.message)}"]
         where = self.location()
         if where is None or self.text is None or self.span is None:
             if self.origin:
-                lines.append(f"  in {self.origin}")
+                lines.append(f"  in {visible(self.origin)}")
             return "\n".join(lines)
         line_no, column = where
-        origin = f" of {self.origin}" if self.origin else ""
+        origin = f" of {visible(self.origin)}" if self.origin else ""
         in_file = (
             f" (line {line_no + self.first_line - 1} of the file)" if self.first_line > 1 else ""
         )
@@ -98,6 +99,20 @@ class AdexplainError(Exception):
         lines.append(f"    {shown}")
         lines.append(f"    {caret}")
         return "\n".join(lines)
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """Text short enough to echo in a message: a 100 000-letter name or a 5 000-digit number
+    is cut in the middle, as the caret line cuts a long span (all of it is under the caret)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}…{text[-(limit // 2) :]}"
+
+
+def visible(text: str) -> str:
+    """Text safe on one line of a report: a newline or other control character in a file
+    name (or a student's name) is shown as an escape, not obeyed."""
+    return "".join(_printable(char) if char != "\t" else "\\t" for char in text)
 
 
 _CONTEXT = 60

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, TypeGuard
 
 from .arithmetic import FLOAT, Arithmetic, underflows
-from .errors import AdexplainError
+from .errors import AdexplainError, clip
 from .formula import ATOM
 from .numbers import Value, is_finite, is_infinite
 from .ops import CONSTANTS, Op
@@ -54,7 +54,7 @@ class Folder:
     def number(self, expr: Number) -> Constant:
         if not math.isfinite(expr.value):  # float("1e999") is inf
             raise AdexplainError(
-                f"the number {_clip(expr.text)} is too large for a float",
+                f"the number {clip(expr.text, 20)} is too large for a float",
                 code="number-too-large",
                 text=self.source,
                 span=expr.span,
@@ -64,7 +64,7 @@ class Folder:
             value = self.arithmetic.number(expr.text)
         except ValueError:  # Python reads at most 4 300 digits into an integer
             raise AdexplainError(
-                f"the number {_clip(expr.text)} has too many digits for --exact",
+                f"the number {clip(expr.text, 20)} has too many digits for --exact",
                 code="number-too-long",
                 text=self.source,
                 span=expr.span,
@@ -136,12 +136,8 @@ def fold_constant(tree: Expr, source: str, *, arithmetic: Arithmetic = FLOAT) ->
         # As a value past a float's range is refused, so is one under it: it would be 0,
         # silently, and 1/x there a division by zero.
         raise AdexplainError(
-            f"{_clip(' '.join(source.split()))} is too small for a float "
+            f"{clip(' '.join(source.split()))} is too small for a float "
             "(the smallest is about 5e-324), so it would be 0",
             code="bad-at",
         )
     return folded.value
-
-
-def _clip(text: str, limit: int = 20) -> str:
-    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-limit // 2 :]}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -138,12 +139,43 @@ _LOOKALIKES = {
 def _unexpected_character(text: str, position: int) -> AdexplainError:
     char = text[position]
     hint = f" (write {_LOOKALIKES[char]!r} instead)" if char in _LOOKALIKES else ""
+    span = Span(position, position + 1)
+    if unicodedata.combining(char):
+        span, hint = _decomposed(text, position)
     return AdexplainError(
         f"unexpected character {char!r} in the expression{hint}",
         code="syntax",
         text=text,
-        span=Span(position, position + 1),
+        span=span,
     )
+
+
+def _decomposed(text: str, position: int) -> tuple[Span, str]:
+    """The word around a combining mark, and the hint to compose it.
+
+    NOTE: a name typed as 'e' and a combining acute (U+0301), as some keyboards and
+    macOS file names give it, looks like 'é' but is two characters; the grammar's names
+    are letters and digits. The text is not rewritten (every span would move): the hint
+    says what to type, and --at reads its names composed (NFC), so both then agree.
+    """
+
+    def in_word(char: str) -> bool:
+        return char.isalnum() or char == "_" or bool(unicodedata.combining(char))
+
+    start, end = position, position + 1
+    while start > 0 and in_word(text[start - 1]):
+        start -= 1
+    while end < len(text) and in_word(text[end]):
+        end += 1
+    word = text[start:end]
+    composed = unicodedata.normalize("NFC", word)
+    if composed == word:
+        return Span(position, position + 1), " (a combining mark must follow a letter)"
+    hint = (
+        f" (U+{ord(text[position]):04X} is a combining mark: this name is in decomposed "
+        f"Unicode; type it with the composed letters, {composed!r}, which is Unicode NFC)"
+    )
+    return Span(start, end), hint
 
 
 def _unexpected_token(text: str, token: Any, expected: set[str]) -> AdexplainError:

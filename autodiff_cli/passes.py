@@ -133,8 +133,16 @@ _FALLBACK: dict[str, Callable[[Node], str]] = {
 
 
 def _domain_error(graph: Graph, node: Node, args: Sequence[Value], reason: str) -> AdexplainError:
+    # NOTE: rounded to 6 digits, asin's argument 1.0000000000000002 reads 1, inside the
+    # domain the sentence says it is outside. When the arguments as printed would be
+    # defined, they are shown with as many digits as it takes to tell them apart.
+    printed = [
+        float(format_number(value)) if isinstance(value, float) and math.isfinite(value) else value
+        for value in args
+    ]
+    precise = node.operation.undefined(printed) is None
     described = [
-        _describe_argument(graph, graph.nodes[arg], value)
+        _describe_argument(graph, graph.nodes[arg], value, precise)
         for arg, value in zip(node.args, args, strict=True)
         if isinstance(arg, int)
     ]
@@ -147,11 +155,16 @@ def _domain_error(graph: Graph, node: Node, args: Sequence[Value], reason: str) 
     )
 
 
-def _describe_argument(graph: Graph, node: Node, value: Value) -> str:
-    """``w2 = x-2 = -1``: the argument's id, its source text when that says more, its value."""
+def _describe_argument(graph: Graph, node: Node, value: Value, precise: bool = False) -> str:
+    """``w2 = x-2 = -1``: the argument's id, its source text when that says more, its value
+    (``precise``: in the fewest digits, 6 at least, that read back as this very float)."""
     source = " ".join(graph.source_excerpt(node, 60).split())
     shown = f" = {source}" if node.kind == "op" and len(source) <= 40 else ""
-    return f"{node.id}{shown} = {format_number(value)}"
+    digits = 6
+    if precise and isinstance(value, float) and math.isfinite(value):
+        # 17 significant digits always read back as the same float.
+        digits = next(d for d in range(6, 18) if float(format_number(value, d)) == value)
+    return f"{node.id}{shown} = {format_number(value, digits)}"
 
 
 def edge_partials(

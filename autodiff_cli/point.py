@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from .arithmetic import FLOAT, Arithmetic
-from .errors import AdexplainError, Span
+from .errors import AdexplainError, Span, clip
 from .fold import fold_constant
 from .numbers import Value, is_finite
 from .parser import parse_expression
@@ -27,15 +28,16 @@ def parse_assignments(text: str) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for start, piece in _split_top_level(text):
         name, sep, value = piece.partition("=")
-        stripped = name.strip()
+        # Composed, as the expression's names must be: e + U+0301 is the name 'é'.
+        stripped = unicodedata.normalize("NFC", name.strip())
         where = Span(start, start + max(1, len(piece)))
         if not sep:
             raise AdexplainError(
-                f"{piece.strip()!r} is not NAME=VALUE", code="bad-at", text=text, span=where
+                f"{clip(piece.strip())!r} is not NAME=VALUE", code="bad-at", text=text, span=where
             )
         if not _NAME.match(stripped):
             raise AdexplainError(
-                f"{stripped!r} is not a variable name", code="bad-at", text=text, span=where
+                f"{clip(stripped)!r} is not a variable name", code="bad-at", text=text, span=where
             )
         pairs.append((stripped, value.strip()))
     return pairs
@@ -77,7 +79,7 @@ def evaluate_value(
             return value
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise AdexplainError(
-            f"the value of {name} must be a number or a constant expression, not {_kind_of(value)}",
+            f"the value of {name} must be a number or a constant expression, not {kind_of(value)}",
             code="bad-at",
         )
     if isinstance(value, str):
@@ -134,12 +136,19 @@ def resolve_point(
     return point
 
 
-def _kind_of(value: object) -> str:
+def kind_of(value: object) -> str:
     """What a wrong TOML value is, in TOML's words (``true``, ``a table``), not Python's."""
     if isinstance(value, bool):
         return "true" if value else "false"
     import datetime
 
-    kinds = {dict: "a table", list: "a list", datetime.date: "a date", datetime.time: "a time"}
+    kinds = {
+        dict: "a table",
+        list: "a list",
+        datetime.date: "a date",
+        datetime.time: "a time",
+        int: "an integer",
+        float: "a float",
+    }
     found = (name for kind, name in kinds.items() if isinstance(value, kind))
     return next(found, f"a {type(value).__name__}")

@@ -13,7 +13,9 @@ submission is noticed early.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from .answers import WHAT_A_KEY_NAMES, known_keys
 from .errors import AdexplainError
 from .explain import Explanation, explain
 from .graph import suggestion
-from .point import evaluate_value
+from .point import evaluate_value, kind_of
 
 KNOWN_KEYS = ("expr", "at", "wrt", "title", "description", "student", *ANSWER_SECTIONS)
 
@@ -50,28 +52,112 @@ class Problem:
 
 def load_problem(path: str | Path) -> Problem:
     """Read and check a problem file; every problem is an AdexplainError naming the file."""
-    path = Path(path)
+    origin = str(path)
+    text = read_text(path)
+    return _problem(parse_toml(text, origin), origin, _expr_line(text))
+
+
+def read_text(path: str | Path) -> str:
+    """A problem file's text: a regular file of at most MAX_FILE_BYTES, in UTF-8.
+
+    NOTE: a submission folder is not trusted. A named pipe would block ``open`` until a
+    writer came (so the file is opened without blocking), and ``/dev/zero`` or
+    ``/dev/urandom`` never end (so only regular files are read, and never more than one
+    byte past the limit, whatever the file claims its size is).
+    """
     origin = str(path)
     try:
-        raw = path.read_bytes()
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise AdexplainError(
+                    f"{origin} is not a regular file (a device, a pipe or a socket)", code="file"
+                )
+            raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as err:
         raise AdexplainError(
             f"cannot read {origin}: {err.strerror or err}", code="file", origin=origin
         ) from None
     if len(raw) > MAX_FILE_BYTES:
         raise AdexplainError(
-            f"{origin} is {len(raw)} bytes; a problem file is at most {MAX_FILE_BYTES}",
+            f"{origin} is more than {MAX_FILE_BYTES} bytes; a problem file is at most that",
             code="file",
         )
     try:
-        text = raw.decode("utf-8-sig")  # Windows editors often start the file with a BOM
+        return raw.decode("utf-8-sig")  # Windows editors often start the file with a BOM
     except UnicodeDecodeError:
         raise AdexplainError(f"{origin} is not UTF-8 text", code="file") from None
+
+
+MAX_TOML_DEPTH = 32
+"""Deepest nesting of arrays and inline tables, and most parts of a dotted key, in a
+problem file. A problem needs two (``at = { x = 1 }``). tomllib recurses once or twice
+per level (about 450 nested arrays exhaust Python's stack) and spends time quadratic in
+the parts of a dotted key (a 100 000-part table header takes 24 s)."""
+
+
+def parse_toml(text: str, origin: str) -> dict[str, Any]:
+    """The TOML document, once its nesting is known to be shallow enough for tomllib."""
+    _check_nesting(text, origin)
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise AdexplainError(f"{origin} is not valid TOML: {err}", code="toml") from None
-    return _problem(data, origin, _expr_line(text))
+    except ValueError:  # tomllib reads at most 4 300 digits into an integer (Python's limit)
+        raise AdexplainError(
+            f"{origin} has an integer of more than 4 300 digits; write it as a float "
+            '(1e5000) or a constant expression in a string ("10^5000")',
+            code="toml",
+        ) from None
+
+
+# The characters that matter to nesting: brackets and braces, the dots and the ends of a
+# dotted key, and where strings and comments begin (what is inside them does not count).
+_NESTING = re.compile(r"""[\[\]{}.=,\n#"']""")
+_STRING_ENDS = {
+    '"""': re.compile(r'''(?:[^"\\]|\\.|"(?!""))*"""(?:"{0,2})''', re.DOTALL),
+    "'''": re.compile(r"""(?:[^']|'(?!''))*'''(?:'{0,2})"""),
+    '"': re.compile(r'''(?:[^"\\\n]|\\.)*"'''),
+    "'": re.compile(r"""[^'\n]*'"""),
+}
+
+
+def _check_nesting(text: str, origin: str) -> None:
+    """Refuse nesting deeper than MAX_TOML_DEPTH, in one linear scan of the text.
+
+    The scan only needs to be right for valid TOML: at a string it cannot close, it stops
+    and leaves the diagnosis to tomllib.
+    """
+    depth = parts = 0
+    position = 0
+    while (found := _NESTING.search(text, position)) is not None:
+        char, position = found.group(), found.end()
+        if char in "[{":
+            depth, parts = depth + 1, 0
+        elif char in "]}":
+            depth, parts = depth - 1, 0
+        elif char == ".":
+            parts += 1
+        elif char in "=,\n":
+            parts = 0
+        elif char == "#":
+            position = text.find("\n", position)
+            if position < 0:
+                return
+        else:
+            quote = text[found.start() : found.start() + 3]
+            quote = quote if quote in ("'''", '"""') else char
+            closed = _STRING_ENDS[quote].match(text, found.start() + len(quote))
+            if closed is None:
+                return
+            position = closed.end()
+        if depth > MAX_TOML_DEPTH or parts >= MAX_TOML_DEPTH:
+            line = text.count("\n", 0, found.start()) + 1
+            what = "arrays and tables" if depth > MAX_TOML_DEPTH else "the parts of a key"
+            raise AdexplainError(
+                f"{origin}, line {line}: {what} nest more than {MAX_TOML_DEPTH} deep; "
+                "a problem file needs two or three levels",
+                code="toml",
+            )
 
 
 _EXPR_KEY = re.compile(r"^[ \t]*expr[ \t]*=[ \t]*(\"\"\"|\'\'\')?[ \t]*(\r?\n)?", re.MULTILINE)
@@ -119,9 +205,13 @@ def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
         if not isinstance(entries, dict):
             raise AdexplainError(f"{origin}: [{section}] must be a table", code="problem")
         answers[section] = entries
+    for key in ("student", "title", "description"):
+        text = data.get(key)
+        if text is not None and not isinstance(text, str):
+            raise AdexplainError(
+                f"{origin}: {key!r} must be a string, not {kind_of(text)}", code="problem"
+            )
     student = data.get("student")
-    if student is not None and not isinstance(student, str):
-        raise AdexplainError(f"{origin}: 'student' must be a string", code="problem")
     return Problem(
         expr=expr,
         expr_line=expr_line,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from .errors import AdexplainError
+from .errors import AdexplainError, clip
 from .ops import CONSTANTS, FUNCTIONS, OPS, Op
 from .syntax import Call, Name, Operator, Statement
 
@@ -96,14 +96,15 @@ class Scope:
         message = _misspelt(expr.name)
         if message is None:
             close = suggestion(expr.name, [*self.input_names, *self._declared, *CONSTANTS])
-            message = f"no value given for {expr.name!r}{close}: add one, as in --at {expr.name}=1"
+            name = clip(expr.name)
+            message = f"no value given for {name!r}{close}: add one, as in --at {name}=1"
         return AdexplainError(message, code="unknown-name", text=self.source, span=expr.span)
 
     def check_inputs_used(self, used: Collection[int]) -> None:
         """Raise if an input given a value is not among the ``used`` node indices."""
         unused = [name for i, name in enumerate(self.input_names) if i not in used]
         if unused:
-            names = ", ".join(unused)
+            names = ", ".join(map(clip, unused))
             verb = "is" if len(unused) == 1 else "are"
             raise AdexplainError(
                 f"{names} {verb} given a value but not used in the expression",
@@ -123,7 +124,8 @@ def not_a_constant(expr: Name, source: str) -> AdexplainError:
     message = _misspelt(expr.name)
     if message is None:
         close = suggestion(expr.name, list(CONSTANTS))
-        message = f"a value must be a constant such as 2, -1/3 or pi/2; {expr.name!r} is not{close}"
+        name = clip(expr.name)
+        message = f"a value must be a constant such as 2, -1/3 or pi/2; {name!r} is not{close}"
     return AdexplainError(message, code="unknown-name", text=source, span=expr.span)
 
 
@@ -132,7 +134,7 @@ def _misspelt(name: str) -> str | None:
     pasted = {"²": "^2", "³": "^3", "π": "pi"}
     if any(char in name for char in pasted):
         fixed = "".join(pasted.get(char, char) for char in name)
-        return f"{name!r} is not a name adexplain knows: write {fixed!r}"
+        return f"{clip(name)!r} is not a name adexplain knows: write {clip(fixed)!r}"
     if name in FUNCTIONS:
         return f"{name} is a function: write {name}(...)"
     return None
@@ -146,7 +148,7 @@ def operation(expr: Operator | Call, source: str) -> Op:
     op = FUNCTIONS.get(expr.function)
     if op is None:
         raise AdexplainError(
-            f"unknown function {expr.function!r}" + suggestion(expr.function, FUNCTIONS),
+            f"unknown function {clip(expr.function)!r}" + suggestion(expr.function, FUNCTIONS),
             code="unknown-function",
             text=source,
             span=expr.function_span,

@@ -26,6 +26,7 @@ from click.testing import Result
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from autodiff_cli.errors import AdexplainError
 from autodiff_cli.ops import FUNCTIONS
 from autodiff_cli.parser import _grammar_path
 from autodiff_cli.render import RENDERERS
@@ -113,7 +114,7 @@ CORPUS: list[Entry] = [
     (["x", "y", "--at", "x=1"], None, None, "usage", "unexpected extra argument"),
     (["-"], "x" * 4_000_001, None, "too-long", "more than 4,000,000 characters"),
     (["x", "--at", "x=1", "--expect", "q=1"], None, None, "bad-expect", "not a variable"),
-    (["x", "--at", "x=1", "--expect", "x"], None, None, "bad-at", "is not NAME=VALUE"),
+    (["x", "--at", "x=1", "--expect", "x"], None, None, "bad-expect", "is not NAME=VALUE"),
     (["check", "samples/homework", "--exact", "--digits", "2"], None, None, "usage", "choose one"),
     (["check", "tests"], None, None, "usage", "holds no .toml files"),
     (["check"], None, None, "usage", "Missing argument"),
@@ -167,6 +168,9 @@ CORPUS: list[Entry] = [
         "bad-at",
         "must be a number",
     ),
+    (["--file", "/dev/null"], None, None, "file", "is not a regular file"),
+    (["{file}"], None, 'expr = "x"\nat = {x = 1}\nv = ' + "[" * 99, "toml", "nest more than"),
+    (["{file}"], None, 'expr = "x"\nat = {x = 1' + "0" * 4400 + "}", "toml", "4 300 digits"),
 ]
 
 
@@ -221,7 +225,7 @@ def test_json_errors_are_strict_json_objects(
         args = [*args, "--format", "json"]
     result = run(*args, input=stdin)
     assert_one_clear_error(result)
-    if result.stderr.splitlines()[0].endswith(CLICK_USAGE_HINT):
+    if result.stderr.splitlines()[0].endswith(CLICK_USAGE_HINT) and not result.stdout:
         # Click refused the options before --format was read: no object can be promised.
         assert result.stdout == ""
         assert entry[3] == "usage" or "--format" in result.stderr
@@ -280,17 +284,64 @@ def test_every_error_site_is_reached_by_the_corpus(
         for entry in CORPUS:
             args, stdin = materialize(entry, tmp_path)
             run(*args, input=stdin)
-        # Two sites no input can reach: a bug of ours, and Ctrl-C.
-        for failure in (RuntimeError("simulated bug"), click.Abort()):
+        # Two sites no input can reach: a bug of ours, and Ctrl-C (exit 130, as shells
+        # expect; tests/test_streams.py sends a real SIGINT).
+        failures = ((RuntimeError("simulated bug"), 2), (click.Abort(), 130), (MemoryError(), 2))
+        for failure, exit_code in failures:
             with monkeypatch.context() as patch:
                 patch.setattr("autodiff_cli.cli._run", _raiser(failure))
-                assert_one_clear_error(run("x", "--at", "x=1"), allow_internal=True)
+                result = run("x", "--at", "x=1")
+                assert result.exit_code == exit_code, result.output
+                assert result.stderr.startswith("adexplain: error[")
+        _streams_that_fail(monkeypatch)
         # The quiz gives up after a number of tries; with none allowed, it gives up at once.
         with monkeypatch.context() as patch:
             patch.setattr("autodiff_cli.quiz.ATTEMPTS", 0)
             assert_one_clear_error(run("quiz"), "usage")
     missed = sorted(site for site in error_sites() if site not in seen)
     assert not missed, f"error sites no corpus entry reaches: {missed}"
+
+
+class _BrokenStream:
+    """A standard stream that fails as a full disk or a bad byte does (and has no fileno,
+    so nothing is ever pointed at the test process's own descriptors)."""
+
+    def __init__(self, failure: BaseException) -> None:
+        self.failure = failure
+
+    def read(self, size: int = -1) -> str:
+        raise self.failure
+
+    write = read
+
+    def flush(self) -> None:
+        raise self.failure
+
+
+def _streams_that_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stream errors, in this process (tests/test_streams.py has the real processes)."""
+    from autodiff_cli import cli
+
+    full = OSError(28, "No space left on device")
+    undecodable = UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+    for stdin in (None, _BrokenStream(undecodable), _BrokenStream(OSError(5, "I/O error"))):
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stdin", stdin)
+            with pytest.raises(AdexplainError, match="standard input"):
+                cli._read_standard_input()
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", None)
+        with pytest.raises(SystemExit, match="2"):
+            cli._prepare_streams()
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", _BrokenStream(full))
+        with pytest.raises(SystemExit, match="2"):
+            cli._write(["text"])
+    with monkeypatch.context() as patch:
+        patch.setattr(cli, "main", _raiser(KeyboardInterrupt()))
+        patch.setattr(cli.gc, "disable", lambda: None)  # run() would turn it off for good
+        with pytest.raises(SystemExit, match="130"):
+            cli.run()
 
 
 def _raiser(failure: BaseException):  # type: ignore[no-untyped-def]

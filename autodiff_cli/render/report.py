@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import error_document
+from ..errors import error_document, visible
 from ..homework import ItemResult, Submission, Tolerance, Verdict, feedback
 from ..numbers import json_number
 from .formats.plain import table_lines
@@ -44,7 +44,7 @@ def render_text(report: Report) -> str:
 
 
 def _submission_lines(submission: Submission, hide_answers: bool) -> list[str]:
-    heading = f"{submission.student} ({submission.path})"
+    heading = f"{visible(submission.student)} ({visible(submission.path)})"
     if submission.error is not None:
         return [f"{heading}: could not be graded", *_indent(submission.error.render())]
     lines = [f"{heading}: {submission.score} of {submission.max_score} points"]
@@ -68,16 +68,17 @@ def gradebook(report: Report) -> TableView:
     for s in report.submissions:
         counts = Counter(item.verdict for item in s.items)
         if s.error is not None:
-            rows.append((s.student, "—", "—", "—", "—", f"{s.path} (not graded: {s.error.code})"))
+            graded = f"{visible(s.path)} (not graded: {s.error.code})"
+            rows.append((visible(s.student), "—", "—", "—", "—", graded))
             continue
         rows.append(
             (
-                s.student,
+                visible(s.student),
                 f"{s.score}/{s.max_score}",
                 str(counts[Verdict.RIGHT]),
                 str(counts[Verdict.FOLLOWS]),
                 str(counts[Verdict.WRONG]),
-                s.path,
+                visible(s.path),
             )
         )
     return TableView(

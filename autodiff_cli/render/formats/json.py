@@ -221,6 +221,12 @@ def _node(graph: Graph, ids: Sequence[str], node: Node, value: Value, exact_text
     args = ", ".join(
         _number(arg.value) if isinstance(arg, Constant) else _string(ids[arg]) for arg in node.args
     )
+    # With --exact, a constant operand kept as a fraction (1/3) is a rounded float in
+    # "args"; "args_exact" says what it is, as "exact" does beside a value (null for a node).
+    exact_args = [exact_text(arg.value) if isinstance(arg, Constant) else None for arg in node.args]
+    if any(text is not None for text in exact_args):
+        listed = ", ".join("null" if text is None else _string(text) for text in exact_args)
+        args += f'], "args_exact": [{listed}'
     source = graph.source_excerpt(node, SOURCE_LIMIT)
     assert node.op is not None, "an operation node has an op"
     return (
