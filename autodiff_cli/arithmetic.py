@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Final
 
-from .numbers import Value, is_finite, is_nan, to_float
+from .numbers import Value, is_finite, to_float
 
 if TYPE_CHECKING:
     from .ops import Op, Partial
@@ -71,7 +71,7 @@ def _in_floats(evaluate: Callable[[Sequence[Real]], Real], args: Sequence[Value]
 
 
 def _not_finite(args: Sequence[Real]) -> bool:
-    return any(not is_finite(a) or is_nan(a) for a in args)
+    return not all(is_finite(a) for a in args)  # nan is not finite either
 
 
 class Arithmetic:

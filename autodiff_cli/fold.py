@@ -21,7 +21,7 @@ from typing import NamedTuple, TypeGuard
 from .arithmetic import FLOAT, Arithmetic, underflows
 from .errors import AdexplainError, clip
 from .formula import ATOM
-from .numbers import Value, is_finite, is_infinite
+from .numbers import Value, is_finite, is_infinite, underflowed
 from .ops import CONSTANTS, Op
 from .scope import not_a_constant, operation
 from .syntax import Call, Expr, Name, Number, Operator
@@ -69,10 +69,7 @@ class Folder:
                 text=self.source,
                 span=expr.span,
             ) from None
-        # 1e-400 is 0 as a float: a number written with a digit that is not 0 is no 0.
-        mantissa = expr.text.lower().partition("e")[0]
-        too_small = value == 0 and any(digit in mantissa for digit in "123456789")
-        return Constant(value, expr.text, underflowed=too_small)
+        return Constant(value, expr.text, underflowed=underflowed(expr.text, value))
 
     def named(self, expr: Name) -> Constant | None:
         """``pi`` or ``e``; None for any other name."""

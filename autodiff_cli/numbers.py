@@ -21,6 +21,13 @@ _MAX_FRACTION_DIGITS = 24
 """A fraction with more digits than this prints as a rounded decimal, marked ≈."""
 
 
+def underflowed(text: str, value: Value) -> bool:
+    """Whether a number written as ``text`` came out as 0 only because it is under a float's
+    range (``1e-400``): a mantissa with a digit that is not 0 is no 0."""
+    mantissa = text.lower().partition("e")[0]
+    return value == 0 and any(digit in mantissa for digit in "123456789")
+
+
 def to_float(x: Value | int) -> float:
     """A float for any value; a fraction too large for a float becomes ±inf."""
     try:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from .arithmetic import FLOAT, Arithmetic
 from .errors import AdexplainError, Span, clip
 from .fold import fold_constant
-from .numbers import Value, is_finite
+from .numbers import Value, is_finite, underflowed
 from .parser import parse_expression
 
 _NAME = re.compile(r"[^\W\d]\w*\Z")
@@ -118,8 +118,7 @@ def _plain_decimal(text: str, arithmetic: Arithmetic) -> Value | None:
     if len(stripped) > 30 or not _PLAIN_DECIMAL.match(stripped):
         return None
     number = arithmetic.number(stripped)
-    mantissa = stripped.lower().partition("e")[0]
-    if not is_finite(number) or (number == 0 and any(digit in mantissa for digit in "123456789")):
+    if not is_finite(number) or underflowed(stripped, number):
         return None  # past a float's range either way: the parser's road says so
     return number
 

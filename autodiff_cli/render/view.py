@@ -395,16 +395,11 @@ class GraphLines(Lines):
 class ChainLines(Lines):
     """One variable's chain rule, which rich frames and the documents write as math."""
 
-    chain: ChainRule | None = field(default=None, kw_only=True)
+    chain: ChainRule = field(kw_only=True)
 
     @property
     def boxed(self) -> bool:
         return True
-
-    @property
-    def rule(self) -> ChainRule:
-        assert self.chain is not None, "layout() always gives a chain block its chain"
-        return self.chain
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ def render(ex: Explanation, options: RenderOptions) -> str:
             out += [rf"\subsection*{{{latex_text(block.title)}}}", *_table(block)]
             out += [latex_text(note) + r"\\" for note in block.notes]
         elif isinstance(block, ChainLines):
-            chain = block.rule
+            chain = block.chain
             variable = latex_text(chain.variable)
             out += [
                 rf"\subsection*{{Chain rule for $\partial Z/\partial$\,{variable}}}",

@@ -22,7 +22,7 @@ def render(ex: Explanation, options: RenderOptions) -> str:
             out += [f"## {block.title}", "", *_table(block), ""]
             out += [f"{_cell(note)}" for note in block.notes] + ([""] if block.notes else [])
         elif isinstance(block, ChainLines):
-            chain = block.rule
+            chain = block.chain
             out += [f"## Chain rule for {gradient(chain.variable)}", "", _cell(block.lines[0]), ""]
             lines = chain_rule_tex(ex, chain, digits)
             out += [f"$$ {' = '.join(forms)} $$" for forms in lines] + [""]
