@@ -517,55 +517,100 @@ def _expected(expect_options: tuple[str, ...], exact: bool) -> dict[str, Value]:
     "check",
     epilog="""\b
 Examples:
-  adexplain check samples/homework/alice.toml
-  adexplain check submissions/                      # every .toml file in the folder
-  adexplain check submissions/ --format gradescope > results.json
+  adexplain check --key week5/problem-01.key.toml submissions/
+  adexplain check --key hw3.toml submissions/ --format csv > grades.csv
+  adexplain check --key hw3.toml submission/ --format gradescope > results/results.json
+  adexplain check samples/homework/alice.toml       # a self-check: the file's own problem
   adexplain check alice.toml --hide-answers         # what is wrong, not the right number
 
 \b
-Exit codes: 0 every answer right (or following from the student's own
-earlier answers), 1 some answer wrong, 2 some file could not be read or graded.
+Exit codes: 0 every entry right (or following from the student's own
+earlier answers), 1 some entry wrong, unreadable or not answered, 2 some
+file could not be graded at all.
 """,
 )
-@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.argument("files", nargs=-1, required=True, metavar="FILE_OR_DIR...")
+@click.option(
+    "--key",
+    "key_file",
+    metavar="ASSIGNMENT.toml",
+    help="Grade against this problem (a problem file or a quiz key): the same entries and "
+    "maximum for every student, whatever their copy says.",
+)
 @format_option(
-    REPORTS, "text", "A report for people, JSON for scripts, or Gradescope's results.json."
+    REPORTS,
+    "text",
+    "A report for people, JSON for scripts, Gradescope's results.json, or a CSV gradebook.",
 )
 @tolerance_options
 @exact_option("Answers must then equal the exact value: 0.333 is not 1/3.")
 @click.option(
-    "--hide-answers",
+    "--kink-convention",
     is_flag=True,
-    help="Say which entries are wrong and what the step is, without the right numbers.",
+    help="At a kink accept only the tool's convention (relu'(0) = 0, ties 1/2), not any "
+    "value in the subdifferential.",
+)
+@click.option(
+    "--hide-answers/--show-answers",
+    default=None,
+    help="Say which entries are wrong and what the step is, without the right numbers "
+    "[default: hidden for gradescope, shown otherwise].",
+)
+@click.option(
+    "--visibility",
+    type=click.Choice(["visible", "hidden", "after_due_date", "after_published"]),
+    default="visible",
+    show_default=True,
+    help="When Gradescope shows the results to students (the whole and every test).",
 )
 def check_command(
     files: tuple[str, ...],
+    key_file: str | None,
     format_name: str,
     digits_tol: int | None,
     digits_alias: int | None,
     abs_tol: float | None,
     rel_tol: float | None,
     exact: bool,
-    hide_answers: bool,
+    kink_convention: bool,
+    hide_answers: bool | None,
+    visibility: str,
 ) -> None:
     """Check homework: each FILE is a problem file with a student's answers filled in.
 
-    Marks every answered node value, edge partial and gradient entry right or wrong,
-    gives full credit to an entry that is wrong only because it used the student's
-    own earlier wrong answer, and names the first real slip with the right step in
-    words. FILE may be a folder: every .toml file in it is checked. Files are only read.
+    With --key, every file is graded against the assignment: every node value, edge
+    partial and gradient component it asks for, each unanswered one scoring 0. An
+    entry that is wrong only because it used the student's own earlier wrong answer
+    gets full credit; the first real slip is named with the right step in words.
+    A folder stands for every .toml file in it and its subfolders. Files are only read.
     """
-    from .homework import check_file
-    from .problem import problem_files
+    from .homework import Rules, grade_all, load_assignment
     from .render.report import Report
 
     as_json = _errors_as_json(format_name)
+    gradescope = format_name == "gradescope"
     try:
-        tolerance = _tolerance(digits_tol, digits_alias, abs_tol, rel_tol, exact)
-        paths = problem_files(files)
+        rules = Rules(
+            _tolerance(digits_tol, digits_alias, abs_tol, rel_tol, exact),
+            "convention" if kink_convention else "subdifferential",
+        )
+        assignment = None
+        if key_file is not None:
+            try:
+                assignment = load_assignment(key_file, rules)
+            except AdexplainError as err:
+                raise AdexplainError(f"--key: {err.message}", code=err.code) from None
+        submissions, skipped = grade_all(files, rules, assignment, allow_empty=gradescope)
     except AdexplainError as err:
         _fail(err, as_json=as_json)
-    report = Report(tuple(check_file(path, tolerance) for path in paths), tolerance, hide_answers)
+    report = Report(
+        submissions,
+        rules,
+        gradescope if hide_answers is None else hide_answers,
+        key=key_file or "",
+        skipped=tuple(skipped),
+        visibility=visibility,  # type: ignore[arg-type]
+    )
     _write([REPORTS[format_name].load()(report)])
     for submission in report.submissions:  # the report has them; standard error must too
         if submission.error is not None:
@@ -574,7 +619,7 @@ def check_command(
 
 
 def _check_exit_code(report: Report) -> ExitCode:
-    if any(s.error is not None for s in report.submissions):
+    if not report.submissions or any(s.error is not None for s in report.submissions):
         return ExitCode.BAD_INPUT
     return ExitCode.OK if all(s.all_right for s in report.submissions) else ExitCode.WRONG_ANSWER
 
@@ -626,7 +671,7 @@ Examples:
     type=click.IntRange(1, 12),
     default=4,
     show_default=True,
-    help="Operations in each problem.",
+    help="Operations in each problem, functions (and a kink's three) included.",
 )
 @click.option(
     "--functions",
@@ -649,6 +694,9 @@ Examples:
     type=click.Choice(list(WORKSHEETS)),
     help="A worksheet with blank tables (printed), and with --out also its key.",
 )
+@click.option(
+    "--force", is_flag=True, help="Write into an --out folder even if it already holds files."
+)
 @click.option("--practice", is_flag=True, help="Ask each step in the terminal, then score.")
 def quiz_command(
     seed: int,
@@ -661,6 +709,7 @@ def quiz_command(
     program: bool,
     out_dir: str | None,
     worksheet: str | None,
+    force: bool,
     practice: bool,
 ) -> None:
     """Generate practice problems: pleasant numbers, no domain errors, answer keys.
@@ -686,7 +735,7 @@ def quiz_command(
         elif out_dir is None:
             _write([quiz.printed(problems, worksheet)])
         else:
-            quiz.write(problems, out_dir, worksheet)
+            quiz.write(problems, out_dir, worksheet, force=force)
             click.echo(f"wrote {len(problems)} problems and their keys to {out_dir}")
     except AdexplainError as err:
         _fail(err)
