@@ -25,6 +25,8 @@ right step applied to the student's own earlier answers gives it, and
    answer for the node itself (σ′ = σ(1 − σ) is not taken from a σ rounded to 1);
 3. the slip did not make the step trivial: a carried 0 (or inf, nan) where the true
    value is not 0 earns nothing, as a zero from an earlier slip is no evidence of work;
+   nor does a gradient carried through a partial the student gave as 0 where it is not
+   (the paths through it were never multiplied out);
 4. a file that gives one and the same number for every answer (four or more) earns no
    carried credit at all.
 
@@ -43,7 +45,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from . import labels
 from .answers import SECTIONS, WHAT_A_KEY_NAMES, known_keys, node_key, pair_sums, pairs, read_answer
@@ -321,7 +323,7 @@ def assignment_of(
             f"{labels.gradient(chain.variable)} is the sum, over the paths from Z to "
             f"{graph.id(chain.node)}, of the products of the partials along them"
         )
-        kink = "" if low == high else "a kink on its paths"
+        kink = "" if low == high else "paths"
         label = labels.gradient(chain.variable)
         entries.append(
             Entry("gradient", chain.variable, label, 1, chain.gradient, low, high, step, kink)
@@ -583,6 +585,16 @@ def grade(assignment: Assignment, read: _Answers, rules: Rules) -> tuple[ItemRes
     return (*items, *read.strays)
 
 
+class _Carried(NamedTuple):
+    """An entry in the student's own world."""
+
+    value: Value
+    used: list[str]
+    """Their earlier answers, not right, that the step used: ``w7 = 0``."""
+    zeroed: Sequence[str] = ()
+    """Partials among them given as 0 where they are not (for a gradient)."""
+
+
 class _StudentWorld:
     """The computation redone with the student's own answers wherever they gave one,
     by the same passes that computed the explanation, and which of their answers each
@@ -608,6 +620,9 @@ class _StudentWorld:
             if key in read.values and ("values", key) not in right
         }
         self.slipped_partials = {key for key in read.partials if ("partials", key) not in right}
+        self.zeroed_partials = {
+            key for key in self.slipped_partials if tolerance.accepts(read.partials[key], 0)
+        }
         self.partial_answers = read.partials
         point = ex.values[: graph.input_count]
         world = forward(graph, point, arithmetic, self.value_answers, outside_domain="nan")
@@ -654,9 +669,10 @@ class _StudentWorld:
             depends[node.index] = frozenset(used)
         return depends
 
-    def _gradient_dependencies(self, variable: int) -> list[str]:
-        """The student's answers the gradient by this variable was carried from: their
-        partials on its paths that are not the truth, and the values unanswered ones used."""
+    def _gradient_dependencies(self, variable: int) -> tuple[list[str], list[str]]:
+        """The student's answers the gradient by this variable was carried from (their
+        partials on its paths that are not right, and the values unanswered ones used), and
+        those partials they gave as 0."""
         graph = self.graph
         reaches = bytearray(len(graph.nodes))
         reaches[variable] = 1
@@ -673,7 +689,8 @@ class _StudentWorld:
             else:
                 used_values |= self.depends[pair.target]
         shown = [self._shown_value(i) for i in sorted(used_values)]
-        return shown + [self._shown_partial(key) for key in used_pairs]
+        zeroed = [self._shown_partial(key) for key in used_pairs if key in self.zeroed_partials]
+        return shown + [self._shown_partial(key) for key in used_pairs], zeroed
 
     def _shown_value(self, index: int) -> str:
         return f"{self.graph.id(index)} = {format_number(self.value_answers[index])}"
@@ -691,21 +708,19 @@ class _StudentWorld:
         ]
         return f"; with {' and '.join(used)}" if used else ""
 
-    def carried(self, entry: Entry) -> tuple[Value, list[str]]:
+    def carried(self, entry: Entry) -> _Carried:
         """What the step gives in the student's world, and the answers of theirs it used."""
         if entry.section == "values":
             index = self.by_key[entry.key]
-            return self.carried_values[index], [
-                self._shown_value(i) for i in sorted(self.depends[index])
-            ]
+            used = [self._shown_value(i) for i in sorted(self.depends[index])]
+            return _Carried(self.carried_values[index], used)
         if entry.section == "partials":
             target = self.pairs[entry.key].target
-            return self.carried_partials[entry.key], [
-                self._shown_value(i) for i in sorted(self.depends[target])
-            ]
+            used = [self._shown_value(i) for i in sorted(self.depends[target])]
+            return _Carried(self.carried_partials[entry.key], used)
         variable = self.graph.input_index(entry.key)
         assert variable is not None, "an assignment's gradient entries are its variables"
-        return self.carried_gradient[variable], self._gradient_dependencies(variable)
+        return _Carried(self.carried_gradient[variable], *self._gradient_dependencies(variable))
 
     def item(self, entry: Entry, read: _Answers, rules: Rules, blanket: bool) -> ItemResult:
         step = entry.step
@@ -747,8 +762,8 @@ class _StudentWorld:
                 **common,
             )
         answer = answers[entry.key]
-        carried, used = self.carried(entry)
-        verdict, reason = _verdict(answer, entry, carried, used, rules.tolerance, blanket)
+        carried = self.carried(entry)
+        verdict, reason = _verdict(answer, entry, carried, rules.tolerance, blanket)
         return ItemResult(
             entry.section,
             entry.key,
@@ -758,25 +773,21 @@ class _StudentWorld:
             verdict,
             step,
             written=read.written.get(where, ""),
-            used=tuple(used) if verdict is Verdict.FOLLOWS else (),
+            used=tuple(carried.used) if verdict is Verdict.FOLLOWS else (),
             reason=reason,
-            carried=carried,
+            carried=carried.value,
             **common,
         )
 
 
 def _verdict(
-    answer: Value,
-    entry: Entry,
-    carried: Value,
-    used: Sequence[str],
-    tolerance: Tolerance,
-    blanket: bool,
+    answer: Value, entry: Entry, carried: _Carried, tolerance: Tolerance, blanket: bool
 ) -> tuple[Verdict, str]:
     """The rule for carried credit, in the order the module docstring states it."""
+    used = carried.used
     if tolerance.accepts_range(answer, entry.low, entry.high):
         return Verdict.RIGHT, ""
-    if not tolerance.accepts(answer, carried):
+    if not tolerance.accepts(answer, carried.value):
         return Verdict.WRONG, ""
     if blanket:
         return Verdict.WRONG, "the same number is given for every answer, so no carried credit"
@@ -785,11 +796,16 @@ def _verdict(
             "it is what your own earlier answers give, but they are right only as rounded: "
             "carry more digits into later steps"
         )
-    trivial = tolerance.accepts(carried, 0) or not is_finite(carried)
+    trivial = tolerance.accepts(carried.value, 0) or not is_finite(carried.value)
     if trivial and not tolerance.accepts_range(0, entry.low, entry.high):
         return Verdict.WRONG, (
             f"it follows from your {_and(used)}, but that slip makes this step "
-            f"{format_number(carried)}, so it earns no carried credit"
+            f"{format_number(carried.value)}, so it earns no carried credit"
+        )
+    if carried.zeroed:
+        return Verdict.WRONG, (
+            f"your own partials give it, but your {_and(carried.zeroed)} drops every path "
+            "through it, so it earns no carried credit"
         )
     return Verdict.FOLLOWS, ""
 
@@ -798,10 +814,14 @@ def _and(parts: Sequence[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _interval(item: ItemResult) -> str:
+    return f"[{format_number(item.low)}, {format_number(item.high)}]"
+
+
 def _range(item: ItemResult) -> str:
     if item.low == item.high:
         return format_number(item.truth)
-    return f"any value in [{format_number(item.low)}, {format_number(item.high)}]"
+    return f"any value in {_interval(item)}"
 
 
 def feedback(item: ItemResult, hide_answers: bool = False) -> str:
@@ -817,10 +837,14 @@ def feedback(item: ItemResult, hide_answers: bool = False) -> str:
             return f"{item.step.split('; with ')[0]} is not answered"
         return f"{item.label} is not answered"
     if item.verdict is Verdict.RIGHT:
-        if item.low != item.high:
+        if item.low != item.high and not hide_answers:
+            where = (
+                f"{item.kink} has a kink here"
+                if item.section == "partials"
+                else ("a kink lies on its paths")
+            )
             return (
-                f"{item.label} = {answer} is right: at this kink ({item.kink}) "
-                f"any value in [{format_number(item.low)}, {format_number(item.high)}] is"
+                f"{item.label} = {answer} is right: {where}, so any value in {_interval(item)} is"
             )
         return f"{item.label} = {answer} is right"
     if item.verdict is Verdict.FOLLOWS:

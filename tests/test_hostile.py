@@ -131,7 +131,7 @@ CORPUS: list[Entry] = [
     (["check"], None, None, "usage", "Missing argument"),
     (["quiz", "--functions", "gamma"], None, None, "usage", "quiz problems can use"),
     (["quiz", "--ops", "1", "--program"], None, None, "usage", "need at least 4"),
-    (["quiz", "--ops", "1", "--division", "--functions", "exp"], None, None, "usage", "too few operations"),
+    (["quiz", "--ops", "1", "--division", "--functions", "exp"], None, None, "usage", "is too few"),
     (["quiz", "--out", "/proc/version/x"], None, None, "file", "cannot write to"),
     (["x", "--at", "x=1", "--save-svg", "/no/such/dir/x.svg"], None, None, "file", "cannot write"),
     # --- problem files --------------------------------------------------------------------
