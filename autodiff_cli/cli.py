@@ -306,6 +306,36 @@ def exact_option(consequence: str = "") -> Callable[[_Command], _Command]:
     )
 
 
+def grading_options(command: _Command) -> _Command:
+    """What counts as right, and what a student is shown: ``check`` and ``autograder``."""
+    options = (
+        tolerance_options,
+        exact_option("Answers must then equal the exact value: 0.333 is not 1/3."),
+        click.option(
+            "--kink-convention",
+            is_flag=True,
+            help="At a kink accept only the tool's convention (relu'(0) = 0, ties 1/2), not "
+            "any value in the subdifferential.",
+        ),
+        click.option(
+            "--hide-answers/--show-answers",
+            default=None,
+            help="Say which entries are wrong and what the step is, without the right "
+            "numbers [default: hidden for gradescope, shown otherwise].",
+        ),
+        click.option(
+            "--visibility",
+            type=click.Choice(["visible", "hidden", "after_due_date", "after_published"]),
+            default="visible",
+            show_default=True,
+            help="When Gradescope shows the results to students (the whole and every test).",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def tolerance_options(command: _Command) -> _Command:
     """How close an answer must be: at most one of these (or --exact) is given."""
     options = (
@@ -542,27 +572,7 @@ file could not be graded at all.
     "text",
     "A report for people, JSON for scripts, Gradescope's results.json, or a CSV gradebook.",
 )
-@tolerance_options
-@exact_option("Answers must then equal the exact value: 0.333 is not 1/3.")
-@click.option(
-    "--kink-convention",
-    is_flag=True,
-    help="At a kink accept only the tool's convention (relu'(0) = 0, ties 1/2), not any "
-    "value in the subdifferential.",
-)
-@click.option(
-    "--hide-answers/--show-answers",
-    default=None,
-    help="Say which entries are wrong and what the step is, without the right numbers "
-    "[default: hidden for gradescope, shown otherwise].",
-)
-@click.option(
-    "--visibility",
-    type=click.Choice(["visible", "hidden", "after_due_date", "after_published"]),
-    default="visible",
-    show_default=True,
-    help="When Gradescope shows the results to students (the whole and every test).",
-)
+@grading_options
 def check_command(
     files: tuple[str, ...],
     key_file: str | None,
@@ -622,6 +632,81 @@ def _check_exit_code(report: Report) -> ExitCode:
     if not report.submissions or any(s.error is not None for s in report.submissions):
         return ExitCode.BAD_INPUT
     return ExitCode.OK if all(s.all_right for s in report.submissions) else ExitCode.WRONG_ANSWER
+
+
+@main.command(
+    "autograder",
+    epilog="""\b
+Examples:
+  adexplain autograder --key hw5.toml --out autograder.zip
+  adexplain autograder --key hw5.toml --out autograder.zip --visibility after_due_date
+
+\b
+Upload the zip as the assignment's autograder on Gradescope (base image Ubuntu 22.04
+or newer); README.md, "Checking homework", gives the steps.
+""",
+)
+@click.option("--key", "key_file", required=True, metavar="ASSIGNMENT.toml")
+@click.option("--out", "out_file", required=True, metavar="ZIP", help="The bundle to write.")
+@grading_options
+def autograder_command(
+    key_file: str,
+    out_file: str,
+    digits_tol: int | None,
+    digits_alias: int | None,
+    abs_tol: float | None,
+    rel_tol: float | None,
+    exact: bool,
+    kink_convention: bool,
+    hide_answers: bool | None,
+    visibility: str,
+) -> None:
+    """Write a Gradescope autograder for an assignment: setup.sh, run_autograder, the key
+    and this tool. Each student's upload is graded as `check --key ... --format gradescope`
+    grades it, with the options given here."""
+    from .autograder import write_bundle
+    from .homework import Rules, load_assignment
+
+    try:
+        rules = Rules(
+            _tolerance(digits_tol, digits_alias, abs_tol, rel_tol, exact),
+            "convention" if kink_convention else "subdifferential",
+        )
+        try:
+            assignment = load_assignment(key_file, rules)
+        except AdexplainError as err:
+            raise AdexplainError(f"--key: {err.message}", code=err.code) from None
+        options = _check_options(digits_tol, digits_alias, abs_tol, rel_tol, exact)
+        if kink_convention:
+            options.append("--kink-convention")
+        if hide_answers is not None:
+            options.append("--hide-answers" if hide_answers else "--show-answers")
+        options += ["--visibility", visibility]
+        write_bundle(key_file, out_file, options)
+    except AdexplainError as err:
+        _fail(err)
+    click.echo(
+        f"wrote {out_file}: {assignment.max_score:g} points over {len(assignment.entries)} "
+        f"entries; {rules.describe()}"
+    )
+
+
+def _check_options(
+    digits_tol: int | None,
+    digits_alias: int | None,
+    abs_tol: float | None,
+    rel_tol: float | None,
+    exact: bool,
+) -> list[str]:
+    given = {
+        "--digits-tol": digits_tol if digits_tol is not None else digits_alias,
+        "--abs-tol": abs_tol,
+        "--rel-tol": rel_tol,
+    }
+    options = [
+        word for name, value in given.items() if value is not None for word in (name, f"{value!r}")
+    ]
+    return [*options, "--exact"] if exact else options
 
 
 def _tolerance(

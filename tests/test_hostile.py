@@ -117,6 +117,14 @@ CORPUS: list[Entry] = [
     (["x", "--at", "x=1", "--expect", "x"], None, None, "bad-expect", "is not NAME=VALUE"),
     (["check", "samples/homework", "--exact", "--digits", "2"], None, None, "usage", "choose one"),
     (["quiz", "--out", "samples"], None, None, "usage", "already holds files"),
+    (["autograder", "--key", "grammar/expr.lark", "--out", "a.zip"], None, None, "toml", "--key: "),
+    (
+        ["autograder", "--key", "samples/kink.toml", "--out", "/no/such/dir/a.zip"],
+        None,
+        None,
+        "file",
+        "cannot write /no/such/dir/a.zip",
+    ),
     # --- an assignment's weights ----------------------------------------------------------
     (
         ["check", "--key", "{file}", "samples/homework/alice.toml"],

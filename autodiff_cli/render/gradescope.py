@@ -51,7 +51,7 @@ def _graded(s: Submission, report: Report) -> dict[str, Any]:
     slip = s.first_slip
     if slip is not None:
         lines.append(f"First slip: {feedback(slip, report.hide_answers)}")
-    lines += [against(report), f"Rules: {report.rules.describe()}."]
+    lines += [against(report, short=True), f"Rules: {report.rules.describe()}."]
     return {
         "score": s.score,
         "output": "\n".join(lines),

@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import error_document, visible
@@ -52,11 +53,14 @@ def points(value: float | int) -> str:
     return format_number(value)
 
 
-def against(report: Report) -> str:
+def against(report: Report, short: bool = False) -> str:
+    """What the report graded against; ``short`` names the key without its folder (a
+    student on Gradescope has no use for the autograder's paths)."""
     if report.key:
         maximum = next((s.max_score for s in report.submissions if s.error is None), None)
         total = f" ({points(maximum)} points)" if maximum is not None else ""
-        return f"Graded against the assignment {visible(report.key)}{total}."
+        key = Path(report.key).name if short else report.key
+        return f"Graded against the assignment {visible(key)}{total}."
     return (
         "Graded against the problem written in each file itself (no --key): "
         "give --key ASSIGNMENT.toml to grade against the assignment."
