@@ -45,7 +45,7 @@ def requirements() -> list[str]:
         "click>=8.1",
         "rich>=13",
         "lark>=1.1.9",
-        "tomli>=1.1; python_version < '3.11'",
+        "tomli>=1.1,<2.3; python_version < '3.11'",
     ]
 
 
