@@ -342,7 +342,7 @@ def _weighed(
                 f'"w5/w2", a variable asked for) nor a section' + suggestion(key, sorted(keys)),
                 code="problem",
             )
-    return tuple(
+    weighed = (
         Entry(
             e.section,
             e.key,
@@ -356,6 +356,7 @@ def _weighed(
         )
         for e in entries
     )
+    return tuple(entry for entry in weighed if entry.weight)  # weight 0: not graded at all
 
 
 def _edge_ranges(ex: Explanation, kinks: KinkRule) -> list[tuple[Value, Value]]:
@@ -454,7 +455,10 @@ def _read_one(
     try:
         read.section(section)[key] = read_answer(key, answer, arithmetic)
     except AdexplainError as err:
-        read.unreadable[(section, key)] = (_written(answer), err.message)
+        hint = err.message
+        if err.code != "bad-answer":  # the parser's words are about expressions in general
+            hint += '; an answer is a number or a constant expression (7.389, "e^2")'
+        read.unreadable[(section, key)] = (_written(answer), hint)
         return
     if isinstance(answer, str):
         read.written[(section, key)] = answer
