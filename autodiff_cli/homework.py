@@ -82,6 +82,26 @@ class Tolerance:
         allowed = 0.5 * 10.0 ** (exponent - int(self.amount) + 1)
         return abs(a - t) <= allowed * (1 + 1e-9)
 
+    def interval(self, truth: Value) -> tuple[float, float] | None:
+        """The answers :meth:`accepts` takes for ``truth``, as (low, high), for a page that
+        checks a prediction without arithmetic of its own; None for nan (nothing is right).
+        An infinite truth gives (inf, inf): only itself."""
+        t = to_float(truth)
+        if math.isnan(t):
+            return None
+        if math.isinf(t) or self.kind == "exact":
+            return (t, t)
+        if self.kind == "absolute":
+            return (t - self.amount, t + self.amount)
+        if self.kind == "relative":
+            return (t - self.amount * abs(t), t + self.amount * abs(t))
+        if abs(t) < NOISE:
+            below = math.nextafter(NOISE, 0.0)
+            return (-below, below)
+        exponent = math.floor(math.log10(abs(t)))
+        allowed = 0.5 * 10.0 ** (exponent - int(self.amount) + 1) * (1 + 1e-9)
+        return (t - allowed, t + allowed)
+
     def describe(self) -> str:
         if self.kind == "digits":
             return f"{int(self.amount)} significant digits"

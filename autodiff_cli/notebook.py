@@ -176,7 +176,7 @@ def magic(line: str) -> Display | Text | None:
     try:
         with explain_command.make_context("%adexplain", words) as context:
             params: dict[str, Any] = dict(context.params)
-        sections = _sections(params["show"])
+        sections = _sections(params["show"], params["format_name"])
         options = RenderOptions(
             digits=params["digits"],
             sections=sections,
