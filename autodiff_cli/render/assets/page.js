@@ -165,8 +165,9 @@
     svg.setAttribute("width", layout.width + 2 * margin);
     svg.setAttribute("height", layout.height + 2 * margin);
     var defs = svgEl("defs");
+    // Sized in the picture's units, so a thick (highlighted) edge keeps a small arrowhead.
     var marker = svgEl("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5",
-      markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" });
+      markerUnits: "userSpaceOnUse", markerWidth: "9", markerHeight: "9", orient: "auto-start-reverse" });
     marker.appendChild(svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: "#1a1a1a" }));
     defs.appendChild(marker);
     svg.appendChild(defs);
@@ -331,6 +332,10 @@
         row.children[2].textContent = i > state.stage ? "" : held;
         row.classList.toggle("current", i === state.stage && !!step && step.node === node.id);
       });
+      // A forward sweep's table appears when its stage is reached: five variables would
+      // otherwise stack five empty tables under the graph.
+      var section = document.getElementById("table-" + stage.key);
+      if (section && stage.key !== "adjoints") section.classList.toggle("later", i > state.stage);
     });
     var stage = stages[state.stage];
     var box = $("step");

@@ -370,7 +370,7 @@ def layout_source(
     lines = [
         "digraph layout {",
         "  rankdir=BT; nodesep=0.35; ranksep=0.5;",
-        '  node [shape=box, fontname="Helvetica", fontsize=12, margin="0.12,0.06"];',
+        '  node [shape=box, fontname="Helvetica", fontsize=12, margin="0.14,0.1"];',
         '  edge [fontname="Helvetica", fontsize=11, arrowhead=none];',
     ]
     for node in ex.graph.nodes:
