@@ -469,7 +469,7 @@ def explain_command(
     """
     format_name = format_name or _default_format()
     as_json = _errors_as_json(format_name)
-    sections = _sections(show)
+    sections = _sections(show, format_name)
     compute = functools.partial(
         explain,
         max_paths=max_paths,
@@ -884,9 +884,18 @@ def _read_standard_input() -> str:
         ) from None
 
 
-def _sections(show: str | None) -> frozenset[str]:
+def _sections(show: str | None, format_name: str | None = None) -> frozenset[str]:
+    """The sections asked for with --show; without it, the format's own default (a
+    step-through page shows every stage), or the core's three."""
     if show is None:
-        return frozenset(DEFAULT_SECTIONS)
+        default = DEFAULT_SECTIONS
+        if format_name is not None:
+            import importlib
+
+            default = getattr(
+                importlib.import_module(RENDERERS[format_name]), "DEFAULT_SECTIONS", default
+            )
+        return frozenset(default)
     names = {name.strip() for name in show.split(",") if name.strip()}
     if names == {"all"}:
         return frozenset(SECTIONS)

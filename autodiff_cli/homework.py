@@ -113,22 +113,12 @@ class Tolerance:
     def accepts(self, answer: Value, truth: Value) -> bool:
         if self.kind == "exact":
             return answer == truth
-        a, t = to_float(answer), to_float(truth)
-        if math.isnan(a) or math.isnan(t):
+        bounds = self.interval(truth)
+        a = to_float(answer)
+        if bounds is None or math.isnan(a):
             return False
-        if math.isinf(t) or math.isinf(a):
-            return a == t
-        if self.kind == "absolute":
-            return abs(a - t) <= self.amount
-        if self.kind == "relative":
-            return abs(a - t) <= self.amount * abs(t)
-        if abs(t) < NOISE:
-            # cos(pi/2) is 6e-17 in floating point: a student who writes 0 is right.
-            return abs(a) < NOISE
-        # Half a unit in the last of `amount` significant digits of the true value.
-        exponent = math.floor(math.log10(abs(t)))
-        allowed = 0.5 * 10.0 ** (exponent - int(self.amount) + 1)
-        return abs(a - t) <= allowed * (1 + 1e-9)
+        low, high = bounds
+        return low <= a <= high
 
     def accepts_range(self, answer: Value, low: Value, high: Value) -> bool:
         """Within the tolerance of some value in [low, high] (a kink's subdifferential)."""
@@ -137,6 +127,28 @@ class Tolerance:
         if self.accepts(answer, low) or self.accepts(answer, high):
             return True
         return not is_nan(answer) and to_float(low) <= to_float(answer) <= to_float(high)
+
+    def interval(self, truth: Value) -> tuple[float, float] | None:
+        """The answers :meth:`accepts` takes for ``truth``, as (low, high): the one rule,
+        shared with the page, which checks a prediction without arithmetic of its own.
+        None for nan (nothing is right); an infinite truth gives (inf, inf), only itself."""
+        t = to_float(truth)
+        if math.isnan(t):
+            return None
+        if math.isinf(t) or self.kind == "exact":
+            return (t, t)
+        if self.kind == "absolute":
+            return (t - self.amount, t + self.amount)
+        if self.kind == "relative":
+            return (t - self.amount * abs(t), t + self.amount * abs(t))
+        if abs(t) < NOISE:
+            # cos(pi/2) is 6e-17 in floating point: a student who writes 0 is right.
+            below = math.nextafter(NOISE, 0.0)
+            return (-below, below)
+        # Half a unit in the last of `amount` significant digits of the true value.
+        exponent = math.floor(math.log10(abs(t)))
+        allowed = 0.5 * 10.0 ** (exponent - int(self.amount) + 1) * (1 + 1e-9)
+        return (t - allowed, t + allowed)
 
     def describe(self) -> str:
         if self.kind == "digits":
