@@ -179,3 +179,15 @@ def test_setup_installs_what_the_package_declares() -> None:
     for requirement in declared:
         assert requirement.split(";")[0] in script
     assert "sys.version_info < (3, 10)" in script
+
+
+def test_the_grading_options_go_into_the_bundle(tmp_path: Path) -> None:
+    """Built with --kink-convention, the autograder grades Uma (relu'(0) = 1) as
+    tests/test_class.py predicts under that rule: 27."""
+    root = unpack(tmp_path, "--kink-convention", "--abs-tol", "0.001", "--show-answers")
+    script = (root / "source" / "run_autograder").read_text()
+    assert "--kink-convention" in script and "--abs-tol 0.001" in script
+    shutil.copy(SUBMISSIONS / "s21.toml", root / "submission" / "uma.toml")
+    results = run_autograder(root)
+    assert results["score"] == 27
+    assert "only the tool's convention" in results["output"]
