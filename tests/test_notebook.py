@@ -84,7 +84,7 @@ def test_printing_a_result_shows_the_tables() -> None:
 def test_the_html_display_holds_tables_tex_and_the_graph() -> None:
     result = explain(*EXAMPLE, wrt="w")
     shown = result._repr_html_()
-    assert shown.count("<table>") == 2  # the values and the partials
+    assert shown.count('<table class="adexplain-table">') == 2  # the values and the partials
     assert "<td><code>max(0, w6)</code></td>" in shown
     assert r"$$ \frac{\partial Z}{\partial w} = " in shown
     from autodiff_cli.render.graphviz import dot_program
@@ -139,7 +139,7 @@ def _stderr(cell: object) -> str:
 def test_a_result_shows_itself_in_a_kernel(notebook: object) -> None:
     bundle = _bundle(notebook.cells[0])  # type: ignore[attr-defined]
     assert {"text/html", "text/markdown", "text/latex", "text/plain"} <= set(bundle)
-    assert "<table>" in bundle["text/html"]
+    assert '<table class="adexplain-table">' in bundle["text/html"]
     assert r"\frac{\partial Z}{\partial w}" in bundle["text/latex"]
     assert "| w7 | `max(0, w6)` |" in bundle["text/markdown"]
     assert bundle["text/plain"].startswith("<Explanation of 'y - max(0,w*x+b)'")

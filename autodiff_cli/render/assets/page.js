@@ -136,7 +136,7 @@
 
   function edgeText(i) {
     var info = page.edges[i];
-    return [info.label + (info.kink ? " *" : ""), " = " + info.formula + " = " + info.value];
+    return [info.label + (info.kink ? " *" : ""), " = " + info.written];
   }
 
   function curve(points, straight) {
@@ -503,7 +503,8 @@
     if (info.source) panel.appendChild(el("p", {}, "From the text: " + info.source));
     var incoming = [], outgoing = [];
     doc.edges.forEach(function (edge, i) {
-      var text = page.edges[i].label + " = " + page.edges[i].formula + " = " + (partialShown(i) ? page.edges[i].value : "?");
+      var known = partialShown(i) ? page.edges[i].written : page.edges[i].formula + " = ?";
+      var text = page.edges[i].label + " = " + known;
       if (edge.to === id) incoming.push(text);
       if (edge.from === id) outgoing.push(text);
     });
