@@ -102,6 +102,7 @@ CELLS = [
     '%adexplain "x*x + x" --at x=3 --format json',
     '%adexplain "x + * 2" --at x=1',
     '%adexplain "x" --at x=1 --show bogus',
+    '%adexplain "x*x" --at x=3 --format html',
 ]
 
 
@@ -155,6 +156,12 @@ def test_the_magic_takes_the_command_lines_options(notebook: object) -> None:
     assert re.search(r"<td>w̄2</td>.*?<td class=\"n\">-1</td></tr>", bundle["text/html"])
     json_out = _bundle(cells[3])["text/plain"]
     assert '"gradient": {"x": 7}' in json_out  # 2x + 1 at 3
+
+
+def test_the_magic_shows_a_page_in_a_frame(notebook: object) -> None:
+    bundle = _bundle(notebook.cells[6])  # type: ignore[attr-defined]
+    assert bundle["text/html"].startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+    assert "adexplain-page" in bundle["text/html"]
 
 
 def test_the_magic_reports_errors_without_a_traceback(notebook: object) -> None:
