@@ -536,7 +536,9 @@
   // --- start --------------------------------------------------------------------------------
 
   function start() {
-    $("expression").textContent = doc.expression.split(/\s+/).join(" ");
+    // A program's statements, one after another, as "a = x*x; a + x".
+    var statements = doc.expression.split(/[\n;]+/).map(function (line) { return line.trim(); });
+    $("expression").textContent = statements.filter(Boolean).join("; ").split(/\s+/).join(" ");
     $("summary").textContent = page.summary.join("\n");
     stages.forEach(function (stage, i) {
       var b = el("button", { role: "tab", "data-stage": stage.key, title: "Key " + (i + 1) }, (i + 1) + " " + stage.title);

@@ -46,7 +46,8 @@ TOLERANCE = Tolerance()
 
 
 def render(ex: Explanation, options: RenderOptions) -> str:
-    title = html.escape(" ".join(ex.expression.split()))
+    statements = (line.strip() for line in ex.expression.replace(";", "\n").splitlines())
+    title = html.escape(" ".join("; ".join(filter(None, statements)).split()))
     document = _safe(json_format.render(ex, options))
     data = _safe(_dumps(page_data(ex, options)))
     css, dagre, script = (asset(name) for name in ASSETS)
