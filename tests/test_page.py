@@ -320,7 +320,9 @@ def test_predict_mode_says_right_or_wrong(browser: Any, tmp_path: Path) -> None:
     page.keyboard.press("p")
     page.keyboard.press("ArrowRight")
     assert page.is_visible("#answer")
-    assert "What is the value of w5 = w2 * w3?" in opened.text("#verdict")
+    assert "What is the value of w5 = w2 * w3? (right within 3 significant digits)" in opened.text(
+        "#verdict"
+    )
     assert opened.column("values", "value")["w5"] == "?"  # not revealed before the answer
     page.fill("#answer", "2")
     page.press("#answer", "Enter")

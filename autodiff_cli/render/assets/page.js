@@ -393,7 +393,7 @@
   function openPrediction(step) {
     state.pending = true;
     $("predict").hidden = false;
-    $("verdict").textContent = "What is " + step.ask + "?";
+    $("verdict").textContent = "What is " + step.ask + "? (right within " + page.tolerance + ")";
     $("verdict").className = "";
     $("answer").value = "";
     $("answer").focus();
