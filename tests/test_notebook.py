@@ -15,7 +15,7 @@ import pytest
 
 from autodiff_cli import AdexplainError, explain
 
-from .helpers import REPO, output
+from .helpers import REPO, compile_latex, output
 
 EXAMPLE = ("y - max(0,w*x+b)", {"y": 5, "w": 2, "x": 1, "b": 1})
 
@@ -178,3 +178,19 @@ def test_the_notebook_converts_to_html(notebook: object, tmp_path: Path) -> None
     assert page.count('class="adexplain"') == 2
     assert "Forward pass: node values" in page
     (tmp_path / "demo.html").write_text(page, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("expression", "at"),
+    [(EXAMPLE[0], EXAMPLE[1]), ("a = x*x; b = a*a; b + x", {"x": 3}), ("x", {"x": 1})],
+)
+def test_the_latex_display_is_tex_that_compiles(
+    tmp_path: Path, expression: str, at: dict[str, float]
+) -> None:
+    """What a front end's MathJax typesets, compiled by the real pdflatex with amsmath."""
+    math = explain(expression, at=at)._repr_latex_()
+    assert math.startswith("$$") and math.endswith("$$")
+    document = (
+        "\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n%s\n\\end{document}\n"
+    )
+    compile_latex(tmp_path / "display.tex", document % math)
