@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -51,6 +52,9 @@ def test_numpy_scalars_are_values() -> None:
 
 def test_any_real_number_type_is_a_value() -> None:
     assert explain("x*x", at={"x": Fraction(1, 3)}, exact=True).gradient["x"] == Fraction(2, 3)
+    # A Decimal is its digits: 0.1 exactly, so x*x is 1/100 exactly.
+    assert explain("x*x", at={"x": Decimal("0.1")}, exact=True).output_value == Fraction(1, 100)
+    assert explain("x*x", at={"x": Decimal("0.5")}).gradient["x"] == 1
     with pytest.raises(AdexplainError, match="must be a number"):
         explain("x", at={"x": complex(1, 2)})  # type: ignore[dict-item]
     with pytest.raises(AdexplainError, match="must be a number"):
