@@ -402,8 +402,9 @@ def tolerance_options(command: _Command) -> _Command:
     "expect_options",
     multiple=True,
     metavar="NAME=VALUE,...",
-    help="A quick check: exit 1, saying why, unless ∂Z/∂NAME (or node NAME, as w7) equals "
-    "VALUE to 3 significant digits.",
+    help="A quick check: exit 1, saying why, unless ∂Z/∂NAME (NAME a variable or a named "
+    "intermediate), node NAME (as w7) or edge NAME (as w8/w7) equals VALUE to 3 significant "
+    "digits.",
 )
 @click.option(
     "--save-svg",
@@ -497,12 +498,12 @@ def _expected(expect_options: tuple[str, ...], exact: bool) -> dict[str, Value]:
     expected: dict[str, Value] = {}
     for option in expect_options:
         try:
-            for name, value in parse_assignments(option):
+            for name, value in parse_assignments(option, code="bad-expect", edges=True):
                 # An expected derivative may be infinite, as an answer may: sqrt's at 0.
                 arithmetic = choose_arithmetic(exact)
                 expected[name] = evaluate_value(name, value, arithmetic, allow_infinite=True)
         except AdexplainError as err:
-            if err.code == "bad-at":  # the reader of --at said it; this is --expect
+            if err.code == "bad-at":  # the reader of values said it; this is --expect
                 err = AdexplainError(
                     f"{err.message}; give the value expected, as in --expect w=-1",
                     code="bad-expect",

@@ -44,12 +44,13 @@ def cross_check(
     point: Sequence[Value],
     variable: str,
     node: int,
+    coordinate: Value,
     path_sum: Value | None,
     reverse: Value,
     forward_value: Value,
     kinks: Sequence[Diagnostic],
 ) -> CrossCheck:
-    estimate, step, why_missing = _central_difference(graph, point, node)
+    estimate, step, why_missing = _central_difference(graph, point, node, coordinate)
     exact_routes = [reverse, forward_value] + ([path_sum] if path_sum is not None else [])
     exact_agree = all(_close(route, reverse, EXACT_TOLERANCE) for route in exact_routes)
     estimate_agrees = estimate is None or _close(estimate, reverse, ESTIMATE_TOLERANCE)
@@ -98,17 +99,20 @@ def _steps(coordinate: Value) -> list[float]:
 
 
 def _central_difference(
-    graph: Graph, point: Sequence[Value], node: int
+    graph: Graph, point: Sequence[Value], node: int, coordinate: Value
 ) -> tuple[float | None, float, str]:
-    """(f(x+h) - f(x-h)) / 2h, with the first step whose x ± h stays inside every domain."""
+    """(f(x+h) - f(x-h)) / 2h, with the first step whose x ± h stays inside every domain.
+    ``node`` is an input, or a named intermediate whose value ``coordinate`` is moved."""
     name = graph.nodes[node].name
-    steps = _steps(point[node])
+    steps = _steps(coordinate)
     if not steps:
         return None, math.nan, f"{name} is too large for a finite step"
     problem = ""
     for step in steps:
         try:
-            above, below = (_output_at(graph, point, node, sign * step) for sign in (1, -1))
+            above, below = (
+                _output_at(graph, point, node, coordinate, sign * step) for sign in (1, -1)
+            )
         except AdexplainError as err:
             problem = f"at {name} ± {step:g}, {err.message}"
             continue
@@ -119,10 +123,14 @@ def _central_difference(
     return None, steps[0], problem
 
 
-def _output_at(graph: Graph, point: Sequence[Value], node: int, offset: float) -> float:
+def _output_at(
+    graph: Graph, point: Sequence[Value], node: int, coordinate: Value, offset: float
+) -> float:
     moved = [to_float(value) for value in point]  # an exact 2^1100 is inf as a float
-    moved[node] += offset
-    values = forward(graph, moved).values
+    if node < graph.input_count:
+        values = forward(graph, [*moved[:node], moved[node] + offset, *moved[node + 1 :]]).values
+    else:  # an intermediate moved alone: every later node sees the moved value
+        values = forward(graph, moved, overrides={node: to_float(coordinate) + offset}).values
     return to_float(values[graph.output])
 
 

@@ -31,7 +31,7 @@ from . import labels
 from .answers import node_key, pair_sums, pairs
 from .errors import AdexplainError
 from .explain import Explanation, explain
-from .graph import Node
+from .graph import Node, suggestion
 from .notation import Notation
 from .numbers import Value, format_number, is_nan, to_float
 from .passes import Edge, adjoints, edge_partials, forward
@@ -263,12 +263,14 @@ class _StudentWorld:
             index = self.graph.input_index(name)
             assert index is not None, "check_answers accepts only the problem's variables"
             variable = self.graph.id(index)
+            out = self.graph.output_name
             step = (
-                f"{labels.gradient(name)} is the sum, over the paths from Z to {variable}, "
-                "of the products of the partials along them (your partials where you gave them)"
+                f"{labels.gradient(name, out)} is the sum, over the paths from {out} to "
+                f"{variable}, of the products of the partials along them "
+                "(your partials where you gave them)"
             )
             truth, carried = self.ex.adjoints[index], self.carried_gradient[index]
-            label = labels.gradient(name)
+            label = labels.gradient(name, out)
             items.append(_item("gradient", name, label, answer, truth, carried, step, tolerance))
         return items
 
@@ -323,21 +325,41 @@ def expectations(ex: Explanation, expected: Mapping[str, Value], tolerance: Tole
         # what the tool should print (sin(inf) is nan), and holds when it does.
         both_nan = is_nan(wanted) and is_nan(actual)
         if not (both_nan or tolerance.accepts(wanted, actual)):
-            label = labels.gradient(name) if name in ex.gradient else name
+            label = _expectation_label(ex, name)
             failures.append(
                 f"expected {label} = {format_number(wanted)}, but it is {format_number(actual)}"
             )
     return failures
 
 
+def _expectation_label(ex: Explanation, name: str) -> str:
+    if name in ex.gradient or _intermediate(ex, name) is not None:
+        return labels.gradient(name, ex.graph.output_name)
+    return labels.partial(*name.split("/")) if "/" in name else name
+
+
+def _intermediate(ex: Explanation, name: str) -> int | None:
+    """The node of a program's named intermediate (h1 in h1 = tanh(...)), if ``name`` is one."""
+    graph = ex.graph
+    found = (node.index for node in graph.nodes[graph.input_count :] if node.name == name)
+    return next(found, None)
+
+
 def _expected_quantity(ex: Explanation, name: str) -> Value:
     if name in ex.gradient:
         return ex.gradient[name]
+    intermediate = _intermediate(ex, name)
+    if intermediate is not None:  # ∂loss/∂h1: the node's adjoint
+        return ex.adjoints[intermediate]
+    edges = pairs(ex.graph, ex.edges)
+    if name in edges:
+        return ex.arithmetic.total([ex.edges[i].value for i in edges[name].edges])
     keys = Notation("w", ex.graph.input_count)
     for node in ex.graph.nodes:
         if keys.id(node.index) == name:
             return ex.values[node.index]
     raise AdexplainError(
-        f"--expect {name}: not a variable asked for with --wrt, nor a node id",
+        f"--expect {name}: not a variable asked for with --wrt, a named intermediate, "
+        "a node id or an edge (as w8/w7)" + suggestion(name, [*ex.gradient, *edges]),
         code="bad-expect",
     )

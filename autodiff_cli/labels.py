@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .passes import Edge
 
 OUTPUT = "Z"
-"""The output's name in every label."""
+"""The output's name in a label, unless the program names it (``Graph.output_name``)."""
 
 
 def partial(numerator: str, denominator: str) -> str:
@@ -23,9 +23,25 @@ def partial(numerator: str, denominator: str) -> str:
     return f"∂{numerator}/∂{denominator}"
 
 
-def gradient(variable: str) -> str:
-    """``∂Z/∂x``: the derivative of the output by a variable."""
-    return partial(OUTPUT, variable)
+def gradient(variable: str, output: str = OUTPUT) -> str:
+    """``∂Z/∂x``: the derivative of the output by a variable (``∂loss/∂w`` for an output named
+    loss)."""
+    return partial(output, variable)
+
+
+def seed(output: str = OUTPUT) -> str:
+    """The reverse sweep's seed: ``Z̄`` for a one-letter output, ``∂loss/∂loss`` for a word,
+    where a bar over the last letter alone would misread."""
+    return output + "\u0304" if len(output) == 1 else partial(output, output)
+
+
+def node(graph: Graph, index: int) -> str:
+    """A node as tables, trees and pictures name it: ``w5``, or ``w5 (h1)`` for a program's
+    named intermediate, so the student's own name is beside the number."""
+    one = graph.nodes[index]
+    # The output's own name (loss) is said once, as the output's: "loss is w7".
+    named = one.kind == "op" and one.name and index != graph.output
+    return f"{one.id} ({one.name})" if named else one.id
 
 
 def edge(graph: Graph, target: int, source: int) -> str:

@@ -18,7 +18,7 @@ and nothing recurses.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Literal, NamedTuple
 
 from .arithmetic import FLOAT, MAX_EXACT_BITS, Arithmetic, underflows
@@ -301,8 +301,10 @@ def uses(graph: Graph) -> Uses:
     return Uses(arguments)
 
 
-def count_paths(graph: Graph, uses: Uses) -> tuple[int, ...]:
+def count_paths(graph: Graph, uses: Uses, keep: Collection[int] = ()) -> tuple[int, ...]:
     """For every input, how many paths lead from the output down to it: one reverse sweep.
+    The counts of the operations in ``keep`` (named intermediates asked for with --wrt) are
+    kept too, at their own index; every other operation's count is 0 in the result.
 
     A node's count is the sum of its users' counts, one edge per argument position,
     so ``x*x`` counts two paths to x. Nodes come after their arguments, so walking
@@ -318,13 +320,20 @@ def count_paths(graph: Graph, uses: Uses) -> tuple[int, ...]:
     counts = [0] * len(graph.nodes)
     counts[graph.output] = 1
     arguments = uses.arguments
+    kept = {index: 0 for index in keep if index >= graph.input_count}
     for index in range(graph.output, graph.input_count - 1, -1):
         count = counts[index]
         if count:
             counts[index] = 0
+            if index in kept:
+                kept[index] = count
             for arg in arguments[index]:
                 counts[arg] += count
-    return tuple(counts[: graph.input_count])
+    if not kept:
+        return tuple(counts[: graph.input_count])
+    for index, count in kept.items():
+        counts[index] = count
+    return tuple(counts)
 
 
 def reach_masks(graph: Graph, uses: Uses, targets: Sequence[int]) -> list[int]:
@@ -342,7 +351,7 @@ def reach_masks(graph: Graph, uses: Uses, targets: Sequence[int]) -> list[int]:
         masks[target] |= 1 << bit
     arguments = uses.arguments
     for index in range(graph.input_count, graph.output + 1):
-        mask = 0
+        mask = masks[index]  # a named intermediate may be a target itself
         for arg in arguments[index]:
             mask |= masks[arg]
         masks[index] = mask

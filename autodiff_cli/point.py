@@ -18,12 +18,17 @@ from .numbers import Value, is_finite, underflowed
 from .parser import parse_expression
 
 _NAME = re.compile(r"[^\W\d]\w*\Z")
+EDGE_KEY = re.compile(r"[^\W\d]\w*/[^\W\d]\w*\Z")
+"""What ``--expect`` takes besides a name: an edge, ``w8/w7`` for ∂w8/∂w7."""
 
 
-def parse_assignments(text: str) -> list[tuple[str, str]]:
+def parse_assignments(
+    text: str, *, code: str = "bad-at", edges: bool = False
+) -> list[tuple[str, str]]:
     """Split ``"y=5, w=pow(2,3)"`` into ``[("y", "5"), ("w", "pow(2,3)")]``.
 
-    Commas inside parentheses belong to the value (``pow(2,3)``), not the list.
+    Commas inside parentheses belong to the value (``pow(2,3)``), not the list. Errors
+    carry ``code`` (``--expect`` has its own); with ``edges``, a key may be ``w8/w7``.
     """
     pairs: list[tuple[str, str]] = []
     for start, piece in _split_top_level(text):
@@ -33,11 +38,12 @@ def parse_assignments(text: str) -> list[tuple[str, str]]:
         where = Span(start, start + max(1, len(piece)))
         if not sep:
             raise AdexplainError(
-                f"{clip(piece.strip())!r} is not NAME=VALUE", code="bad-at", text=text, span=where
+                f"{clip(piece.strip())!r} is not NAME=VALUE", code=code, text=text, span=where
             )
-        if not _NAME.match(stripped):
+        if not (_NAME.match(stripped) or (edges and EDGE_KEY.match(stripped))):
+            what = "a variable name" + (", a node id or an edge such as w8/w7" if edges else "")
             raise AdexplainError(
-                f"{clip(stripped)!r} is not a variable name", code="bad-at", text=text, span=where
+                f"{clip(stripped)!r} is not {what}", code=code, text=text, span=where
             )
         pairs.append((stripped, value.strip()))
     return pairs

@@ -115,6 +115,8 @@ CORPUS: list[Entry] = [
     (["-"], "x" * 4_000_001, None, "too-long", "more than 4,000,000 characters"),
     (["x", "--at", "x=1", "--expect", "q=1"], None, None, "bad-expect", "not a variable"),
     (["x", "--at", "x=1", "--expect", "x"], None, None, "bad-expect", "is not NAME=VALUE"),
+    (["x", "--at", "x=1", "--expect", "x="], None, None, "bad-expect", "give the value expected"),
+    (["x", "--at", "x=1", "--expect", "x/=1"], None, None, "bad-expect", "an edge such as"),
     (["check", "samples/homework", "--exact", "--digits", "2"], None, None, "usage", "choose one"),
     (["check", "tests"], None, None, "usage", "holds no .toml files"),
     (["check"], None, None, "usage", "Missing argument"),

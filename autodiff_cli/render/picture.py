@@ -23,7 +23,7 @@ class EdgeLabel:
 def node_label(ex: Explanation, node: Node, digits: int) -> str:
     """``w5 = w2 * w3 = 2``; an input as ``w1 = y = 5``."""
     value = format_number(ex.values[node.index], digits)
-    return f"{node.id} = {node.formula} = {value}"
+    return f"{label.node(ex.graph, node.index)} = {node.formula} = {value}"
 
 
 def highlighted_nodes(ex: Explanation) -> frozenset[int]:

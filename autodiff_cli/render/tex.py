@@ -8,7 +8,6 @@ import unicodedata
 
 from ..explain import ChainRule, Explanation
 from ..formula import tex_factor
-from ..labels import OUTPUT
 from ..labels import partial_tex as _partial
 from ..numbers import format_count, format_number
 from ..passes import Edge, edge_formula
@@ -36,7 +35,7 @@ def chain_rule_tex(ex: Explanation, chain: ChainRule, digits: int) -> list[list[
     the ∂ factors, their formulas, their numbers, the product. A document writes a line's
     forms side by side (``a = b = c``) or one under the other."""
     graph = ex.graph
-    whole = _partial(OUTPUT, _variable(chain.variable))
+    whole = _partial(tex_variable(graph.output_name), tex_variable(chain.variable))
     if chain.node == graph.output or chain.path_count == 0:
         value = format_number(chain.gradient, digits)
         return [[whole, tex_number(value)]]
@@ -98,7 +97,7 @@ def _constant(text: str) -> str:
 _NUMBER = re.compile(r"^\d*\.?\d+([eE][+-]?\d+)?$")
 
 
-def _variable(name: str) -> str:
+def tex_variable(name: str) -> str:
     """A variable's name in math mode: x1 as x_{1}, θ as \theta, long names upright-italic."""
     if _ID.match(name):
         return tex_id(name)

@@ -31,7 +31,8 @@ def render(ex: Explanation, options: RenderOptions) -> str:
         if node.kind == "input":
             attributes.append("shape=ellipse")
         if node.index == graph.output:
-            attributes[0] = f"label={_quote('Z = ' + node_label(ex, node, options.digits))}"
+            named = f"{graph.output_name} = {node_label(ex, node, options.digits)}"
+            attributes[0] = f"label={_quote(named)}"
             attributes.append("peripheries=2")
         if node.index in lit:
             attributes.append(f'color="{HIGHLIGHT}"')

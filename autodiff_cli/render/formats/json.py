@@ -123,6 +123,7 @@ def document(ex: Explanation) -> dict[str, Any]:
         "at": {name: json_number(value) for name, value in ex.point.items()},
         "nodes": Lines(lambda: _nodes(ex, ids)),
         "output": ids[graph.output],
+        "output_name": graph.output_name,
         "value": json_number(ex.output_value),
         "edges": Lines(lambda: _edges(ex, ids)),
         "gradient": {name: json_number(value) for name, value in ex.gradient.items()},

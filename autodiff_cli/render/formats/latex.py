@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from ...explain import Explanation
+from ...labels import partial_tex
 from .. import RenderOptions
-from ..tex import chain_rule_tex, latex_text
+from ..tex import chain_rule_tex, latex_text, tex_variable
 from ..view import ChainLines, GraphLines, TableView, layout
 
 SUFFIX = "tex"
@@ -31,9 +32,9 @@ def render(ex: Explanation, options: RenderOptions) -> str:
             out += [latex_text(note) + r"\\" for note in block.notes]
         elif isinstance(block, ChainLines):
             chain = block.chain
-            variable = latex_text(chain.variable)
+            whole = partial_tex(tex_variable(ex.graph.output_name), tex_variable(chain.variable))
             out += [
-                rf"\subsection*{{Chain rule for $\partial Z/\partial$\,{variable}}}",
+                rf"\subsection*{{Chain rule for ${whole}$}}",
                 latex_text(block.lines[0]),
                 r"\begin{align*}",
                 " \\\\\n".join(_aligned(forms) for forms in chain_rule_tex(ex, chain, digits)),

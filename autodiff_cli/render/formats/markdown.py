@@ -23,7 +23,8 @@ def render(ex: Explanation, options: RenderOptions) -> str:
             out += [f"{_cell(note)}" for note in block.notes] + ([""] if block.notes else [])
         elif isinstance(block, ChainLines):
             chain = block.chain
-            out += [f"## Chain rule for {gradient(chain.variable)}", "", _cell(block.lines[0]), ""]
+            heading = gradient(chain.variable, ex.graph.output_name)
+            out += [f"## Chain rule for {heading}", "", _cell(block.lines[0]), ""]
             lines = chain_rule_tex(ex, chain, digits)
             out += [f"$$ {' = '.join(forms)} $$" for forms in lines] + [""]
         elif isinstance(block, GraphLines):

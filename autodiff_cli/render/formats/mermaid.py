@@ -24,7 +24,7 @@ def flowchart(ex: Explanation, digits: int) -> list[str]:
     for node in graph.nodes:
         text = node_label(ex, node, digits)
         if node.index == graph.output:
-            text = f"Z = {text}"
+            text = f"{graph.output_name} = {text}"
         shape = ('(["', '"])') if node.kind == "input" else ('["', '"]')
         lines.append(f"  n{node.index}{shape[0]}{_escape(text)}{shape[1]}")
     styles = []

@@ -1,0 +1,106 @@
+"""What the student reads names things as the student did (issue 14, point 1): the output by
+the program's last statement, intermediates by their own names, and ids that cannot be read
+as one of the student's variables."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sympy
+
+from autodiff_cli import explain
+from autodiff_cli.render import RENDERERS, SECTIONS, RenderOptions, renderer
+
+from .helpers import output, run
+
+NEURON = "h1 = tanh(w*x); loss = (h1 - y)^2"
+NEURON_AT = "w=2,x=1,y=5"
+
+
+def sympy_neuron() -> tuple[sympy.Expr, dict[sympy.Symbol, float], sympy.Symbol]:
+    w, x, y, h = sympy.symbols("w x y h")
+    return (h - y) ** 2, {w: 2, x: 1, y: 5, h: sympy.tanh(2)}, h
+
+
+@pytest.mark.parametrize("format_name", ["plain", "markdown", "latex"])
+def test_the_output_is_named_by_the_last_statement(format_name: str) -> None:
+    text = output(NEURON, "--at", NEURON_AT, "--wrt", "w", "--format", format_name)
+    assert "∂Z" not in text and "partial Z" not in text
+    assert ("∂loss/∂w" in text) or (r"\partial \mathit{loss}" in text)
+
+
+def test_a_bare_expression_keeps_z_unless_a_variable_is_called_z() -> None:
+    assert "∂Z/∂x = 3" in output("x*y", "--at", "x=1,y=3", "--format", "plain")
+    text = output("Z*x", "--at", "Z=2,x=3", "--wrt", "Z", "--format", "plain")
+    assert "∂Z/∂Z" not in text
+    assert "∂f/∂Z = 3" in text
+    assert explain("Z*x", at={"Z": 2, "x": 3}).graph.output_name == "f"
+
+
+def test_the_output_name_never_clashes_with_a_node_id() -> None:
+    # A last statement named like a node id keeps the neutral name.
+    graph = explain("a = x*x; w2 = a + x", at={"x": 3}).graph
+    assert graph.output_name == "Z"
+
+
+def test_json_names_the_output_without_renaming_a_key() -> None:
+    document = json.loads(output(NEURON, "--at", NEURON_AT, "--format", "json"))
+    assert document["output"] == "w7"
+    assert document["output_name"] == "loss"
+
+
+def test_intermediates_are_named_wherever_their_node_appears() -> None:
+    for format_name in ("plain", "dot", "mermaid", "markdown", "latex"):
+        text = output(NEURON, "--at", NEURON_AT, "--format", format_name, "--show", "all")
+        assert "w5 (h1)" in text or r"w_{5}\ (\mathit{h1})" in text, format_name
+
+
+def test_wrt_an_intermediate_is_its_adjoint_checked_against_sympy() -> None:
+    loss, point, h = sympy_neuron()
+    wanted = float(sympy.diff(loss, h).subs(point))
+    result = explain(NEURON, at={"w": 2, "x": 1, "y": 5}, wrt="h1", check=True)
+    assert result.gradient["h1"] == pytest.approx(wanted, rel=1e-12)
+    chain = result.chains[0]
+    assert chain.path_count == 1 and len(chain.paths) == 1
+    assert chain.paths[0].product == pytest.approx(wanted, rel=1e-12)
+    check = result.checks["h1"]
+    assert check.agree and check.finite_difference == pytest.approx(wanted, rel=1e-6)
+    assert result.tangents["h1"][result.graph.output] == pytest.approx(wanted, rel=1e-12)
+
+
+def test_wrt_an_intermediate_used_twice_counts_both_paths() -> None:
+    # a = x*x; b = a*a + a: ∂b/∂a = 2a + 1 along three paths.
+    result = explain("a = x*x; b = a*a + a", at={"x": 3}, wrt=["a", "x"])
+    assert result.gradient["a"] == 2 * 9 + 1
+    assert result.chains[0].path_count == 3
+    assert sum(path.product for path in result.chains[0].paths) == 19
+    assert result.gradient["x"] == (2 * 9 + 1) * 6
+
+
+def test_expect_takes_intermediates_and_edges() -> None:
+    loss, point, h = sympy_neuron()
+    wanted = float(sympy.diff(loss, h).subs(point))
+    assert run(NEURON, "--at", NEURON_AT, "--expect", f"h1={wanted:.4g}").exit_code == 0
+    wrong = run(NEURON, "--at", NEURON_AT, "--expect", "h1=1")
+    assert wrong.exit_code == 1 and "∂loss/∂h1" in wrong.stderr
+    example = ["y - max(0,w*x+b)", "--at", "y=5,w=2,x=1,b=1"]
+    assert run(*example, "--expect", "w8/w7=-1").exit_code == 0
+    refused = run(*example, "--expect", "w8/w7=1")
+    assert refused.exit_code == 1 and "∂w8/∂w7" in refused.stderr
+    bad = run(*example, "--expect", "w8/=1")
+    assert bad.exit_code == 2 and bad.stderr.startswith("adexplain: error[bad-expect]")
+
+
+def test_an_unknown_wrt_names_intermediates_among_the_suggestions() -> None:
+    result = run(NEURON, "--at", NEURON_AT, "--wrt", "H1")
+    assert result.exit_code == 2 and "did you mean 'h1'?" in result.stderr
+
+
+@pytest.mark.parametrize("format_name", sorted(RENDERERS))
+def test_no_format_labels_the_output_z_when_it_has_a_name(format_name: str) -> None:
+    result = explain(NEURON, at={"w": 2, "x": 1, "y": 5}, check=True, forward_mode=True)
+    options = RenderOptions(sections=frozenset(SECTIONS))
+    text = renderer(format_name)(result, options)
+    for wrong in ("∂Z", "Z̄", "Z =", "Z is", "partial Z", "from Z", "Z at the top"):
+        assert wrong not in text, (format_name, wrong)
