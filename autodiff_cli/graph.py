@@ -30,7 +30,7 @@ from .arithmetic import FLOAT, Arithmetic
 from .errors import AdexplainError, Span
 from .fold import Constant, Folder, all_constant, fold_constant
 from .formula import ATOM
-from .notation import Notation, NotationStyle
+from .notation import Notation, NotationStyle, free_letter
 from .numbers import format_number
 from .ops import OPS, Op, Operand
 from .scope import Scope, operation, suggestion
@@ -150,7 +150,8 @@ def build(
     program whose output has no variable at all.
     """
     scope = Scope(source, input_names, program)
-    numbering = Numbering(source, input_names, notation)
+    names = [*input_names, *(statement.name for statement in program if statement.name)]
+    numbering = Numbering(source, input_names, notation, free_letter(names))
     builder = _Builder(scope, Folder(source, arithmetic), numbering)
     output: Arg = Constant(0.0, "0")
     for position, statement in enumerate(program):
@@ -237,9 +238,15 @@ class Numbering:
 
     __slots__ = ("first_use", "nodes", "notation", "notes", "source")
 
-    def __init__(self, source: str, input_names: Sequence[str], style: NotationStyle) -> None:
+    def __init__(
+        self,
+        source: str,
+        input_names: Sequence[str],
+        style: NotationStyle,
+        letter: str = "w",
+    ) -> None:
         self.source = source
-        self.notation = Notation(style, len(input_names))
+        self.notation = Notation(style, len(input_names), letter)
         # Inputs are numbered first; each span is set to its first use in finish().
         self.nodes: list[Node] = [
             Node(i, self.notation.id(i), "input", name, None, (), name, Span(0, 0))

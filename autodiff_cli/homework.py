@@ -356,7 +356,7 @@ def _expected_quantity(ex: Explanation, name: str) -> Value:
         return ex.arithmetic.total([ex.edges[i].value for i in edges[name].edges])
     keys = Notation("w", ex.graph.input_count)
     for node in ex.graph.nodes:
-        if keys.id(node.index) == name:
+        if name in (keys.id(node.index), node.id):  # w5 as problem files key it, or as shown
             return ex.values[node.index]
     raise AdexplainError(
         f"--expect {name}: not a variable asked for with --wrt, a named intermediate, "

@@ -35,6 +35,24 @@ def seed(output: str = OUTPUT) -> str:
     return output + "\u0304" if len(output) == 1 else partial(output, output)
 
 
+def notation_note(graph: Graph) -> str:
+    """Why the nodes are not w1…wn, when they are not: empty otherwise."""
+    notation = graph.notation
+    if notation.style != "w" or notation.letter == "w":
+        return ""
+    clashing = sorted(
+        {name for one in graph.nodes if (name := one.name) and _numbered(name, "w")},
+        key=lambda name: (len(name), name),
+    )
+    shown = ", ".join(clashing[:4]) + (", …" if len(clashing) > 4 else "")
+    last = graph.id(len(graph.nodes) - 1)
+    return f"{graph.id(0)}…{last}, not w1…, since your names {shown} would read as node ids"
+
+
+def _numbered(name: str, letter: str) -> bool:
+    return name.startswith(letter) and name[len(letter) :].isdigit()
+
+
 def node(graph: Graph, index: int) -> str:
     """A node as tables, trees and pictures name it: ``w5``, or ``w5 (h1)`` for a program's
     named intermediate, so the student's own name is beside the number."""

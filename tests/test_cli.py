@@ -310,9 +310,15 @@ def test_squared_error_at_a_negative_residual_is_not_a_kink() -> None:
     assert doc["gradient"] == {"y": -2, "w": 2, "x": 4}
 
 
-def test_a_variable_named_like_another_node_is_warned_about() -> None:
+def test_a_variable_named_like_a_node_gets_nodes_of_another_letter_said_at_the_top() -> None:
     doc = strict_json(run("w1*w2", "--at", "w2=3,w1=1", "--format", "json").stdout)
-    assert {w["code"] for w in doc["warnings"]} == {"confusing-name"}
+    assert [node["id"] for node in doc["nodes"]] == ["u1", "u2", "u3"]
+    assert doc["warnings"] == []
+    text = run("w1*w2", "--at", "w2=3,w1=1", "--format", "plain").stdout
+    assert text.splitlines()[1] == (
+        "Nodes:      u1…u3, not w1…, since your names w1, w2 would read as node ids"
+    )
+    assert run("w1*w2", "--at", "w2=3,w1=1", "--expect", "u3=3").exit_code == 0
 
 
 def test_errors_in_a_problem_file_give_the_file_line(tmp_path: Path) -> None:

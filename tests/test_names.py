@@ -39,9 +39,12 @@ def test_a_bare_expression_keeps_z_unless_a_variable_is_called_z() -> None:
 
 
 def test_the_output_name_never_clashes_with_a_node_id() -> None:
-    # A last statement named like a node id keeps the neutral name.
+    # A last statement named like a node id moves the nodes to another letter.
     graph = explain("a = x*x; w2 = a + x", at={"x": 3}).graph
-    assert graph.output_name == "Z"
+    assert graph.output_name == "w2"
+    assert "w2" not in {node.id for node in graph.nodes}
+    # A bare expression whose variables take Z and f gets the next free name.
+    assert explain("Z*f", at={"Z": 1, "f": 2}).graph.output_name == "F"
 
 
 def test_json_names_the_output_without_renaming_a_key() -> None:
@@ -104,3 +107,18 @@ def test_no_format_labels_the_output_z_when_it_has_a_name(format_name: str) -> N
     text = renderer(format_name)(result, options)
     for wrong in ("∂Z", "Z̄", "Z =", "Z is", "partial Z", "from Z", "Z at the top"):
         assert wrong not in text, (format_name, wrong)
+
+
+@pytest.mark.parametrize("format_name", sorted(RENDERERS))
+def test_every_format_carries_every_warning_and_what_the_star_means(format_name: str) -> None:
+    # A kink (max at a tie), an overflow and an unused intermediate.
+    program = "u = x*x; c = x*exp(1000); y - max(0, w*x + 2)"
+    result = explain(program, at={"y": 5, "w": 2, "x": -1})
+    assert {d.code for d in result.diagnostics} == {"nondifferentiable", "overflow", "unused-name"}
+    text = renderer(format_name)(result, RenderOptions())
+    flat = " ".join(text.replace("\\\\", "\\").split())
+    for diagnostic in result.diagnostics:
+        # The words of each message, whatever escaping the format does to its symbols.
+        assert " ".join(diagnostic.message.split()[-4:]) in flat, (format_name, diagnostic)
+    if format_name in ("dot", "mermaid"):
+        assert "* and a dashed edge: not differentiable at this point" in text

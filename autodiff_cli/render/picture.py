@@ -56,9 +56,25 @@ def edge_captions(ex: Explanation, digits: int) -> list[EdgeLabel]:
     return labels
 
 
+KINK_LEGEND = (
+    "* and a dashed edge: not differentiable at this point; "
+    "the number shown is the convention PyTorch uses"
+)
+
+
+def caption(ex: Explanation) -> list[str]:
+    """What a picture says under its title: every warning, and what the ``*`` on an edge
+    means when one has it, so a picture pasted alone still says all the text formats say."""
+    lines = [f"warning: {d.message}" for d in ex.diagnostics]
+    if any(edge.nondifferentiable for edge in ex.edges):
+        lines.append(KINK_LEGEND)
+    return lines
+
+
 def title(ex: Explanation, digits: int) -> str:
     point = ", ".join(f"{name} = {format_number(v, digits)}" for name, v in ex.point.items())
     expression = " ".join(ex.expression.split())
     lit = [chain.variable for chain in ex.chains] if highlighted_nodes(ex) else []
     shown = f"; paths to {', '.join(lit)} highlighted" if lit else ""
-    return f"{expression} at {point}{shown}"
+    note = label.notation_note(ex.graph)
+    return f"{expression} at {point}{shown}" + (f" (nodes {note})" if note else "")

@@ -66,8 +66,10 @@ def summary_lines(ex: Explanation, digits: int) -> list[str]:
         else "Expression:"
     )
     lines = [f"{heading} {expression}"] if expression else ["Program:", *_program_lines(ex)]
+    note = label.notation_note(ex.graph)
     return [
         *lines,
+        *([f"Nodes:      {note}"] if note else []),
         f"Point:      {point}",
         f"Output:     {ex.graph.output_name} = {label.node(ex.graph, output.index)} = "
         f"{format_number(ex.output_value, digits)}",
@@ -148,7 +150,7 @@ def adjoint_table(ex: Explanation, digits: int, labels: Sequence[str]) -> TableV
         )
     return TableView(
         title=f"Reverse sweep: adjoints {notation.adjoint_symbol}ᵢ = "
-        f"{label.gradient(notation.style + 'ᵢ', graph.output_name)}, "
+        f"{label.gradient(notation.symbol + 'ᵢ', graph.output_name)}, "
         f"from {label.seed(graph.output_name)} = 1 down",
         headers=("adjoint", "sum over uses", "terms", "value"),
         code=(False, True, True, False),
@@ -188,7 +190,7 @@ def tangent_table(
     return TableView(
         # NOTE: the index ᵢ matters: with a variable named w, "ẇ = ∂w/∂w" would read as 1.
         title=f"Forward sweep for {chain.variable}: tangents {notation.tangent_symbol}ᵢ = "
-        f"{label.partial(notation.style + 'ᵢ', chain.variable)}, seeded with {seed} = 1",
+        f"{label.partial(notation.symbol + 'ᵢ', chain.variable)}, seeded with {seed} = 1",
         headers=("tangent", "sum over arguments", "terms", "value"),
         code=(False, True, True, False),
         rows=tuple(rows),

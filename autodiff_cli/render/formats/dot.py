@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...explain import Explanation
 from .. import RenderOptions
-from ..picture import edge_captions, highlighted_nodes, node_label, title
+from ..picture import caption, edge_captions, highlighted_nodes, node_label, title
 
 SUFFIX = "dot"
 """How the golden files of this format are named."""
@@ -22,7 +22,8 @@ def render(ex: Explanation, options: RenderOptions) -> str:
     lines = [
         "digraph adexplain {",
         "  rankdir=BT;",
-        f"  label={_quote(title(ex, options.digits))}; labelloc=t; fontsize=12;",
+        f"  label={_quote(chr(10).join([title(ex, options.digits), *caption(ex)]))}; "
+        "labelloc=t; fontsize=12;",
         '  node [shape=box, style=rounded, fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=10];',
     ]

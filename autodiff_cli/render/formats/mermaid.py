@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...explain import Explanation
 from .. import RenderOptions
-from ..picture import edge_captions, highlighted_nodes, node_label, title
+from ..picture import caption, edge_captions, highlighted_nodes, node_label, title
 
 SUFFIX = "mmd"
 """How the golden files of this format are named."""
@@ -20,7 +20,8 @@ def render(ex: Explanation, options: RenderOptions) -> str:
 def flowchart(ex: Explanation, digits: int) -> list[str]:
     graph = ex.graph
     lit = highlighted_nodes(ex)
-    lines = [f"%% {_comment(title(ex, digits))}", "flowchart BT"]
+    notes = [f"%% {_comment(line)}" for line in caption(ex)]
+    lines = [f"%% {_comment(title(ex, digits))}", *notes, "flowchart BT"]
     for node in graph.nodes:
         text = node_label(ex, node, digits)
         if node.index == graph.output:
