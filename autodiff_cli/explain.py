@@ -165,8 +165,9 @@ def explain(
             values[chain.node],
             chain.path_sum,
             chain.gradient,
-            sweeps[chain.variable][graph.output],
-            kinks,
+            sweeps[chain.variable],
+            edges,
+            _kinks_on_the_way(kinks, edges, chain.reaches),
         )
         for chain in chains
         if check
@@ -187,6 +188,16 @@ def explain(
         checks=MappingProxyType(checks),
         arithmetic=arithmetic,
     )
+
+
+def _kinks_on_the_way(
+    kinks: Sequence[Diagnostic], edges: Sequence[Edge], reaches: Reaches
+) -> list[Diagnostic]:
+    """The kinks a variable's derivative passes through: a node with an edge that is not
+    differentiable here, from an argument that leads down to the variable (x^y at x < 0 has
+    no partial by y, but its partial by x exists)."""
+    kinked = {edge.target for edge in edges if edge.nondifferentiable and reaches[edge.source]}
+    return [kink for kink in kinks if kink.node in kinked]
 
 
 def _variables(graph: Graph, wrt: str | Sequence[str]) -> dict[str, int]:

@@ -201,6 +201,8 @@ def edge_partials(
                 continue  # a constant is not a node: no edge, no partial
             partial = op.partials[position]
             kink = None if undefined else partial.kink(args)
+            if kink is not None and partial.kink_is_tie and _one_node(node.args):
+                kink = None  # max(x, x) is x: a node tied with itself is no kink
             if kink is not None and kink not in kinks:
                 kinks.append(kink)
             if undefined:
@@ -216,6 +218,12 @@ def edge_partials(
             message = f"{node.id}: {'; '.join(kinks)}"
             diagnostics.append(Diagnostic("nondifferentiable", node.index, message))
     return tuple(edges), tuple(diagnostics)
+
+
+def _one_node(args: Sequence[object]) -> bool:
+    """Whether every argument is the same node (not a constant)."""
+    first = args[0]
+    return first.__class__ is int and all(arg == first for arg in args)
 
 
 def edge_formula(graph: Graph, edge: Edge) -> Formula:
@@ -274,15 +282,22 @@ def tangents(
     One forward sweep: ẇⱼ = Σ over wⱼ's arguments ∂wⱼ/∂wᵢ · ẇᵢ. Edges are ordered
     by target, and every argument comes before its user, so each ẇᵢ is final
     before it is used.
+
+    NOTE: one rule with the reverse sweep. Nothing flows from an argument the seed does
+    not reach, even along an edge whose partial is undefined here (x^y's partial by y at
+    x < 0 is nan), as the reverse sweep passes nothing from a node the output does not
+    reach. A tangent the seed reaches and that happens to be 0 is multiplied like any
+    number: inf · 0 is nan in both sweeps (sqrt(x*x) at 0), as in PyTorch.
     """
     add, multiply = arithmetic.add, arithmetic.multiply
     tangent = [arithmetic.zero] * len(graph.nodes)
     tangent[seed] = arithmetic.one
+    reached = bytearray(len(graph.nodes))
+    reached[seed] = 1
     for edge in edges:
-        if tangent[edge.source] == 0:
-            # Nothing flows from an argument the seed does not move, even along an edge
-            # whose partial is undefined here (x^y's partial by y at x < 0 is nan).
+        if not reached[edge.source]:
             continue
+        reached[edge.target] = 1
         tangent[edge.target] = add(tangent[edge.target], multiply(edge.value, tangent[edge.source]))
     return tuple(tangent)
 

@@ -21,7 +21,7 @@ def test_readme_example_plain_output() -> None:
     out = result.stdout
     for line in ["w5    w2 * w3", "w7    max(0, w6)", "Z     w8", "∂w8/∂w7  -1"]:
         assert line in out
-    assert "= (-1) · (1 if w6 > 0, 0 if w6 < 0) · 1 · w3" in out
+    assert "= (-1) · (1 if w6 > 0, 0 if w6 < 0, 1/2 if w6 = 0 by convention) · 1 · w3" in out
     assert out.rstrip().endswith("Gradient: ∂Z/∂w = -1")
 
 

@@ -73,7 +73,7 @@ def test_mermaid_flowchart_shape() -> None:
     assert [edges[i].split("|")[1] for i in lit] == [
         '"∂w5/∂w2 = w3 = 1"',
         '"∂w6/∂w5 = 1"',
-        '"∂w7/∂w6 = (1 if w6 #gt; 0, 0 if w6 #lt; 0) = 1"',
+        '"∂w7/∂w6 = (1 if w6 #gt; 0, 0 if w6 #lt; 0, 1/2 if w6 = 0 by convention) = 1"',
         '"∂w8/∂w7 = -1"',
     ]
     assert '"' not in re.sub(r'"[^"\n]*"', "", chart)  # every quote is balanced
@@ -88,7 +88,8 @@ def test_markdown_has_tables_math_and_the_picture() -> None:
         r"$$ \frac{\partial Z}{\partial w} = \frac{\partial w_{8}}{\partial w_{7}} "
         r"\frac{\partial w_{7}}{\partial w_{6}} \frac{\partial w_{6}}{\partial w_{5}} "
         r"\frac{\partial w_{5}}{\partial w_{2}} = \left(-1\right) \cdot \begin{cases} 1 & "
-        r"\text{if } w_{6} > 0 \\ 0 & \text{if } w_{6} < 0 \end{cases} \cdot 1 \cdot w_{3} "
+        r"\text{if } w_{6} > 0 \\ 0 & \text{if } w_{6} < 0 \\ \frac{1}{2} & \text{if } w_{6} = 0 "
+        r"\text{ (by convention)} \end{cases} \cdot 1 \cdot w_{3} "
         r"= (-1) \cdot 1 \cdot 1 \cdot 1 = (-1) $$"
     ) in text
 

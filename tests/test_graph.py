@@ -43,7 +43,7 @@ def test_spec_example_edges() -> None:
         ("w5/w3", "w2", 2),
         ("w6/w5", "1", 1),
         ("w6/w4", "1", 1),
-        ("w7/w6", "(1 if w6 > 0, 0 if w6 < 0)", 1),
+        ("w7/w6", "(1 if w6 > 0, 0 if w6 < 0, 1/2 if w6 = 0 by convention)", 1),
         ("w8/w1", "1", 1),
         ("w8/w7", "-1", -1),
     ]

@@ -17,7 +17,7 @@ from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
 from ..formula import factor, number_precedence, precedence
 from ..graph import Graph, Node
-from ..numbers import Value, format_count, format_number, is_finite
+from ..numbers import Value, format_count, format_number, is_finite, is_nan
 from ..passes import MAX_LISTED_STEPS, Edge, Path, edge_formula
 
 SOURCE_WIDTH = 40
@@ -370,13 +370,23 @@ def check_lines(check: CrossCheck, digits: int, output: str = label.OUTPUT) -> l
     routes.append(f"forward sweep {format_number(check.forward, digits)}")
     if check.finite_difference is not None:
         routes.append(f"finite difference {format_number(check.finite_difference, digits)}")
-    verdict = (
-        ("agree ✓" if len(routes) == 2 else "all agree ✓") if check.agree else "do not all agree"
-    )
+    verdict = _verdict(check, len(routes))
     lines = [f"Check {label.gradient(check.variable, output)}: {', '.join(routes)}: {verdict}"]
     if check.note:
         lines.append(f"  ({check.note})")
     return lines
+
+
+def _verdict(check: CrossCheck, routes: int) -> str:
+    """What the routes say together. Three nan are one outcome, not a disagreement; at a
+    kink AD's routes can agree only on a convention, for there is no derivative to find."""
+    if check.exact_agree and is_nan(check.reverse):
+        return "AD's routes all give nan"
+    if check.kinks and check.exact_agree:
+        return "AD's routes agree on the convention; no derivative exists here"
+    if check.agree:
+        return "agree ✓" if routes == 2 else "all agree ✓"
+    return "do not all agree"
 
 
 @dataclass(frozen=True, slots=True)

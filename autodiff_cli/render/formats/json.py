@@ -205,6 +205,8 @@ def _check(check: CrossCheck) -> dict[str, Any]:
         ),
         "step": json_number(check.step),
         "agree": check.agree,
+        "exact_agree": check.exact_agree,
+        "kinks": list(check.kinks),
         "note": check.note,
     }
 
