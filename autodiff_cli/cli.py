@@ -142,7 +142,12 @@ _JSON_ERRORS = "adexplain.json-errors"
 
 def _usage_error(err: click.ClickException) -> AdexplainError:
     hint = " (see adexplain --help)" if isinstance(err, click.UsageError) else ""
-    return AdexplainError(err.format_message() + hint, code="usage")
+    message = err.format_message()
+    extra = re.search(r"unexpected extra arguments? \((.*)\)", message)
+    if extra and re.match(r"[^\W\d]\w*=", extra.group(1)):
+        # --at x=1 y=2: the shell split the point at the space.
+        hint = " (separate the values of --at with commas, no spaces: --at x=1,y=2)"
+    return AdexplainError(message + hint, code="usage")
 
 
 def _errors_as_json(format_name: str) -> bool:
@@ -759,8 +764,11 @@ def _sections(show: str | None) -> frozenset[str]:
         return frozenset(SECTIONS)
     unknown = sorted(names - set(SECTIONS))
     if unknown:
+        from .scope import suggestion  # only on the way to an error message
+
+        close = suggestion(unknown[0], [*SECTIONS, "all"])
         raise click.BadParameter(
-            f"unknown section {unknown[0]!r}; choose from {', '.join(SECTIONS)} or all",
+            f"unknown section {unknown[0]!r}{close}; choose from {', '.join(SECTIONS)} or all",
             param_hint="--show",
         )
     return frozenset(names)

@@ -116,6 +116,7 @@ CORPUS: list[Entry] = [
     (["x", "--at", "x=1", "--expect", "q=1"], None, None, "bad-expect", "not a variable"),
     (["x", "--at", "x=1", "--expect", "x"], None, None, "bad-expect", "is not NAME=VALUE"),
     (["x", "--at", "x=1", "--expect", "x="], None, None, "bad-expect", "give the value expected"),
+    (["x*y", "--at", "x=1 y=2"], None, None, "bad-at", "separate NAME=VALUE pairs with commas"),
     (["x", "--at", "x=1", "--expect", "x/=1"], None, None, "bad-expect", "an edge such as"),
     (["check", "samples/homework", "--exact", "--digits", "2"], None, None, "usage", "choose one"),
     (["check", "tests"], None, None, "usage", "holds no .toml files"),
