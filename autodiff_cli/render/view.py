@@ -76,6 +76,20 @@ def summary_lines(ex: Explanation, digits: int) -> list[str]:
     ]
 
 
+def statements(expression: str) -> list[str]:
+    """A program's statements one per line, as a document lists them: split at new lines
+    and at ``;`` (``a = x*x; a + a`` is two); comments stay on their lines."""
+    found = []
+    for line in expression.strip().splitlines():
+        text, hash_sign, comment = line.partition("#")
+        parts = [part.strip() for part in text.split(";") if part.strip()]
+        if hash_sign:
+            tail = f"{parts.pop()}  " if parts else ""
+            parts.append(f"{tail}#{comment}".strip())
+        found.extend(parts)
+    return found
+
+
 def _program_lines(ex: Explanation) -> list[str]:
     return [f"  {line.strip()}" for line in ex.expression.strip().splitlines() if line.strip()]
 

@@ -40,6 +40,10 @@ def render(ex: Explanation, options: RenderOptions) -> str:
         lines.append(f"  n{node.index} [{', '.join(attributes)}];")
     inputs = " ".join(f"n{node.index};" for node in graph.inputs)
     lines.append(f"  {{ rank=min; {inputs} }}")
+    if graph.input_count > 1:
+        # Invisible edges along the bottom row keep the inputs in numbering order.
+        chain = " -> ".join(f"n{node.index}" for node in graph.inputs)
+        lines.append(f"  {chain} [style=invis];")
     for label in edge_captions(ex, options.digits):
         attributes = [f"label={_quote(label.text)}"]
         if label.highlighted:

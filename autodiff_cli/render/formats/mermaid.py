@@ -21,7 +21,8 @@ def flowchart(ex: Explanation, digits: int) -> list[str]:
     graph = ex.graph
     lit = highlighted_nodes(ex)
     notes = [f"%% {_comment(line)}" for line in caption(ex)]
-    lines = [f"%% {_comment(title(ex, digits))}", *notes, "flowchart BT"]
+    heading = [f"%% {_comment(line)}" for line in title(ex, digits).split("\n")]
+    lines = [*heading, *notes, "flowchart BT"]
     for node in graph.nodes:
         text = node_label(ex, node, digits)
         if node.index == graph.output:
