@@ -12,7 +12,7 @@ import sympy
 from autodiff_cli import explain
 from autodiff_cli.render import RENDERERS, SECTIONS, RenderOptions, renderer
 
-from .helpers import output, run
+from .helpers import REPO, output, run
 
 NEURON = "h1 = tanh(w*x); loss = (h1 - y)^2"
 NEURON_AT = "w=2,x=1,y=5"
@@ -122,3 +122,30 @@ def test_every_format_carries_every_warning_and_what_the_star_means(format_name:
         assert " ".join(diagnostic.message.split()[-4:]) in flat, (format_name, diagnostic)
     if format_name in ("dot", "mermaid"):
         assert "* and a dashed edge: not differentiable at this point" in text
+
+
+def test_the_blogs_numbering_comes_from_the_order_of_at() -> None:
+    # The blog numbers w1 = w, w2 = x, w3 = b, w4 = y; its table, worked by hand.
+    document = json.loads(
+        output("y - max(0,w*x+b)", "--at", "w=2,x=1,b=1,y=5", "--wrt", "w", "--format", "json")
+    )
+    table = [
+        (node["id"], node.get("name") or node["formula"], node["value"])
+        for node in document["nodes"]
+    ]
+    assert table == [
+        ("w1", "w", 2),
+        ("w2", "x", 1),
+        ("w3", "b", 1),
+        ("w4", "y", 5),
+        ("w5", "w1 * w2", 2),
+        ("w6", "w5 + w3", 3),
+        ("w7", "max(0, w6)", 3),
+        ("w8", "w4 - w7", 2),
+    ]
+    (path,) = document["wrt"]["w"]["paths"]
+    assert path["nodes"] == ["w8", "w7", "w6", "w5", "w1"]
+    assert path["factors"] == [-1, 1, 1, 1]  # ∂w5/∂w1 = w2 = x = 1: the other factor
+    assert path["product"] == -1
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "--at w=2,x=1,b=1,y=5 --wrt w`\ngives the blog's table exactly" in readme
