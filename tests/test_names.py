@@ -149,3 +149,9 @@ def test_the_blogs_numbering_comes_from_the_order_of_at() -> None:
     assert path["product"] == -1
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "--at w=2,x=1,b=1,y=5 --wrt w`\ngives the blog's table exactly" in readme
+
+
+def test_a_long_route_keeps_the_named_intermediates_it_passes() -> None:
+    text = output("--file", str(REPO / "samples" / "net_4_8_1.toml"), "--format", "plain")
+    route = next(line for line in text.splitlines() if line.startswith("  u145 → "))
+    assert "more)…" in route and " (h1) → " in route and " (out) → " in route

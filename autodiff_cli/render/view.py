@@ -282,11 +282,25 @@ def _named(graph: Graph, node: Node) -> str:
 
 
 def _elide(items: list[str]) -> list[str]:
-    """The first and last few nodes of a long route, with a count of the ones between."""
+    """The first and last few nodes of a long route, and a program's named intermediates
+    (``u17 (h1)``: the student's own landmarks), with a count of the ones left out."""
     if len(items) <= PATH_STEPS:
         return items
     keep = PATH_STEPS // 2
-    return [*items[:keep], f"…({len(items) - 2 * keep} more)…", *items[-keep:]]
+    shown = [
+        i < keep or i >= len(items) - keep or item.endswith(")") for i, item in enumerate(items)
+    ]
+    out: list[str] = []
+    hidden = 0
+    for item, visible in zip(items, shown, strict=True):
+        if not visible:
+            hidden += 1
+            continue
+        if hidden:
+            out.append(f"…({hidden} more)…")
+            hidden = 0
+        out.append(item)
+    return out
 
 
 def _factors_shown(path: Path, arithmetic: Arithmetic) -> tuple[list[int], str]:
