@@ -7,7 +7,8 @@ particular operation. Each entry declares:
 - one partial per argument, both as a number and as a formula to print, side by
   side so a reader can check one against the other;
 - where it is not defined (its domain), and where it is defined but not
-  differentiable (a kink), with the convention used there.
+  differentiable (a kink), with the convention used there and, for a grader, the
+  subdifferential: every value a partial may rightly be given there.
 
 Every pass and renderer loops over this table; none of them has an
 ``if op == "sin"`` branch. Adding an operation is adding one entry.
@@ -69,6 +70,7 @@ Real = float | int | Fraction
 """Values are floats; with --exact, rationals are Fractions (and small constants ints)."""
 PartialFn = Callable[[Sequence[Real], Real], Real]
 CheckFn = Callable[[Sequence[Real]], "str | None"]
+RangeFn = Callable[[Sequence[Real]], "tuple[Real, Real] | None"]
 RationalFn = Callable[[Sequence[Real]], bool]
 
 
@@ -77,6 +79,10 @@ HALF = Fraction(1, 2)
 
 
 def _never(args: Sequence[Real]) -> None:
+    return None
+
+
+def _no_range(args: Sequence[Real]) -> None:
     return None
 
 
@@ -101,6 +107,10 @@ class Partial:
     kink_is_tie: bool = False
     """The kink is where the arguments are equal (max, min): when they are one node
     (``max(x, x)``, which is x) they are always equal, and there is no kink."""
+    subdifferential: RangeFn = _no_range
+    """At a kink of a convex or concave piece (relu, abs, a tie of max or min), the interval
+    [low, high] of slopes that are all right there; None where the partial has one value
+    (or none: an infinite slope has no interval to choose from)."""
     rational: RationalFn = _irrational
     """Whether the partial is a rational function of exact arguments there (``1/b`` is,
     ``cos(a)`` is not): with --exact, only then is it kept as a fraction."""
@@ -382,6 +392,20 @@ def _kink_at_zero(name: str, convention: str) -> CheckFn:
     return check
 
 
+def _between_at_zero(low: int, high: int) -> RangeFn:
+    """relu and abs at 0: every slope between the left and the right one."""
+
+    def interval(args: Sequence[Real]) -> tuple[Real, Real] | None:
+        return (low, high) if args[0] == 0 else None
+
+    return interval
+
+
+def _tie_interval(args: Sequence[Real]) -> tuple[Real, Real] | None:
+    """max and min at a tie: each argument's share of the slope is anything in [0, 1]."""
+    return (0, 1) if args[0] == args[1] else None
+
+
 def _infinite_slope_at_unit(name: str) -> CheckFn:
     def check(args: Sequence[Real]) -> str | None:
         if abs(args[0]) == 1:
@@ -637,6 +661,7 @@ _TABLE = (
                 cases((1, a > 0), (0, a < 0), tie=(0, equals(a, 0))),
                 lambda args, value: 1 if args[0] > 0 else 0,
                 kink=_kink_at_zero("relu", "its partial is taken as 0, as in PyTorch"),
+                subdifferential=_between_at_zero(0, 1),
                 rational=_always,
             ),
         ),
@@ -653,6 +678,7 @@ _TABLE = (
                 cases((1, a > 0), (-1, a < 0), tie=(0, equals(a, 0))),
                 lambda args, value: _sign(args[0]),
                 kink=_kink_at_zero("abs", "its partial is taken as 0, as in PyTorch"),
+                subdifferential=_between_at_zero(-1, 1),
                 rational=_always,
             ),
         ),
@@ -670,6 +696,7 @@ _TABLE = (
                 lambda args, value: _step(args[0], args[1]),
                 kink=_tie("max"),
                 kink_is_tie=True,
+                subdifferential=_tie_interval,
                 rational=_always,
             ),
             Partial(
@@ -677,6 +704,7 @@ _TABLE = (
                 lambda args, value: _step(args[1], args[0]),
                 kink=_tie("max"),
                 kink_is_tie=True,
+                subdifferential=_tie_interval,
                 rational=_always,
             ),
         ),
@@ -694,6 +722,7 @@ _TABLE = (
                 lambda args, value: _step(args[1], args[0]),
                 kink=_tie("min"),
                 kink_is_tie=True,
+                subdifferential=_tie_interval,
                 rational=_always,
             ),
             Partial(
@@ -701,6 +730,7 @@ _TABLE = (
                 lambda args, value: _step(args[0], args[1]),
                 kink=_tie("min"),
                 kink_is_tie=True,
+                subdifferential=_tie_interval,
                 rational=_always,
             ),
         ),
