@@ -97,7 +97,7 @@ def test_markdown_has_tables_math_and_the_picture() -> None:
         r"\frac{\partial w_{5}}{\partial w_{2}} = \left(-1\right) \cdot \begin{cases} 1 & "
         r"\text{if } w_{6} > 0 \\ 0 & \text{if } w_{6} < 0 \\ \frac{1}{2} & \text{if } w_{6} = 0 "
         r"\text{ (by convention)} \end{cases} \cdot 1 \cdot w_{3} "
-        r"= (-1) \cdot 1 \cdot 1 \cdot 1 = (-1) $$"
+        r"= (-1) \cdot 1 \cdot 1 \cdot 1 = -1 $$"
     ) in text
 
 

@@ -33,6 +33,13 @@ def tex_number(value: str) -> str:
     return f"({value})" if value.startswith("-") else value
 
 
+def tex_result(value: str) -> str:
+    """A printed number standing alone (a product, a sum): no parentheses around a negative."""
+    negative = value.startswith("-")
+    typeset = tex_number(value.removeprefix("-"))
+    return f"-{typeset}" if negative else typeset
+
+
 _POWER_OF_TEN = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)e([+-]?)0*(\d+)(?![\w.])")
 """A number printed with an exponent: 6.37473e-7, 1e+20."""
 
@@ -106,7 +113,7 @@ def chain_rule_tex(ex: Explanation, chain: ChainRule, digits: int) -> list[list[
     whole = _partial(tex_variable(graph.output_name), tex_variable(chain.variable))
     if chain.node == graph.output or chain.path_count == 0:
         value = format_number(chain.gradient, digits)
-        return [[whole, tex_number(value)]]
+        return [[whole, tex_result(value)]]
     steps = {step for path in chain.paths for step in zip(path.nodes, path.positions, strict=False)}
     formulas = {
         (edge.target, edge.position): _formula_factor(ex, edge)
@@ -123,18 +130,20 @@ def chain_rule_tex(ex: Explanation, chain: ChainRule, digits: int) -> list[list[
                 path.nodes, path.nodes[1:], path.positions, strict=False
             )
         ]
-        product = tex_number(format_number(path.product, digits))
+        product = tex_result(format_number(path.product, digits))
         if len(factors) > MAX_TYPESET_FACTORS:
             lines.append([rf"\text{{a path of {len(factors)} edges}}", product])
             continue
         written = [formulas[step] for step in zip(path.nodes, path.positions, strict=False)]
         numbers = [tex_number(format_number(f, digits)) for f in path.factors]
         forms = [" ".join(factors)]
-        for form in (r" \cdot ".join(written), r" \cdot ".join(numbers), product):
-            if form != forms[-1]:  # one factor: its number is already the product
+        # One factor: its number is already the product.
+        last = product if len(numbers) > 1 else r" \cdot ".join(numbers)
+        for form in (r" \cdot ".join(written), r" \cdot ".join(numbers), last):
+            if form != forms[-1]:
                 forms.append(form)
         lines.append(forms)
-    total = tex_number(format_number(chain.gradient, digits))
+    total = tex_result(format_number(chain.gradient, digits))
     if chain.unlisted:
         more = format_count(chain.unlisted)
         lines.append([rf"\text{{and {more} more paths: }} {whole}", total])
