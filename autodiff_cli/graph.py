@@ -332,7 +332,8 @@ class Numbering:
                         "confusing-name",
                         node.index,
                         f"the name {node.name} is node {node.id}, not node {node.name}; "
-                        "rename it, or use --notation v to number nodes differently",
+                        "rename it, or leave out --notation v: the w notation picks a "
+                        "letter no name uses",
                     )
                 )
         return notes

@@ -314,6 +314,7 @@ def test_a_variable_named_like_a_node_gets_nodes_of_another_letter_said_at_the_t
     doc = strict_json(run("w1*w2", "--at", "w2=3,w1=1", "--format", "json").stdout)
     assert [node["id"] for node in doc["nodes"]] == ["u1", "u2", "u3"]
     assert doc["warnings"] == []
+    assert doc["notation_note"].startswith("u1…u3, not w1…")
     text = run("w1*w2", "--at", "w2=3,w1=1", "--format", "plain").stdout
     assert text.splitlines()[1] == (
         "Nodes:      u1…u3, not w1…, since your names w1, w2 would read as node ids"

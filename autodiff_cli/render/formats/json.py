@@ -19,6 +19,7 @@ from typing import Any
 from ...crosscheck import CrossCheck
 from ...explain import ChainRule, Explanation
 from ...graph import Constant, Graph, Node
+from ...labels import notation_note
 from ...numbers import Value, json_count, json_number
 from ...passes import Edge, Path
 from .. import RenderOptions
@@ -133,6 +134,9 @@ def document(ex: Explanation) -> dict[str, Any]:
             {"code": d.code, "node": ids[d.node], "message": d.message} for d in ex.diagnostics
         ],
     }
+    note = notation_note(graph)
+    if note:  # the ids are not w1…wn, since the student's names look like them
+        doc["notation_note"] = note
     if ex.tangents:
         doc["tangents"] = {
             variable: _by_node(ids, sweep) for variable, sweep in ex.tangents.items()
