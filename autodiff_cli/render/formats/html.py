@@ -240,12 +240,15 @@ def _partials(ex: Explanation, labels: Sequence[str], shown: Shown) -> dict[str,
 
 def _reverse(ex: Explanation, labels: Sequence[str], shown: Shown) -> dict[str, Any]:
     notation = ex.graph.notation
+    out = ex.graph.output_name
+    seed, whole = label.seed(out), label.partial(out, out)
     steps = []
     for step in reverse_steps(ex):
         symbol = notation.adjoint(step.node)
         if step.edge is None:
-            term, text = "", f"{symbol} = Z̄ = 1: the seed (∂Z/∂Z = 1)"
-            ask = f"the seed {symbol} = Z̄"
+            first = f"{seed} = 1" if seed == whole else f"{seed} = 1: the seed ({whole} = 1)"
+            term, text = "", f"{symbol} = {first}" + ("" if seed != whole else ": the seed")
+            ask = f"the seed {symbol} = {seed}"
         else:
             edge = ex.edges[step.edge]
             term = f"{_factor(shown(ex.adjoints[edge.target]))} · {_factor(shown(edge.value))}"
@@ -259,8 +262,8 @@ def _reverse(ex: Explanation, labels: Sequence[str], shown: Shown) -> dict[str, 
     return {
         "key": "adjoints",
         "title": "Reverse sweep",
-        "intro": "From Z̄ = 1 down: each node's adjoint gathers one term per use, "
-        "w̄ᵢ += w̄ⱼ · ∂wⱼ/∂wᵢ, and an input's adjoint is ∂Z/∂ of its variable.",
+        "intro": f"From {seed} = 1 down: each node's adjoint gathers one term per use, "
+        f"w̄ᵢ += w̄ⱼ · ∂wⱼ/∂wᵢ, and an input's adjoint is ∂{out}/∂ of its variable.",
         "start": [],
         "steps": steps,
     }
@@ -293,8 +296,8 @@ def _tangents(
         "variable": chain.variable,
         "title": f"Forward sweep for {chain.variable}",
         "intro": f"Seeded with {notation.tangent(chain.node)} = 1 on {chain.variable}: each "
-        f"node's tangent gathers one term per argument, ending at {label.gradient(chain.variable)}"
-        " at Z.",
+        "node's tangent gathers one term per argument, ending at "
+        f"{label.gradient(chain.variable, ex.graph.output_name)} at {ex.graph.output_name}.",
         "start": [],
         "steps": steps,
     }
