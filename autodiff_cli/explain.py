@@ -234,10 +234,12 @@ def explain(
             list(point.values()),
             chain.variable,
             chain.node,
+            values[chain.node],
             chain.path_sum,
             chain.gradient,
-            sweeps[chain.variable][graph.output],
-            kinks,
+            sweeps[chain.variable],
+            edges,
+            _kinks_on_the_way(kinks, edges, chain.reaches),
         )
         for chain in chains
         if check
@@ -260,17 +262,39 @@ def explain(
     )
 
 
+def _kinks_on_the_way(
+    kinks: Sequence[Diagnostic], edges: Sequence[Edge], reaches: Reaches
+) -> list[Diagnostic]:
+    """The kinks a variable's derivative passes through: a node with an edge that is not
+    differentiable here, from an argument that leads down to the variable (x^y at x < 0 has
+    no partial by y, but its partial by x exists)."""
+    kinked = {edge.target for edge in edges if edge.nondifferentiable and reaches[edge.source]}
+    return [kink for kink in kinks if kink.node in kinked]
+
+
 def _variables(graph: Graph, wrt: str | Sequence[str]) -> dict[str, int]:
-    """The variables asked for, each once, in the order asked, with their input nodes."""
+    """The variables asked for, each once, in the order asked, with their nodes.
+
+    A program's named intermediate may be asked for too (∂loss/∂h1, what backpropagation
+    homework asks); ``all`` is every input.
+    """
     nodes = {node.name: node.index for node in graph.inputs if node.name is not None}
     if isinstance(wrt, str):
         wrt = list(nodes) if wrt == "all" else [wrt]
+    named = {
+        node.name: node.index
+        for node in graph.nodes[graph.input_count :]
+        if node.name is not None and node.index != graph.output
+    }
     chosen: dict[str, int] = {}
     for name in wrt:
+        if name in named:
+            chosen[name] = named[name]
+            continue
         if name not in nodes:
             raise AdexplainError(
-                f"cannot differentiate by {name!r}: it is not a variable of the expression"
-                + suggestion(name, nodes),
+                f"cannot differentiate by {name!r}: it is not a variable or a named "
+                "intermediate of the expression" + suggestion(name, [*nodes, *named]),
                 code="unknown-wrt",
             )
         chosen[name] = nodes[name]
@@ -292,7 +316,7 @@ def _chain_rules(
     """Each variable's chain rule, from one sweep down (counts) and one up (which node leads
     where) for all variables together, and one listing budget shared by them all."""
     users = uses(graph)
-    counts = count_paths(graph, users)
+    counts = count_paths(graph, users, keep=list(variables.values()))
     masks = reach_masks(graph, users, list(variables.values()))
     targets = [
         Target(node, Reaches(masks, bit), counts[node])

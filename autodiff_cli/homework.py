@@ -340,12 +340,13 @@ def assignment_of(
     gradient_ranges = _gradient_ranges(ex, ranges)
     for chain in ex.chains:
         low, high = gradient_ranges.get(chain.node, (chain.gradient, chain.gradient))
+        out = graph.output_name
         step = (
-            f"{labels.gradient(chain.variable)} is the sum, over the paths from Z to "
+            f"{labels.gradient(chain.variable, out)} is the sum, over the paths from {out} to "
             f"{graph.id(chain.node)}, of the products of the partials along them"
         )
         kink = "" if low == high else "paths"
-        label = labels.gradient(chain.variable)
+        label = labels.gradient(chain.variable, out)
         entries.append(
             Entry("gradient", chain.variable, label, 1, chain.gradient, low, high, step, kink)
         )
@@ -924,21 +925,41 @@ def expectations(ex: Explanation, expected: Mapping[str, Value], tolerance: Tole
         # what the tool should print (sin(inf) is nan), and holds when it does.
         both_nan = is_nan(wanted) and is_nan(actual)
         if not (both_nan or tolerance.accepts(wanted, actual)):
-            label = labels.gradient(name) if name in ex.gradient else name
+            label = _expectation_label(ex, name)
             failures.append(
                 f"expected {label} = {format_number(wanted)}, but it is {format_number(actual)}"
             )
     return failures
 
 
+def _expectation_label(ex: Explanation, name: str) -> str:
+    if name in ex.gradient or _intermediate(ex, name) is not None:
+        return labels.gradient(name, ex.graph.output_name)
+    return labels.partial(*name.split("/")) if "/" in name else name
+
+
+def _intermediate(ex: Explanation, name: str) -> int | None:
+    """The node of a program's named intermediate (h1 in h1 = tanh(...)), if ``name`` is one."""
+    graph = ex.graph
+    found = (node.index for node in graph.nodes[graph.input_count :] if node.name == name)
+    return next(found, None)
+
+
 def _expected_quantity(ex: Explanation, name: str) -> Value:
     if name in ex.gradient:
         return ex.gradient[name]
+    intermediate = _intermediate(ex, name)
+    if intermediate is not None:  # ∂loss/∂h1: the node's adjoint
+        return ex.adjoints[intermediate]
+    edges = pairs(ex.graph, ex.edges)
+    if name in edges:
+        return ex.arithmetic.total([ex.edges[i].value for i in edges[name].edges])
     keys = Notation("w", ex.graph.input_count)
     for node in ex.graph.nodes:
-        if keys.id(node.index) == name:
+        if name in (keys.id(node.index), node.id):  # w5 as problem files key it, or as shown
             return ex.values[node.index]
     raise AdexplainError(
-        f"--expect {name}: not a variable asked for with --wrt, nor a node id",
+        f"--expect {name}: not a variable asked for with --wrt, a named intermediate, "
+        "a node id or an edge (as w8/w7)" + suggestion(name, [*ex.gradient, *edges]),
         code="bad-expect",
     )

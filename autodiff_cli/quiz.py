@@ -379,9 +379,12 @@ def _questions(ex: Explanation) -> list[tuple[str, Value, str]]:
         step = f"{label} = {formulas}; with {given(pair.target)}"
         questions.append((label, sheet[key], step))
     for chain in ex.chains:
-        label = labels.gradient(chain.variable)
+        label = labels.gradient(chain.variable, graph.output_name)
         variable = graph.id(chain.node)
-        step = f"{label} sums the products of partials along the paths from Z to {variable}:"
+        step = (
+            f"{label} sums the products of partials along the paths from {graph.output_name} "
+            f"to {variable}:"
+        )
         questions.append((label, chain.gradient, step))
     return questions
 

@@ -187,6 +187,21 @@ def test_non_editable_wheel_runs_from_another_directory(tmp_path: Path) -> None:
     assert len(names) == len(set(names))
     assert "lib/autodiff_cli/grammar/expr.tables.json" in names
     assert "lib/autodiff_cli/render/assets/page.js" in names
+    # The page's script, style and dagre ship with it: the page is whole from a wheel too.
+    page = subprocess.run(
+        [sys.executable, "-m", "autodiff_cli", *EXAMPLE, "--format", "html"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=60,
+    )
+    assert page.returncode == 0, page.stderr
+    for shipped in ("page.js", "page.css", "dagre.min.js", "dagre.LICENSE.txt"):
+        text = (target / "autodiff_cli" / "render" / "assets" / shipped).read_text("utf-8")
+        if shipped.endswith(".txt"):  # the licence sits inside a /* comment */
+            text = text.replace("*/", "* /")
+        assert text in page.stdout, shipped
 
 
 def test_only_the_process_entry_point_turns_the_cycle_collector_off() -> None:
