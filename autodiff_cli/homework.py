@@ -93,6 +93,15 @@ MAX_KINK_CHOICES = 8
 """Kink partials whose every combination of ends is tried for the gradient's range
 (2⁸ reverse sweeps); past it only the convention's gradient is right."""
 
+KINK_BUDGET = 2_000_000
+"""Edges visited by those sweeps at most (a 1 MB problem has 500 000 edges)."""
+
+NAMED = 6
+"""Earlier answers named at most in one "follows from your ..." (and kept per step)."""
+
+PAIR_BUDGET = 5_000_000
+"""Pairs visited at most to find which answers each gradient was carried from."""
+
 
 @dataclass(frozen=True, slots=True)
 class Tolerance:
@@ -355,7 +364,7 @@ def _weighed(
                 f'"w5/w2", a variable asked for) nor a section' + suggestion(key, sorted(keys)),
                 code="problem",
             )
-    return tuple(
+    weighed = (
         Entry(
             e.section,
             e.key,
@@ -369,6 +378,7 @@ def _weighed(
         )
         for e in entries
     )
+    return tuple(entry for entry in weighed if entry.weight)  # weight 0: not graded at all
 
 
 def _edge_ranges(ex: Explanation, kinks: KinkRule) -> list[tuple[Value, Value]]:
@@ -404,7 +414,8 @@ def _gradient_ranges(
     over their intervals. The gradient is multilinear in the edge partials, so its extremes
     are at the corners of the box of choices."""
     choices = [i for i, (low, high) in enumerate(ranges) if low != high]
-    if not choices or len(choices) > MAX_KINK_CHOICES:
+    too_many = len(choices) > MAX_KINK_CHOICES or 2 ** len(choices) * len(ex.edges) > KINK_BUDGET
+    if not choices or too_many:
         return {}
     found: dict[int, list[Value]] = {chain.node: [] for chain in ex.chains}
     for corner in itertools.product((0, 1), repeat=len(choices)):
@@ -467,7 +478,10 @@ def _read_one(
     try:
         read.section(section)[key] = read_answer(key, answer, arithmetic)
     except AdexplainError as err:
-        read.unreadable[(section, key)] = (_written(answer), err.message)
+        hint = err.message
+        if err.code != "bad-answer":  # the parser's words are about expressions in general
+            hint += '; an answer is a number or a constant expression (7.389, "e^2")'
+        read.unreadable[(section, key)] = (_written(answer), hint)
         return
     if isinstance(answer, str):
         read.written[(section, key)] = answer
@@ -650,6 +664,7 @@ class _StudentWorld:
             graph, self._with_partial_answers(student_edges), arithmetic
         )
         self.depends = self._value_dependencies()
+        self.chains = {chain.variable: chain for chain in ex.chains}
 
     def _with_partial_answers(self, edges: Sequence[Edge]) -> list[Edge]:
         """The student's edges, where an answered pair becomes one edge carrying the answer.
@@ -679,31 +694,37 @@ class _StudentWorld:
                         used.add(arg)
                 else:
                     used |= depends[arg]
-            depends[node.index] = frozenset(used)
+            # NOTE: only whether a step used a slip, and the first few to name, matter; a
+            # long sum of slipped terms would otherwise carry them all in every node above.
+            depends[node.index] = (
+                frozenset(sorted(used)[:NAMED]) if len(used) > NAMED else frozenset(used)
+            )
         return depends
 
-    def _gradient_dependencies(self, variable: int) -> tuple[list[str], list[str]]:
+    def _gradient_dependencies(self, variable: str) -> tuple[list[str], list[str]]:
         """The student's answers the gradient by this variable was carried from (their
         partials on its paths that are not right, and the values unanswered ones used), and
         those partials they gave as 0."""
-        graph = self.graph
-        reaches = bytearray(len(graph.nodes))
-        reaches[variable] = 1
-        for node in graph.nodes[graph.input_count :]:
-            reaches[node.index] = any(reaches[a] for a in node.args if isinstance(a, int))
+        chain = self.chains[variable]
+        # NOTE: one pass over the pairs per gradient that may follow; past a budget of work
+        # (a huge file with many variables) every pair counts, which can only deny credit.
+        reaches = chain.reaches if self._pair_passes() <= PAIR_BUDGET else None
         used_pairs: list[str] = []
         used_values: set[int] = set()
         for key, pair in self.pairs.items():
-            if not reaches[pair.source]:
+            if reaches is not None and not reaches[pair.source]:
                 continue
             if key in self.partial_answers:
                 if key in self.slipped_partials:
                     used_pairs.append(key)
             else:
                 used_values |= self.depends[pair.target]
-        shown = [self._shown_value(i) for i in sorted(used_values)]
+        shown = [self._shown_value(i) for i in sorted(used_values)[:NAMED]]
         zeroed = [self._shown_partial(key) for key in used_pairs if key in self.zeroed_partials]
-        return shown + [self._shown_partial(key) for key in used_pairs], zeroed
+        return shown + [self._shown_partial(key) for key in used_pairs[:NAMED]], zeroed[:NAMED]
+
+    def _pair_passes(self) -> int:
+        return len(self.pairs) * len(self.chains)
 
     def _shown_value(self, index: int) -> str:
         return f"{self.graph.id(index)} = {format_number(self.value_answers[index])}"
@@ -721,6 +742,15 @@ class _StudentWorld:
         ]
         return f"; with {' and '.join(used)}" if used else ""
 
+    def _carried_value(self, entry: Entry) -> Value:
+        if entry.section == "values":
+            return self.carried_values[self.by_key[entry.key]]
+        if entry.section == "partials":
+            return self.carried_partials[entry.key]
+        variable = self.graph.input_index(entry.key)
+        assert variable is not None, "an assignment's gradient entries are its variables"
+        return self.carried_gradient[variable]
+
     def carried(self, entry: Entry) -> _Carried:
         """What the step gives in the student's world, and the answers of theirs it used."""
         if entry.section == "values":
@@ -733,7 +763,7 @@ class _StudentWorld:
             return _Carried(self.carried_partials[entry.key], used)
         variable = self.graph.input_index(entry.key)
         assert variable is not None, "an assignment's gradient entries are its variables"
-        return _Carried(self.carried_gradient[variable], *self._gradient_dependencies(variable))
+        return _Carried(self.carried_gradient[variable], *self._gradient_dependencies(entry.key))
 
     def item(self, entry: Entry, read: _Answers, rules: Rules, blanket: bool) -> ItemResult:
         step = entry.step
@@ -775,7 +805,10 @@ class _StudentWorld:
                 **common,
             )
         answer = answers[entry.key]
-        carried = self.carried(entry)
+        carried = _Carried(self._carried_value(entry), [])
+        right = rules.tolerance.accepts_range(answer, entry.low, entry.high)
+        if not right and rules.tolerance.accepts(answer, carried.value):
+            carried = self.carried(entry)  # which answers it used: only for a follows
         verdict, reason = _verdict(answer, entry, carried, rules.tolerance, blanket)
         return ItemResult(
             entry.section,

@@ -170,13 +170,17 @@ def _plain_decimal(text: str, arithmetic: Arithmetic) -> Value | None:
 
 def _builtin_number(value: object) -> object:
     """A real number of another library (numpy's int64, float32) as Python's own int, Fraction
-    or float; anything else as it is.
+    or float, a Decimal as its text (so --exact keeps 0.1 as 1/10); anything else as it is.
 
     NOTE: the number tower (PEP 3141) says what a number is, so numpy is never imported:
     numpy registers its scalars as numbers.Integral and numbers.Real.
     """
     # Exact types only: numpy's float64 is a float whose repr is "np.float64(2.25)".
-    if type(value) in (bool, int, float, str, Fraction) or not isinstance(value, numbers.Real):
+    if type(value) in (bool, int, float, str, Fraction):
+        return value
+    if not isinstance(value, numbers.Real):
+        if isinstance(value, numbers.Number) and not isinstance(value, numbers.Complex):
+            return str(value)  # a Decimal: its digits as written, read as a literal is
         return value
     if isinstance(value, bool):
         return value

@@ -25,14 +25,13 @@ from fractions import Fraction
 from pathlib import Path
 
 from . import labels
-from .answers import answer_sheet, pairs
+from .answers import answer_sheet, pairs, read_answer
 from .arithmetic import EXACT
 from .errors import AdexplainError
 from .explain import Explanation, explain
-from .homework import Tolerance
+from .homework import Rules, Tolerance, assignment_of
 from .numbers import Value, format_number
-from .point import evaluate_value
-from .problem import KEY_SUFFIX
+from .problem import KEY_SUFFIX, Problem
 from .render import WORKSHEETS
 
 RATIONAL_OPS = ("add", "sub", "mul")
@@ -334,7 +333,10 @@ def practice_one(
     say("Answer with a number or a fraction (1/3); an empty answer skips.\n")
     right = asked = 0
     ended = False
-    for label, truth, step in _questions(ex):
+    # The checker's entries say what is right: at a kink, every value of the interval.
+    blank = Problem(problem.expr, 1, problem.at, "all", {})
+    entries = assignment_of(blank, ex, "quiz", Rules(tolerance)).entries
+    for (label, _, step), entry in zip(_questions(ex), entries, strict=True):
         try:
             answer = _read_number(label, ask, say)
         except EOFError:
@@ -342,14 +344,17 @@ def practice_one(
             ended = True
             break
         asked += 1
+        truth = format_number(entry.truth)
+        if entry.low != entry.high:
+            truth = f"any value in [{format_number(entry.low)}, {format_number(entry.high)}]"
         if answer is None:
-            say(f"  skipped: {step} this is {format_number(truth)}")
+            say(f"  skipped: {step} this is {truth}")
             continue
-        if tolerance.accepts(answer, truth):
+        if tolerance.accepts_range(answer, entry.low, entry.high):
             right += 1
             say("  ✓ right")
         else:
-            say(f"  ✗ {step} this is {format_number(truth)}, not {format_number(answer)}")
+            say(f"  ✗ {step} this is {truth}, not {format_number(answer)}")
     say(f"\nScore: {right} of {asked}")
     return right, asked, ended
 
@@ -393,6 +398,6 @@ def _read_number(label: str, ask: Ask, say: Say) -> Value | None:
         if not text.strip():
             return None
         try:
-            return evaluate_value(label, text.strip(), EXACT)
+            return read_answer(label, text.strip(), EXACT)
         except AdexplainError as err:
             say(f"  not a number: {err.message}; try again")

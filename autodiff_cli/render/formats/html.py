@@ -46,7 +46,8 @@ TOLERANCE = Tolerance()
 
 
 def render(ex: Explanation, options: RenderOptions) -> str:
-    title = html.escape(" ".join(ex.expression.split()))
+    statements = (line.strip() for line in ex.expression.replace(";", "\n").splitlines())
+    title = html.escape(" ".join("; ".join(filter(None, statements)).split()))
     document = _safe(json_format.render(ex, options))
     data = _safe(_dumps(page_data(ex, options)))
     css, dagre, script = (asset(name) for name in ASSETS)
@@ -132,6 +133,7 @@ def page_data(ex: Explanation, options: RenderOptions) -> dict[str, Any]:
             "label": edge_labels[i],
             "formula": edge.formula,
             "value": shown(edge.value),
+            "written": _written(edge.formula, shown(edge.value)),
             "kink": edge.nondifferentiable,
         }
         for i, edge in enumerate(ex.edges)
@@ -217,8 +219,7 @@ def _partials(ex: Explanation, labels: Sequence[str], shown: Shown) -> dict[str,
     steps = []
     for i, edge in enumerate(ex.edges):
         kink = "  (not differentiable here: see the warnings)" if edge.nondifferentiable else ""
-        value = shown(edge.value)
-        written = f"{edge.formula} = {value}" if edge.formula != value else value
+        written = _written(edge.formula, shown(edge.value))
         steps.append(
             {
                 "edge": i,
@@ -316,6 +317,11 @@ def _sweep_step(
     }
 
 
+def _written(formula: str, value: str) -> str:
+    """``w3 = 1``, or just ``-1`` where the formula is the number itself."""
+    return value if formula == value else f"{formula} = {value}"
+
+
 def _factor(number: str) -> str:
     return f"({number})" if number.startswith("-") else number
 
@@ -384,7 +390,7 @@ def layout_source(
     inputs = " ".join(f"n{node.index};" for node in ex.graph.inputs)
     lines.append(f"  {{ rank=min; {inputs} }}")
     for edge, shown in zip(ex.edges, edges, strict=True):
-        text = f"{shown['label']} = {shown['formula']} = {shown['value']}"
+        text = f"{shown['label']} = {shown['written']}"
         lines.append(f"  n{edge.source} -> n{edge.target} [label={_quote(text)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
