@@ -19,6 +19,7 @@ from .notation import NotationStyle
 from .numbers import Value, format_number
 from .parser import parse
 from .passes import (
+    MAX_SWEPT_CELLS,
     Edge,
     Path,
     Reaches,
@@ -31,6 +32,7 @@ from .passes import (
     list_paths,
     nodes_on_paths,
     reach_masks,
+    sweeps_that_fit,
     tangents,
     uses,
 )
@@ -221,11 +223,10 @@ def explain(
     edges, kinks = edge_partials(graph, values, arithmetic)
     adjoint = adjoints(graph, edges, arithmetic)
     chains = _chain_rules(graph, edges, adjoint, _variables(graph, wrt), max_paths, arithmetic)
-    sweeps = {
-        chain.variable: tangents(graph, edges, chain.node, arithmetic)
-        for chain in chains
-        if forward_mode or check
-    }
+    swept = (
+        chains[: sweeps_that_fit(len(graph.nodes), len(chains))] if forward_mode or check else ()
+    )
+    sweeps = {chain.variable: tangents(graph, edges, chain.node, arithmetic) for chain in swept}
     if check:
         from .crosscheck import cross_check  # two more forward passes each: only on request
     checks = {
@@ -241,10 +242,10 @@ def explain(
             edges,
             _kinks_on_the_way(kinks, edges, chain.reaches),
         )
-        for chain in chains
+        for chain in swept
         if check
     }
-    warnings = graph.diagnostics + overflow + kinks
+    warnings = graph.diagnostics + overflow + kinks + _unswept(graph, chains[len(swept) :], check)
     diagnostics = tuple(sorted(warnings, key=lambda d: (d.node, d.code)))
     return Explanation(
         expression=expression,
@@ -260,6 +261,24 @@ def explain(
         checks=MappingProxyType(checks),
         arithmetic=arithmetic,
     )
+
+
+def _unswept(graph: Graph, chains: Sequence[ChainRule], check: bool) -> tuple[Diagnostic, ...]:
+    """The warning naming the variables left without a forward sweep (and a check) by the
+    budget, and how to ask for them; nothing when every variable asked for has one."""
+    if not chains:
+        return ()
+    what = "tangents and the check" if check else "tangents"
+    shown = ",".join(chain.variable for chain in chains[:3])
+    names = shown + (",…" if len(chains) > 3 else "")
+    message = (
+        f"{what} left out for {len(chains):,} "
+        f"{'variable' if len(chains) == 1 else 'variables'} ({names}): a forward sweep "
+        f"holds a value per node ({len(graph.nodes):,} here), and all sweeps together stop "
+        f"at {MAX_SWEPT_CELLS:,} values; ask for fewer variables, as in --wrt {shown}. "
+        "The gradient is complete: it comes from one reverse sweep"
+    )
+    return (Diagnostic("sweeps-bounded", graph.output, message),)
 
 
 def _kinks_on_the_way(

@@ -8,7 +8,9 @@
   counted exactly by dynamic programming in one sweep (a count can be astronomically large);
 - :func:`reach_masks` — which nodes lead down to which variables, in one sweep of bit masks;
 - :func:`list_paths` — the first few of those paths, never all of them, within one budget
-  of steps for all variables together.
+  of steps for all variables together;
+- :func:`sweeps_that_fit` — how many variables get a forward sweep, within one budget of
+  node values for all of them together.
 
 Every loop runs over the nodes in numbering order, or its reverse: inputs come
 first and an operation always comes after its arguments, so one sweep suffices
@@ -405,6 +407,19 @@ def nodes_on_paths(graph: Graph, reaches: Reaches) -> frozenset[int]:
 MAX_LISTED_STEPS = 100_000
 """All variables' listings together stop before they would hold more than this many steps
 (the first path is always listed): 50 variables of 100 000 steps each were 86 MB of JSON."""
+
+
+MAX_SWEPT_CELLS = 100_000
+"""Forward sweeps (tangents, and the cross-checks built on them) are made for as many
+variables as fit in this many node values together, the first always: one sweep per
+variable over every node made a sum of 3 000 variables take 145 s, 3.7 GB and 404 MB of
+plain text with ``--show all``."""
+
+
+def sweeps_that_fit(node_count: int, wanted: int, cells: int = MAX_SWEPT_CELLS) -> int:
+    """How many of ``wanted`` forward sweeps over ``node_count`` nodes each fit in ``cells``
+    (at least one, however large the graph, as the first path is always listed)."""
+    return min(wanted, max(1, cells // max(1, node_count)))
 
 
 def edge_index(edges: Sequence[Edge]) -> dict[tuple[int, int], Edge]:

@@ -18,6 +18,7 @@ from autodiff_cli import explain
 from autodiff_cli.graph import Graph
 from autodiff_cli.passes import (
     MAX_LISTED_STEPS,
+    MAX_SWEPT_CELLS,
     Edge,
     Reaches,
     Target,
@@ -186,3 +187,30 @@ def test_a_variable_with_no_path_is_counted_zero_and_lists_nothing() -> None:
     assert (x.path_count, x.paths, x.gradient) == (0, (), 0)
     assert y.path_count == 2 and len(y.paths) == 2
     assert result.on_paths(x) == frozenset()
+
+
+def test_forward_sweeps_and_checks_share_one_budget_of_node_values() -> None:
+    # A sum of 400 variables is 799 nodes: 400 sweeps would hold 319 600 values.
+    names = [f"x{i}" for i in range(1, 401)]
+    result = explain("+".join(names), {name: 1.0 for name in names}, check=True)
+    fitting = MAX_SWEPT_CELLS // len(result.graph.nodes)
+    assert list(result.tangents) == list(result.checks) == names[:fitting]
+    assert all(result.tangents[name][result.graph.output] == 1 for name in names[:fitting])
+    assert result.gradient == {name: 1.0 for name in names}  # the reverse sweep: complete
+    (warning,) = [d for d in result.diagnostics if d.code == "sweeps-bounded"]
+    assert f"{400 - fitting} variables ({names[fitting]}," in warning.message
+    assert f"--wrt {names[fitting]},{names[fitting + 1]}" in warning.message
+    document = json.loads(render(result, RenderOptions(sections=frozenset({"tangents"}))))
+    assert len(document["tangents"]) == fitting
+    assert "sweeps-bounded" in [w["code"] for w in document["warnings"]]
+    # Asked for by name, a variable left out gets its sweep.
+    alone = explain("+".join(names), {name: 1.0 for name in names}, wrt=[names[-1]], check=True)
+    assert list(alone.checks) == [names[-1]] and alone.checks[names[-1]].agree
+    assert not [d for d in alone.diagnostics if d.code == "sweeps-bounded"]
+
+
+def test_one_variable_is_swept_however_large_the_graph() -> None:
+    terms = MAX_SWEPT_CELLS // 2 + 1  # more nodes than the budget holds values
+    result = explain("+".join(["x"] * terms), {"x": 1.0}, forward_mode=True)
+    assert result.tangents["x"][result.graph.output] == terms
+    assert not [d for d in result.diagnostics if d.code == "sweeps-bounded"]
