@@ -488,7 +488,7 @@ def explain_command(
         result = _run(expression, at_options, wrt, problem_file, compute)
         options = RenderOptions(
             digits=digits,
-            width=shutil.get_terminal_size().columns if sys.stdout.isatty() else None,
+            width=_output_width(),
             color=format_name == "rich" and _color_allowed(),
             sections=sections,
         )
@@ -931,6 +931,15 @@ def _default_format() -> str:
 def _no_color_requested() -> bool:
     # https://no-color.org: any non-empty value turns colour off.
     return bool(os.environ.get("NO_COLOR"))
+
+
+def _output_width() -> int | None:
+    """The columns to draw in: COLUMNS when set (as rich and click read it, piped too), else
+    the terminal's width, else None (the format's own default)."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and 0 < int(columns) <= 10_000:
+        return int(columns)
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 def _color_allowed() -> bool:

@@ -37,3 +37,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(autouse=True)
+def _no_inherited_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tool draws in COLUMNS when it is set: a test sets it itself, or the shell that ran
+    pytest would choose the width of every golden file."""
+    monkeypatch.delenv("COLUMNS", raising=False)

@@ -9,6 +9,7 @@ import pytest
 
 from autodiff_cli import __version__
 from autodiff_cli.render import RENDERERS
+from autodiff_cli.render.formats.plain import display_width
 
 from .helpers import REPO, run, strict_json
 
@@ -382,3 +383,17 @@ def test_an_infinite_value_in_a_problem_file_is_refused(tmp_path: Path) -> None:
     result = run("--file", str(problem), "--exact")
     assert result.exit_code == 2
     assert "not a finite number" in result.stderr
+
+
+def test_rich_output_piped_draws_in_columns_when_set() -> None:
+    def widths(env: dict[str, str]) -> set[int]:
+        result = run(
+            "--file", str(REPO / "samples" / "net_2_2_1.toml"), "--format", "rich", env=env
+        )
+        assert result.exit_code == 0, result.output
+        return {display_width(line) for line in result.stdout.splitlines()}
+
+    assert max(widths({"COLUMNS": "80"})) == 80
+    assert max(widths({"COLUMNS": "60"})) == 60
+    assert max(widths({})) == 100  # not a terminal, no COLUMNS: the format's default
+    assert max(widths({"COLUMNS": "wide"})) == 100  # nonsense is ignored, as rich does
