@@ -223,9 +223,8 @@ def explain(
     edges, kinks = edge_partials(graph, values, arithmetic)
     adjoint = adjoints(graph, edges, arithmetic)
     chains = _chain_rules(graph, edges, adjoint, _variables(graph, wrt), max_paths, arithmetic)
-    swept = (
-        chains[: sweeps_that_fit(len(graph.nodes), len(chains))] if forward_mode or check else ()
-    )
+    wanted = chains if forward_mode or check else ()
+    swept = wanted[: sweeps_that_fit(len(graph.nodes), len(wanted))]
     sweeps = {chain.variable: tangents(graph, edges, chain.node, arithmetic) for chain in swept}
     if check:
         from .crosscheck import cross_check  # two more forward passes each: only on request
@@ -245,7 +244,7 @@ def explain(
         for chain in swept
         if check
     }
-    warnings = graph.diagnostics + overflow + kinks + _unswept(graph, chains[len(swept) :], check)
+    warnings = graph.diagnostics + overflow + kinks + _unswept(graph, wanted[len(swept) :], check)
     diagnostics = tuple(sorted(warnings, key=lambda d: (d.node, d.code)))
     return Explanation(
         expression=expression,

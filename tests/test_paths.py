@@ -203,6 +203,9 @@ def test_forward_sweeps_and_checks_share_one_budget_of_node_values() -> None:
     document = json.loads(render(result, RenderOptions(sections=frozenset({"tangents"}))))
     assert len(document["tangents"]) == fitting
     assert "sweeps-bounded" in [w["code"] for w in document["warnings"]]
+    # Not asked for, no sweep is made, and none is missed.
+    plain = explain("+".join(names), {name: 1.0 for name in names})
+    assert not plain.tangents and not [d for d in plain.diagnostics if d.code == "sweeps-bounded"]
     # Asked for by name, a variable left out gets its sweep.
     alone = explain("+".join(names), {name: 1.0 for name in names}, wrt=[names[-1]], check=True)
     assert list(alone.checks) == [names[-1]] and alone.checks[names[-1]].agree
