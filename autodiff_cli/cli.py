@@ -538,15 +538,23 @@ def _expected(expect_options: tuple[str, ...], exact: bool) -> dict[str, Value]:
                 arithmetic = choose_arithmetic(exact)
                 expected[name] = evaluate_value(name, value, arithmetic, allow_infinite=True)
         except AdexplainError as err:
-            if err.code == "bad-at":  # the reader of values said it; this is --expect
-                err = AdexplainError(
-                    f"{err.message}; give the value expected, as in --expect w=-1",
-                    code="bad-expect",
-                    text=err.text,
-                    span=err.span,
-                )
-            raise err.with_origin("--expect") from None
+            raise _as_bad_expect(err) from None
     return expected
+
+
+def _as_bad_expect(err: AdexplainError) -> AdexplainError:
+    """Any error in an --expect option as bad-expect, its message kept: the reader of values
+    says unknown-name for ``x=abc`` and domain for ``x=1/0``, but the mistake is the option's."""
+    if err.code == "bad-expect":
+        return err.with_origin("--expect")
+    hint = "; give the value expected, as in --expect w=-1" if err.code == "bad-at" else ""
+    return AdexplainError(
+        err.message + hint,
+        code="bad-expect",
+        text=err.text,
+        span=err.span,
+        origin=f"{err.origin} in --expect" if err.origin else "--expect",
+    )
 
 
 @main.command(

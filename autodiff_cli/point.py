@@ -130,6 +130,12 @@ def evaluate_value(
     if isinstance(value, str):
         if not value.strip():
             raise AdexplainError(f"{name} is given no value", code="bad-at")
+        if not value.isascii():
+            # A value is a number, never a program: read as leniently as an answer, so a
+            # pasted −2 (U+2212) or π/2 works. The import is here as answers.py imports this.
+            from .answers import handwritten
+
+            value = handwritten(value)
         try:
             number = _plain_decimal(value, arithmetic)
             if number is None:

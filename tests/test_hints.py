@@ -3,6 +3,8 @@ fix for that mistake, not a neighbour's."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .helpers import run
@@ -65,3 +67,17 @@ def test_expect_errors_have_their_own_code() -> None:
     for bad in ("w8/w7", "w8/=1", "3=1", "w="):
         message = error("x*y", "--at", "x=1,y=2", "--expect", bad)
         assert message.startswith("adexplain: error[bad-expect]"), (bad, message)
+
+
+def test_a_pasted_unicode_minus_is_a_minus_in_at_and_expect() -> None:
+    # ∂(x*x)/∂x at x = -2 is -4: the value read must be -2, not 2 or an error.
+    result = run("x*x", "--at", "x=\u22122", "--expect", "x=\u22124", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["gradient"] == {"x": -4}
+    wrong = run("x*x", "--at", "x=\u22122", "--expect", "x=4")
+    assert wrong.exit_code == 1, wrong.output
+    # Pasted pi, a times sign: a value is a number, read as leniently as an answer.
+    halfpi = run("sin(x)", "--at", "x=\u03c0/2", "--expect", "x=0\u00d71")
+    assert halfpi.exit_code == 0, halfpi.output
+    # The expression itself stays strict.
+    assert "write '-' instead" in error("x \u2212 1", "--at", "x=1")
