@@ -12,11 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import labels as label
 from .errors import AdexplainError
 from .graph import Diagnostic, Graph
 from .numbers import Value, format_number, is_infinite, is_nan, to_float
+from .ops import OPS
 from .passes import Edge, forward
 
 EXACT_TOLERANCE = 1e-9
@@ -58,9 +60,12 @@ def cross_check(
     sweep: Sequence[Value],
     edges: Sequence[Edge],
     kinks: Sequence[Diagnostic],
+    *,
+    values: Sequence[Value] = (),
 ) -> CrossCheck:
     """The four routes to ∂Z/∂variable compared. ``sweep`` is the forward sweep's tangents,
-    ``kinks`` the nodes on the way that are not differentiable here."""
+    ``kinks`` the nodes on the way that are not differentiable here, ``values`` every node's
+    value (to say what a central difference gives at a kink; without them it is not said)."""
     forward_value = sweep[graph.output]
     estimate, step, why_missing = _central_difference(graph, point, node, coordinate)
     exact_routes = [reverse, forward_value] + ([path_sum] if path_sum is not None else [])
@@ -78,7 +83,8 @@ def cross_check(
         notes.append(_where_nan_began(graph, edges, sweep))
     kink_ids = tuple(graph.id(k.node) for k in kinks)
     if kink_ids:
-        notes.append(_no_derivative(kink_ids, estimate, estimate_agrees, why_missing))
+        mean = _one_sided_mean(graph, edges, values, kinks) if values else None
+        notes.append(_no_derivative(kink_ids, estimate, estimate_agrees, why_missing, mean))
     elif why_missing:
         notes.append(f"no finite difference: {why_missing}")
     elif not estimate_agrees:
@@ -108,18 +114,81 @@ def _same(a: Value, b: Value, tolerance: float) -> bool:
     return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
 
 
+class _Mean(NamedTuple):
+    """A kink's convention beside the mean of the slopes on either side of it."""
+
+    op: str
+    convention: Value
+    low: Value
+    high: Value
+
+    @property
+    def is_convention(self) -> bool:
+        return 2 * self.convention == self.low + self.high
+
+
+def _one_sided_mean(
+    graph: Graph, edges: Sequence[Edge], values: Sequence[Value], kinks: Sequence[Diagnostic]
+) -> _Mean | None:
+    """What a central difference gives at the one kink on the way, set against the op's
+    convention there: None with more than one kink (their one-sided slopes multiply, and the
+    mean of products is not the product of means), or where the op gives no one-sided slopes.
+
+    NOTE: a subdifferential's ends are the slopes on either side (relu's 0 and 1, a tie's 0
+    and 1 for each argument), and with one kink the output is linear in that choice, so for
+    a step small enough a central difference is their mean: 1/2 at a tie, which is max's
+    convention, and 1/2 at relu(0), which is not relu's.
+    """
+    if len({kink.node for kink in kinks}) != 1:
+        return None
+    node = graph.nodes[kinks[0].node]
+    op = OPS[node.op]  # type: ignore[index]
+    args = [values[arg] if isinstance(arg, int) else arg.value for arg in node.args]
+    means = []
+    for edge in edges:
+        if edge.target == node.index and edge.nondifferentiable:
+            ends = op.partials[edge.position].subdifferential(args)
+            if ends is None:
+                return None
+            means.append(_Mean(node.op, edge.value, *ends))  # type: ignore[arg-type]
+    differing = [mean for mean in means if not mean.is_convention]
+    chosen = differing or means
+    return chosen[0] if chosen else None
+
+
 def _no_derivative(
-    kinks: Sequence[str], estimate: float | None, estimate_agrees: bool, why_missing: str
+    kinks: Sequence[str],
+    estimate: float | None,
+    estimate_agrees: bool,
+    why_missing: str,
+    mean: _Mean | None = None,
 ) -> str:
-    """At a kink: AD's routes can only agree on the convention; the derivative does not exist."""
+    """At a kink: AD's routes can only agree on the convention; the derivative does not exist.
+    ``mean`` says what a central difference gives there, when that is known."""
     where = ", ".join(kinks)
     verb = "is" if len(kinks) == 1 else "are"
     said = f"{where} {verb} not differentiable at this point"
     if why_missing:
         return f"{said}; no finite difference either: {why_missing}"
+    if mean is not None and (mean.is_convention or not estimate_agrees):
+        slopes = (
+            f"a central difference averages the slopes on either side, as if {mean.op}'s "
+            f"partial were {_halfway(mean)} (the mean of {format_number(mean.low)} and "
+            f"{format_number(mean.high)})"
+        )
+        if mean.is_convention:
+            return f"{said}; {slopes}, which is {mean.op}'s convention, so the two agree"
+        return (
+            f"{said}; {slopes}, but {mean.op}'s convention is "
+            f"{format_number(mean.convention)}, so the two differ"
+        )
     if estimate_agrees:
         return f"{said}, so the finite difference agrees with the convention only by chance"
     return f"{said}, so the finite difference need not give the convention's value"
+
+
+def _halfway(mean: _Mean) -> str:
+    return format_number((mean.low + mean.high) / 2)
 
 
 def _where_nan_began(graph: Graph, edges: Sequence[Edge], sweep: Sequence[Value]) -> str:

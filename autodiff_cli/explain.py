@@ -240,6 +240,7 @@ def explain(
             sweeps[chain.variable],
             edges,
             _kinks_on_the_way(kinks, edges, chain.reaches),
+            values=values,
         )
         for chain in swept
         if check

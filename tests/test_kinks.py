@@ -127,3 +127,49 @@ def test_every_format_but_json_prints_the_same_check_words() -> None:
         options = RenderOptions(sections=frozenset({"check"}))
         text = renderer(format_name)(result, options)
         assert "no derivative exists here" in " ".join(text.split()), format_name
+
+
+@pytest.mark.parametrize(
+    ("expression", "at", "left", "right", "said"),
+    [
+        # One-sided derivatives worked by hand; a central difference gives their mean.
+        (
+            "max(x, y)",
+            {"x": 1, "y": 1},
+            0,
+            1,
+            "as if max's partial were 0.5 (the mean of 0 and 1), which is max's convention, "
+            "so the two agree",
+        ),
+        ("min(x, 2*x - 2)", {"x": 2}, 2, 1, "which is min's convention, so the two agree"),
+        (
+            "abs(x)",
+            {"x": 0},
+            -1,
+            1,
+            "as if abs's partial were 0 (the mean of -1 and 1), which is abs's convention",
+        ),
+        (
+            "relu(x) + x",
+            {"x": 0},
+            1,
+            2,
+            "as if relu's partial were 0.5 (the mean of 0 and 1), but relu's convention is 0, "
+            "so the two differ",
+        ),
+    ],
+)
+def test_at_one_kink_the_check_says_what_a_central_difference_gives(
+    expression: str, at: dict[str, float], left: float, right: float, said: str
+) -> None:
+    check = explain(expression, at=at, check=True).checks["x"]
+    assert check.finite_difference == pytest.approx((left + right) / 2)
+    assert said in check.note
+    assert "by chance" not in check.note
+
+
+def test_two_kinks_on_the_way_make_no_claim_about_the_mean() -> None:
+    # max(max(x,0),0) is max(x,0): a central difference gives 1/2, the conventions 1/4.
+    check = explain("max(max(x, 0), 0)", at={"x": 0}, check=True).checks["x"]
+    assert check.reverse == pytest.approx(0.25) and check.finite_difference == pytest.approx(0.5)
+    assert "need not give the convention's value" in check.note
