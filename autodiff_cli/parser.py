@@ -204,6 +204,13 @@ def _unexpected_token(text: str, token: Any, expected: set[str]) -> AdexplainErr
         )
     if str(token)[:1] in _LOOKALIKES:
         return _unexpected_character(text, start)
+    if token.type == "COMMA" and (decimals := _decimal_comma(text, start)):
+        return AdexplainError(
+            f"unexpected ','{decimals}",
+            code="syntax",
+            text=text,
+            span=Span(start, start + 1),
+        )
     if token.type in ("NAME", "NUMBER", "LPAR") and "STAR" in expected:
         return AdexplainError(
             f"unexpected {str(token)!r}: "
@@ -224,6 +231,19 @@ _MISSING_OPERATOR = (
     "an operator is missing before it (write 2*x, not 2x; separate statements with ';' "
     "or a new line)"
 )
+
+
+def _decimal_comma(text: str, comma: int) -> str:
+    """The hint for ``3,5*x`` (a comma between digits, outside a call's parentheses), as
+    ``--at x=3,5`` has one; empty for any other comma."""
+    import re
+
+    whole = re.search(r"(?<![\w.])\d+\Z", text[:comma])
+    decimals = re.match(r"\d+", text[comma + 1 :])
+    if not (whole and decimals):
+        return ""
+    number = f"{whole.group()}.{decimals.group()}"
+    return f" (a decimal comma? write {number}: commas only separate a function's arguments)"
 
 
 def _function_hint(before: str, token: str) -> str:

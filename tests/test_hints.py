@@ -81,3 +81,18 @@ def test_a_pasted_unicode_minus_is_a_minus_in_at_and_expect() -> None:
     assert halfpi.exit_code == 0, halfpi.output
     # The expression itself stays strict.
     assert "write '-' instead" in error("x \u2212 1", "--at", "x=1")
+
+
+@pytest.mark.parametrize(
+    ("expression", "number"), [("3,5*x", "3.5"), ("x*2,5", "2.5"), ("a = 12,75; a*x", "12.75")]
+)
+def test_a_decimal_comma_in_the_expression_gets_the_hint_at_has(
+    expression: str, number: str
+) -> None:
+    message = error(expression, "--at", "x=1")
+    assert f"unexpected ',' (a decimal comma? write {number}: " in message
+
+
+@pytest.mark.parametrize("expression", ["x,5", "sin(x),5", "x2,5"])
+def test_a_comma_not_between_a_number_s_digits_gets_no_decimal_hint(expression: str) -> None:
+    assert "decimal comma" not in error(expression, "--at", "x=1,x2=1")
