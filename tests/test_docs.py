@@ -1,10 +1,60 @@
-"""The README keeps up with the code: every module is in its layout map."""
+"""The README keeps up with the code: every module is in its layout map, and every example
+of the explain command prints what the README shows."""
 
 from __future__ import annotations
 
+import re
+import shlex
 from pathlib import Path
 
+import pytest
+
+from .helpers import run
+
 REPO = Path(__file__).resolve().parent.parent
+SUBCOMMANDS = ("check", "quiz", "autograder")
+"""Their examples are the grading side's to keep; this test reads the explain command's."""
+
+
+def readme_examples() -> list[tuple[str, list[str]]]:
+    """Each ``$ adexplain ...`` line in a README code block, with the lines shown after it."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    examples: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"^```\n(.*?)^```", readme, flags=re.MULTILINE | re.DOTALL):
+        if not block.startswith("$ adexplain"):
+            continue  # a file's text, or a command shown without its output
+        for line in block.splitlines():
+            if line.startswith("$ adexplain"):
+                examples.append((line[2:], []))
+            else:
+                examples[-1][1].append(line.rstrip())
+    return [
+        (command, shown)
+        for command, shown in examples
+        if shlex.split(command)[1:2] not in ([name] for name in SUBCOMMANDS)
+    ]
+
+
+@pytest.mark.parametrize(("command", "shown"), readme_examples())
+def test_a_readme_example_prints_what_the_readme_shows(
+    command: str, shown: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    result = run(*shlex.split(command)[1:])
+    printed = [line.rstrip() for line in (result.stdout + result.stderr).splitlines()]
+    if "..." not in shown:
+        assert printed == shown, command
+        return
+    # "..." stands for lines left out: the others appear in this order.
+    lines = iter(printed)
+    missing = [line for line in shown if line != "..." and line not in lines]
+    assert not missing, (command, missing)
+
+
+def test_the_readme_examples_are_found() -> None:
+    commands = [command for command, _ in readme_examples()]
+    assert any(command.startswith('adexplain "a = x*x; a + a"') for command in commands)
+    assert any("sine(x)" in command for command in commands)
 
 
 def test_the_layout_map_names_every_module() -> None:
