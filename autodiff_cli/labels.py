@@ -46,7 +46,12 @@ def notation_note(graph: Graph) -> str:
     )
     shown = ", ".join(clashing[:4]) + (", …" if len(clashing) > 4 else "")
     last = graph.id(len(graph.nodes) - 1)
-    return f"{graph.id(0)}…{last}, not w1…, since your names {shown} would read as node ids"
+    said = (
+        "your name {} would read as a node id"
+        if len(clashing) == 1
+        else ("your names {} would read as node ids")
+    )
+    return f"{graph.id(0)}…{last}, not w1…, since {said.format(shown)}"
 
 
 def _numbered(name: str, letter: str) -> bool:

@@ -321,6 +321,10 @@ def test_a_variable_named_like_a_node_gets_nodes_of_another_letter_said_at_the_t
         "Nodes:      u1…u3, not w1…, since your names w1, w2 would read as node ids"
     )
     assert run("w1*w2", "--at", "w2=3,w1=1", "--expect", "u3=3").exit_code == 0
+    one = run("w1*x", "--at", "w1=1,x=2", "--format", "plain").stdout
+    assert one.splitlines()[1] == (
+        "Nodes:      u1…u3, not w1…, since your name w1 would read as a node id"
+    )
 
 
 def test_errors_in_a_problem_file_give_the_file_line(tmp_path: Path) -> None:
