@@ -45,8 +45,13 @@ class AdexplainError(Exception):
         span: Span | None = None,
         origin: str | None = None,
         first_line: int = 1,
+        in_python: str | None = None,
     ) -> None:
         super().__init__(message)
+        self.in_python = in_python
+        """The message as a caller of the Python API reads it (``str(err)``), where a hint
+        names an option: ``as in --at y=1`` is ``as in at={'y': 1}`` there. None when the
+        message reads the same on both."""
         self.message = message
         self.code = code
         self.text = text
@@ -64,7 +69,11 @@ class AdexplainError(Exception):
             span=self.span,
             origin=origin,
             first_line=first_line,
+            in_python=self.in_python,
         )
+
+    def __str__(self) -> str:
+        return self.in_python or self.message
 
     def location(self) -> tuple[int, int] | None:
         """1-based (line, column) of the span's start, or None when there is no text."""

@@ -95,6 +95,7 @@ class Scope:
     def unknown(self, expr: Name) -> AdexplainError:
         """The error for a name that is no input, statement or constant."""
         message = _misspelt(expr.name)
+        in_python = None
         if message is None:
             close = suggestion(expr.name, [*self.input_names, *self._declared, *CONSTANTS])
             missing = [] if close else self._all_missing()
@@ -104,10 +105,16 @@ class Scope:
                 listed = ", ".join(map(repr, names[:-1])) + f" and {names[-1]!r}"
                 example = ",".join(f"{name}=1" for name in names)
                 message = f"no value given for {listed}: add them, as in --at {example}"
+                entries = ", ".join(f"{name!r}: 1" for name in names)
+                in_python = f"no value given for {listed}: add them, as in at={{{entries}}}"
             else:
                 name = clip(expr.name)
-                message = f"no value given for {name!r}{close}: add one, as in --at {name}=1"
-        return AdexplainError(message, code="unknown-name", text=self.source, span=expr.span)
+                said = f"no value given for {name!r}{close}: add one"
+                message = f"{said}, as in --at {name}=1"
+                in_python = f"{said}, as in at={{{name!r}: 1}}"
+        return AdexplainError(
+            message, code="unknown-name", text=self.source, span=expr.span, in_python=in_python
+        )
 
     def _all_missing(self) -> list[str]:
         """Every name of the program that nothing gives a value, in order of first use."""

@@ -10,6 +10,7 @@ import pytest
 import sympy
 
 from autodiff_cli import explain
+from autodiff_cli.errors import AdexplainError
 from autodiff_cli.render import RENDERERS, SECTIONS, RenderOptions, renderer
 
 from .helpers import REPO, output, run
@@ -175,3 +176,16 @@ def test_the_network_samples_differentiate_as_sympy_does(sample: str) -> None:
     for name, symbol in chosen.items():
         wanted = float(sympy.diff(loss, symbol).xreplace(point).evalf(30))
         assert result.gradient[name] == pytest.approx(wanted, rel=1e-12, abs=1e-15), name
+
+
+def test_a_missing_value_is_hinted_in_the_spelling_of_the_surface_that_reads_it() -> None:
+    with pytest.raises(AdexplainError) as one:
+        explain("x*y", at={"x": 1})
+    assert str(one.value) == "no value given for 'y': add one, as in at={'y': 1}"
+    with pytest.raises(AdexplainError) as two:
+        explain("x*y*z", at={"x": 1})
+    assert str(two.value).endswith("add them, as in at={'y': 1, 'z': 1}")
+    # The command line keeps its own spelling, in its message and its JSON.
+    result = run("x*y", "--at", "x=1", "--format", "json")
+    assert json.loads(result.stdout)["error"]["message"].endswith("as in --at y=1")
+    assert "as in --at y=1" in result.stderr
