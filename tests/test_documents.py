@@ -186,8 +186,10 @@ def test_picture_titles_list_a_program_one_statement_per_line() -> None:
         "h1 = tanh(w11*x1 + w12*x2 + b1)",
         "h2 = tanh(w21*x1 + w22*x2 + b2)",
         "out = sigmoid(v1*h1 + v2*h2 + c)",
-        "loss = (out - t)^2 at",
+        "loss = (out - t)^2",
     ]
+    # The point is a line of its own, and "at" begins it rather than ending the program.
+    assert title[4].startswith("at x1 = 0.5, x2 = -1, ")
     wide = output("--file", str(WIDE_NETWORK), "--format", "dot")
     wide_title = re.search(r'label="(.*?)"; labelloc', wide).group(1)  # type: ignore[union-attr]
     assert max(len(line) for line in wide_title.split("\\n")) <= 100

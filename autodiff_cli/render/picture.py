@@ -84,8 +84,10 @@ def title(ex: Explanation, digits: int) -> str:
     pairs = [f"{name} = {format_number(v, digits)}" for name, v in ex.point.items()]
     lit = [chain.variable for chain in ex.chains] if highlighted_nodes(ex) else []
     note = label.notation_note(ex.graph)
-    lines = [*statements[:-1], f"{statements[-1]} at"] if len(statements) > 1 else []
-    lines += _wrapped(pairs, "" if lines else f"{' '.join(ex.expression.split())} at ")
+    # A program's point goes on a line of its own, which "at" begins: ending the last
+    # statement's line, it read as part of the program.
+    lines = list(statements) if len(statements) > 1 else []
+    lines += _wrapped(pairs, "at " if lines else f"{' '.join(ex.expression.split())} at ")
     if lit:
         lines[-1] += f"; paths to {', '.join(lit)} highlighted"
     if note:
