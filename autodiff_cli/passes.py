@@ -25,10 +25,10 @@ from typing import Literal, NamedTuple
 
 from .arithmetic import FLOAT, MAX_EXACT_BITS, Arithmetic, underflows
 from .errors import AdexplainError
-from .formula import Formula
+from .formula import Cases, Formula, template
 from .graph import Diagnostic, Graph, Node, operands
 from .numbers import Value, format_number, is_finite, is_infinite
-from .ops import OPS, Partial
+from .ops import OPS, Operand, Partial
 
 
 class Edge(NamedTuple):
@@ -213,9 +213,8 @@ def edge_partials(
                 number = _or_nan(partial_value, partial, args, value)
             else:
                 number = partial_value(partial, args, value)
-            edges.append(
-                Edge(arg, node.index, position, partial.text(written), number, kink is not None)
-            )
+            text = _partial_text(_partial_tree(node, position, written), written)
+            edges.append(Edge(arg, node.index, position, text, number, kink is not None))
         if kinks:
             message = f"{node.id}: {'; '.join(kinks)}"
             diagnostics.append(Diagnostic("nondifferentiable", node.index, message))
@@ -232,7 +231,22 @@ def edge_formula(graph: Graph, edge: Edge) -> Formula:
     """The tree ``edge.formula`` was printed from, for printers that need more than its text
     (its precedence, its TeX)."""
     node = graph.nodes[edge.target]
-    return OPS[node.op].partials[edge.position].tree(operands(graph, node))  # type: ignore[index]
+    return _partial_tree(node, edge.position, operands(graph, node))
+
+
+def _partial_tree(node: Node, position: int, written: Sequence[Operand]) -> Formula:
+    """The partial's formula over the operands as written. A node tied with itself
+    (``max(x, x)``) is always at the tie, so its partial is the tie's value, which is all
+    the piecewise formula (``1 if w1 > w1, …``) could ever give."""
+    partial = OPS[node.op].partials[position]  # type: ignore[index]
+    tree = partial.tree(written)
+    if partial.kink_is_tie and _one_node(node.args) and isinstance(tree, Cases) and tree.tie:
+        return tree.tie[0]
+    return tree
+
+
+def _partial_text(tree: Formula, written: Sequence[Operand]) -> str:
+    return template(tree).format(*[operand.text for operand in written])
 
 
 def _or_nan(

@@ -118,6 +118,7 @@ CORPUS: list[Entry] = [
     (["x", "--at", "x=1", "--expect", "x="], None, None, "bad-expect", "give the value expected"),
     (["x*y", "--at", "x=1 y=2"], None, None, "bad-at", "separate NAME=VALUE pairs with commas"),
     (["x", "--at", "x=1", "--expect", "x/=1"], None, None, "bad-expect", "an edge such as"),
+    (["3,5*x", "--at", "x=1"], None, None, "syntax", "a decimal comma? write 3.5"),
     (["x", "--at", "x=1", "--expect", "x=abc"], None, None, "bad-expect", "'abc' is not"),
     (["x", "--at", "x=1", "--expect", "x=1/0"], None, None, "bad-expect", "division by zero"),
     (["x", "--at", "x=1", "--expect", "x=1+"], None, None, "bad-expect", "ends too early"),

@@ -173,3 +173,14 @@ def test_two_kinks_on_the_way_make_no_claim_about_the_mean() -> None:
     check = explain("max(max(x, 0), 0)", at={"x": 0}, check=True).checks["x"]
     assert check.reverse == pytest.approx(0.25) and check.finite_difference == pytest.approx(0.5)
     assert "need not give the convention's value" in check.note
+
+
+def test_a_node_tied_with_itself_prints_the_partial_it_has() -> None:
+    # max(x, x) is x: each of the two edges carries half of d/dx x = 1, always.
+    for expression in ("max(x, x)", "min(x, x)"):
+        result = explain(expression, at={"x": 1})
+        assert [(edge.formula, edge.value) for edge in result.edges] == [("1/2", 0.5)] * 2
+        text = output(expression, "--at", "x=1", "--format", "plain")
+        assert "w1 > w1" not in text and "w1 < w1" not in text
+    # Two nodes of equal value keep the piecewise formula: the tie is only at this point.
+    assert "1 if w1 > w3" in explain("max(x, 2*x - 1)", at={"x": 1}).edges[-2].formula
