@@ -213,3 +213,14 @@ def test_graphviz_draws_the_inputs_in_numbering_order() -> None:
             x[parts[1]] = float(parts[2])
     inputs = [x[f"n{i}"] for i in range(12)]
     assert inputs == sorted(inputs)
+
+
+def test_latex_draws_the_tree_with_rules_and_numbers_with_a_minus() -> None:
+    latex = output(
+        "y - max(0,w*x+b)", "--at", "y=5,w=-2,x=1,b=1", "--show", "graph", "--format", "latex"
+    )
+    tree = latex[latex.index(r"\begin{alltt}") : latex.index(r"\end{alltt}")]
+    assert "`" not in tree and "|-" not in tree  # a backtick would typeset as a quote
+    assert tree.count(r"\rule[0.5ex]{0.525em}") == 7  # one branch per edge drawn
+    assert r"w~=~$-$2" in latex  # a number's sign is a minus, not a hyphen
+    assert r"\texttt{y - max(0,w*x+b)}" in latex  # code keeps its hyphen

@@ -72,8 +72,20 @@ def latex_line(text: str, *, numbers: bool = True) -> str:
     return "".join(out)
 
 
+_SIGN = re.compile(r"(?<![\w.)\]])-(?=\.?\d)")
+"""The minus sign of a number in text (``w = -2``), not a hyphen, nor an exponent's sign."""
+
+
 def _plain_part(text: str, numbers: bool) -> str:
-    if not numbers or not _POWER_OF_TEN.search(text):
+    if not numbers:
+        return latex_text(text)
+    # A number's sign is a minus in math, as the equations have it: a hyphen in text is short.
+    signed = "$-$".join(_unsigned_part(piece) for piece in _SIGN.split(text))
+    return signed.replace("$$", "")
+
+
+def _unsigned_part(text: str) -> str:
+    if not _POWER_OF_TEN.search(text):
         return latex_text(text)
     pieces = _POWER_OF_TEN.split(text)
     out = []

@@ -175,8 +175,31 @@ def _cell(is_code: bool, cell: str) -> str:
 
 
 def _tree(lines: tuple[str, ...]) -> list[str]:
-    """The terminal's tree in alltt, which keeps its spaces and takes math: ∂ stays ∂."""
-    return [_math_in_alltt(latex_line(line)) for line in lines]
+    """The terminal's tree in alltt, which keeps its spaces and takes math: ∂ stays ∂. Its
+    branches are drawn with rules, a character wide each: pdflatex's fonts have no box-drawing
+    characters, and the ASCII stand-ins set a backtick as a curly quote."""
+    out = []
+    for line in lines:
+        label = line.lstrip(" " + "".join(_BRANCHES))
+        drawn = "".join(_BRANCHES.get(char, char) for char in line[: len(line) - len(label)])
+        out.append(drawn + _math_in_alltt(latex_line(label)))
+    return out
+
+
+_CHAR = "0.525em"
+"""The width of a character of Computer Modern Typewriter: a rule of it fills one column."""
+_HALF = "0.2625em"
+# Lowered with \lower, not \rule[-1ex]: alltt makes "-" active and spaces visible, so
+# neither a negative argument nor \vrule's keywords read as a dimension there.
+_DOWN = r"\lower0.9ex\hbox{\rule{0.4pt}{3.2ex}}"
+_UP = r"\rule[0.5ex]{0.4pt}{1.8ex}"
+_ACROSS = rf"\rule[0.5ex]{{{_HALF}}}{{0.4pt}}"
+_BRANCHES = {
+    "│": rf"\makebox[{_CHAR}]{{{_DOWN}}}",
+    "├": rf"\makebox[{_CHAR}][l]{{\hspace{{{_HALF}}}{_DOWN}{_ACROSS}}}",
+    "└": rf"\makebox[{_CHAR}][l]{{\hspace{{{_HALF}}}{_UP}{_ACROSS}}}",
+    "─": rf"\rule[0.5ex]{{{_CHAR}}}{{0.4pt}}",
+}
 
 
 def _math_in_alltt(text: str) -> str:
