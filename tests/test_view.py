@@ -8,6 +8,8 @@ import re
 from autodiff_cli import explain
 from autodiff_cli.render import RenderOptions, renderer
 
+from .helpers import output
+
 
 def _plain(expression: str, **at: float) -> str:
     return renderer("plain")(explain(expression, at=at, wrt=["x"]), RenderOptions())
@@ -69,3 +71,13 @@ def test_a_listing_cut_by_the_shared_step_budget_names_the_budget() -> None:
 def test_routes_that_round_differently_are_not_said_to_meet_infinities() -> None:
     text = _plain("x*1e16 + x - x*1e16", x=1)
     assert "reverse accumulation gives 0 instead: the two round differently" in text
+
+
+def test_a_path_of_twelve_steps_shows_every_node_as_it_shows_every_factor() -> None:
+    expression = "sin(" * 12 + "x" + ")" * 12  # 13 nodes, one path of 12 steps
+    text = output(expression, "--at", "x=0.5", "--format", "plain")
+    route = next(line.strip() for line in text.splitlines() if line.startswith("  w13 → "))
+    assert route == " → ".join(f"w{i}" for i in range(13, 0, -1))
+    # One node more, and the route is shortened, but never to hide a single node.
+    longer = output("sin(" * 13 + "x" + ")" * 13, "--at", "x=0.5", "--format", "plain")
+    assert "…(2 more)…" in longer and "(1 more)" not in longer

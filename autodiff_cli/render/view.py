@@ -284,21 +284,22 @@ def _named(graph: Graph, node: Node) -> str:
 def _elide(items: list[str]) -> list[str]:
     """The first and last few nodes of a long route, and a program's named intermediates
     (``u17 (h1)``: the student's own landmarks), with a count of the ones left out."""
-    if len(items) <= PATH_STEPS:
+    # A path of PATH_STEPS factors, all of them written, has one node more than that.
+    if len(items) <= PATH_STEPS + 1:
         return items
     keep = PATH_STEPS // 2
     shown = [
         i < keep or i >= len(items) - keep or item.endswith(")") for i, item in enumerate(items)
     ]
     out: list[str] = []
-    hidden = 0
+    hidden: list[str] = []
     for item, visible in zip(items, shown, strict=True):
         if not visible:
-            hidden += 1
+            hidden.append(item)
             continue
-        if hidden:
-            out.append(f"…({hidden} more)…")
-            hidden = 0
+        # One node left out takes as much room as its note: it is shown instead.
+        out += hidden if len(hidden) == 1 else [f"…({len(hidden)} more)…"] if hidden else []
+        hidden = []
         out.append(item)
     return out
 
