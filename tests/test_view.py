@@ -6,9 +6,10 @@ import math
 import re
 
 from autodiff_cli import explain
+from autodiff_cli.problem import tomllib  # the standard library's, or tomli on 3.10
 from autodiff_cli.render import RenderOptions, renderer
 
-from .helpers import output
+from .helpers import REPO, output
 
 
 def _plain(expression: str, **at: float) -> str:
@@ -81,3 +82,17 @@ def test_a_path_of_twelve_steps_shows_every_node_as_it_shows_every_factor() -> N
     # One node more, and the route is shortened, but never to hide a single node.
     longer = output("sin(" * 13 + "x" + ")" * 13, "--at", "x=0.5", "--format", "plain")
     assert "…(2 more)…" in longer and "(1 more)" not in longer
+
+
+def test_plain_wraps_a_long_point_under_its_values_as_rich_does() -> None:
+    text = output("--file", str(REPO / "samples" / "net_4_8_1.toml"), "--format", "plain")
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Point:"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("Output:"))
+    point = lines[start:end]
+    assert len(point) > 1 and all(len(line) <= 100 for line in point)
+    assert all(line.startswith(" " * len("Point:      ")) for line in point[1:])
+    # Nothing is lost at the breaks: the pairs read back as the problem file's point.
+    pairs = " ".join(line[len("Point:      ") :] for line in point).split(", ")
+    given = tomllib.loads((REPO / "samples" / "net_4_8_1.toml").read_text())["at"]
+    assert pairs == [f"{name} = {value:g}" for name, value in given.items()]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ...explain import Explanation
 from .. import RenderOptions
-from ..view import TableView, layout
+from ..view import SummaryLines, TableView, layout
 
 SUFFIX = "txt"
 """How the golden files of this format are named."""
@@ -20,6 +21,10 @@ def render(ex: Explanation, options: RenderOptions) -> str:
         elif block.boxed:
             title, *body = block.lines
             blocks.append(["Chain rule", title, *body])
+        elif isinstance(block, SummaryLines):
+            # A 4-8-1 network's point is 600 characters: wrapped as rich wraps it.
+            width = options.width or WRAP_WIDTH
+            blocks.append([part for line in block.lines for part in hang(line, width)])
         else:
             blocks.append(list(block.lines))
     return "\n\n".join("\n".join(lines) for lines in blocks) + "\n"
@@ -50,3 +55,31 @@ def table_lines(table: TableView) -> list[str]:
 def display_width(text: str) -> int:
     """Columns on a terminal: a combining mark (the bar of w̄, the dot of ẇ) takes none."""
     return sum(0 if unicodedata.combining(char) else 1 for char in text)
+
+
+WRAP_WIDTH = 100
+"""Columns the summary is wrapped to when no width is given (as rich's default)."""
+
+SUMMARY_INDENT = len("Point:      ")
+_BREAKS = re.compile(r"(?<=, )|(?= · )|(?= → )|(?= \+ )")
+"""Where a long line may break: after a comma, before a product's, a route's or a sum's
+operator; never inside ``w22 = 0.2``."""
+
+
+def hang(line: str, width: int, extra: int = SUMMARY_INDENT) -> list[str]:
+    """``line`` broken to ``width`` columns at its natural breaks, each continuation
+    indented ``extra`` past the line's own indent: at 80 columns a chain-rule product stays
+    inside its column instead of wrapping to column 1."""
+    if display_width(line) <= width:
+        return [line]
+    indent = " " * (len(line) - len(line.lstrip(" ")) + extra)
+    lines: list[str] = []
+    current = ""
+    for piece in _BREAKS.split(line):
+        if current.strip() and display_width(current) + display_width(piece) > width:
+            lines.append(current.rstrip())
+            current = indent + piece.lstrip()
+        else:
+            current += piece
+    lines.append(current.rstrip())
+    return lines

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 
 from rich import box
 from rich.console import Console, Group
@@ -14,7 +13,7 @@ from rich.text import Text
 from ...explain import Explanation
 from .. import RenderOptions
 from ..view import Lines, SummaryLines, TableView, layout
-from .plain import display_width
+from .plain import SUMMARY_INDENT, hang
 
 SUFFIX = "rich.txt"
 """How the golden files of this format are named."""
@@ -106,28 +105,3 @@ def _table(view: TableView) -> Table:
     for row in view.rows:
         table.add_row(*row)
     return table
-
-
-SUMMARY_INDENT = len("Point:      ")
-_BREAKS = re.compile(r"(?<=, )|(?= · )|(?= → )|(?= \+ )")
-"""Where a long line may break: after a comma, before a product's, a route's or a sum's
-operator; never inside ``w22 = 0.2``."""
-
-
-def hang(line: str, width: int, extra: int) -> list[str]:
-    """``line`` broken to ``width`` columns at its natural breaks, each continuation
-    indented ``extra`` past the line's own indent: at 80 columns a chain-rule product stays
-    inside its column instead of wrapping to column 1."""
-    if display_width(line) <= width:
-        return [line]
-    indent = " " * (len(line) - len(line.lstrip(" ")) + extra)
-    lines: list[str] = []
-    current = ""
-    for piece in _BREAKS.split(line):
-        if current.strip() and display_width(current) + display_width(piece) > width:
-            lines.append(current.rstrip())
-            current = indent + piece.lstrip()
-        else:
-            current += piece
-    lines.append(current.rstrip())
-    return lines
