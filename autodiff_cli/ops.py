@@ -299,6 +299,14 @@ def _power_base_formula(operands: Sequence[Operand]) -> Formula:
     return b * a ** Num(n - 1)
 
 
+def _power_exponent_formula(operands: Sequence[Operand]) -> Formula:
+    """∂(a^b)/∂b = a^b * log(a); for a written 0 it is 0, as 0^b is 0 for every b > 0 (and
+    0^0 takes the convention 0): ``0^w1 * log(0)`` printed beside 0 read as a mistake."""
+    if operands[0].constant == 0:
+        return Num(0)
+    return a**b * apply("log", a)
+
+
 def _power_base_partial(args: Sequence[Real], value: Real) -> Real:
     a, b = args
     if b == 0:
@@ -519,7 +527,7 @@ _TABLE = (
                 rational=_integer_exponent,
             ),
             Partial(
-                a**b * apply("log", a),
+                _power_exponent_formula,
                 _power_exponent_partial,
                 kink=_power_exponent_kink,
                 rational=_zero_base,

@@ -453,3 +453,13 @@ def test_the_kinks_with_a_subdifferential_are_the_convex_and_concave_ones() -> N
         if partial.subdifferential(args) is not None
     }
     assert declared == {"relu", "abs", "max", "min"}
+
+
+def test_a_written_zero_base_gives_the_exponent_partial_it_has() -> None:
+    # 0^x is 0 for every x > 0: its slope by x is 0, and 0^0 takes the convention 0.
+    for x in (0, 2, 0.5):
+        (edge,) = explain("0^x", at={"x": x}).edges
+        assert (edge.formula, edge.value) == ("0", 0), x
+    # Any other base keeps a^b * log(a), which gives the value printed beside it.
+    (edge,) = explain("2^x", at={"x": 1}).edges
+    assert edge.formula == "2^w1 * log(2)" and edge.value == pytest.approx(2 * math.log(2))
