@@ -245,7 +245,12 @@ def explain(
         for chain in swept
         if check
     }
-    warnings = graph.diagnostics + overflow + kinks + _unswept(graph, wanted[len(swept) :], check)
+    warnings = (
+        graph.diagnostics
+        + overflow
+        + kinks
+        + _unswept(graph, wanted[len(swept) :], forward_mode, check)
+    )
     diagnostics = tuple(sorted(warnings, key=lambda d: (d.node, d.code)))
     return Explanation(
         expression=expression,
@@ -263,12 +268,16 @@ def explain(
     )
 
 
-def _unswept(graph: Graph, chains: Sequence[ChainRule], check: bool) -> tuple[Diagnostic, ...]:
+def _unswept(
+    graph: Graph, chains: Sequence[ChainRule], forward_mode: bool, check: bool
+) -> tuple[Diagnostic, ...]:
     """The warning naming the variables left without a forward sweep (and a check) by the
     budget, and how to ask for them; nothing when every variable asked for has one."""
     if not chains:
         return ()
-    what = "tangents and the check" if check else "tangents"
+    what = " and ".join(
+        shown for shown, asked in (("tangents", forward_mode), ("the check", check)) if asked
+    )
     shown = ",".join(chain.variable for chain in chains[:3])
     names = shown + (",…" if len(chains) > 3 else "")
     message = (
