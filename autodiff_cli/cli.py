@@ -766,7 +766,8 @@ def _sections(show: str | None) -> frozenset[str]:
 
 
 def _split_names(wrt: str) -> str | list[str]:
-    names = [name.strip() for name in wrt.split(",") if name.strip()]
+    # A comma inside brackets is part of a name: --wrt 'W[1,2],b'.
+    names = [name.strip() for name in re.split(r",(?![^\[]*\])", wrt) if name.strip()]
     return "all" if names == ["all"] else names
 
 

@@ -35,6 +35,7 @@ from .passes import (
     uses,
 )
 from .point import resolve_point
+from .scope import tensor_inputs
 
 if TYPE_CHECKING:
     from .crosscheck import CrossCheck
@@ -194,7 +195,14 @@ def _variables(graph: Graph, wrt: str | Sequence[str]) -> dict[str, int]:
     if isinstance(wrt, str):
         wrt = list(nodes) if wrt == "all" else [wrt]
     chosen: dict[str, int] = {}
+    whole = tensor_inputs(nodes)
     for name in wrt:
+        if name not in nodes and name in whole:
+            # --wrt W: every element of the matrix, in row-major order.
+            for element in whole[name].elements:
+                assert isinstance(element, int), "an input's elements are its nodes"
+                chosen[graph.nodes[element].name or name] = element
+            continue
         if name not in nodes:
             raise AdexplainError(
                 f"cannot differentiate by {name!r}: it is not a variable of the expression"

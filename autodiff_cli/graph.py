@@ -35,6 +35,8 @@ from .numbers import format_number
 from .ops import OPS, Op, Operand
 from .scope import Scope, operation, suggestion
 from .syntax import Call, Name, Operator, Program, Statement
+from .tensor import Tensor, element_name, indices
+from .vector_ops import Lowering, is_vector, lower
 from .walk import post_order
 
 __all__ = [
@@ -149,9 +151,10 @@ def build(
     scope = Scope(source, input_names, program)
     numbering = Numbering(source, input_names, notation)
     builder = _Builder(scope, Folder(source, arithmetic), numbering)
-    output: Arg = Constant(0.0, "0")
+    result: Arg | Tensor = Constant(0.0, "0")
     for position, statement in enumerate(program):
-        output = builder.statement(statement, last=position == len(program) - 1)
+        result = builder.statement(statement, last=position == len(program) - 1)
+    output = _scalar_output(result, source, program[-1])
     if isinstance(output, Constant):
         raise AdexplainError(
             f"the output has no variables (it is the constant {format_number(output.value)}), "
@@ -164,6 +167,23 @@ def build(
     return numbering.finish(output, scope.unused_intermediates(output))
 
 
+def _scalar_output(result: Arg | Tensor, source: str, last: Statement) -> Arg:
+    """The output node; a vector of one element is that element."""
+    if not isinstance(result, Tensor):
+        return result
+    if result.size == 1:
+        return result.elements[0]
+    from .tensor import describe, shape_text
+
+    raise AdexplainError(
+        f"the output is {describe(result.shape)} {shape_text(result.shape)}; the tool "
+        "differentiates one number: take sum(...), mean(...) or one element, as in y[1]",
+        code="shape",
+        text=source,
+        span=last.span,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Builder:
     """The steps of the walk: each asks the scope what a name means, the folder what a
@@ -173,7 +193,7 @@ class _Builder:
     folder: Folder
     numbering: Numbering
 
-    def statement(self, statement: Statement, *, last: bool) -> Arg:
+    def statement(self, statement: Statement, *, last: bool) -> Arg | Tensor:
         if statement.name is None and not last:
             raise AdexplainError(
                 "only the last statement may be a bare expression (it is the output); "
@@ -185,15 +205,31 @@ class _Builder:
         created_before = len(self.numbering.nodes)
         root = post_order(statement.expr, self.folder.number, self.name, self.apply)
         if statement.name is not None:
-            if isinstance(root, int) and root >= created_before:
+            if isinstance(root, Tensor):
+                self._name_elements(root, statement, created_before)
+            elif isinstance(root, int) and root >= created_before:
                 self.numbering.name(root, statement.name, statement.span)
             self.scope.define(statement.name, root)
         return root
 
-    def name(self, expr: Name) -> Arg:
+    def _name_elements(self, root: Tensor, statement: Statement, created_before: int) -> None:
+        """``h = tanh(W @ x + b)``: the elements this statement made are ``h[1]``, ``h[2]``…"""
+        assert statement.name is not None
+        named: set[int] = set()
+        for index, element in zip(indices(root.shape), root.elements, strict=True):
+            if isinstance(element, int) and element >= created_before and element not in named:
+                named.add(element)
+                self.numbering.name(element, element_name(statement.name, index), statement.span)
+
+    def name(self, expr: Name) -> Arg | Tensor:
         index = self.scope.inputs.get(expr.name)
         if index is not None:
             return self.numbering.input(index, expr.span)
+        tensor = self.scope.tensors.get(expr.name)
+        if tensor is not None:
+            for element in tensor.elements:
+                self.numbering.input(element, expr.span)  # type: ignore[arg-type]
+            return tensor
         meaning = self.scope.intermediate(expr)
         if meaning is not None:
             return meaning
@@ -202,11 +238,20 @@ class _Builder:
             raise self.scope.unknown(expr)
         return constant
 
-    def apply(self, expr: Operator | Call, args: tuple[Arg, ...]) -> Arg:
+    def apply(self, expr: Operator | Call, args: tuple[Arg | Tensor, ...]) -> Arg | Tensor:
+        if is_vector(expr, args):
+            lowered: Arg | Tensor = lower(Lowering(self.folder.source, self.emit), expr, args)
+            return lowered
         op = operation(expr, self.folder.source)
-        if all_constant(args):
+        if all_constant(args):  # type: ignore[arg-type]
             return self.folder.apply(op, expr, args)
-        return self.numbering.operation(op, args, expr.span)
+        return self.numbering.operation(op, args, expr.span)  # type: ignore[arg-type]
+
+    def emit(self, op: Op, args: tuple[Arg, ...], span: Span) -> Arg:
+        """One scalar node of a vector operation, or the constant it folds to."""
+        if all_constant(args):
+            return self.folder.apply_values(op, args, span)
+        return self.numbering.operation(op, args, span)
 
 
 class Numbering:

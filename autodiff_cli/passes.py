@@ -199,7 +199,7 @@ def edge_partials(
         for position, arg in enumerate(node.args):
             if arg.__class__ is not int:
                 continue  # a constant is not a node: no edge, no partial
-            partial = op.partials[position]
+            partial = op.partial(position)
             kink = None if undefined else partial.kink(args)
             if kink is not None and kink not in kinks:
                 kinks.append(kink)
@@ -222,7 +222,7 @@ def edge_formula(graph: Graph, edge: Edge) -> Formula:
     """The tree ``edge.formula`` was printed from, for printers that need more than its text
     (its precedence, its TeX)."""
     node = graph.nodes[edge.target]
-    return OPS[node.op].partials[edge.position].tree(operands(graph, node))  # type: ignore[index]
+    return OPS[node.op].partial(edge.position).tree(operands(graph, node))  # type: ignore[index]
 
 
 def _or_nan(

@@ -16,6 +16,7 @@ from .errors import AdexplainError, Span, clip
 from .fold import fold_constant
 from .numbers import Value, is_finite, underflowed
 from .parser import parse_expression
+from .tensor import flatten, split_array
 
 _NAME = re.compile(r"[^\W\d]\w*\Z")
 
@@ -48,9 +49,9 @@ def _split_top_level(text: str) -> list[tuple[int, str]]:
     depth = 0
     start = 0
     for i, char in enumerate(text):
-        if char == "(":
+        if char in "([":
             depth += 1
-        elif char == ")":
+        elif char in ")]":
             depth -= 1
         elif char == "," and depth <= 0:
             pieces.append((start, text[start:i]))
@@ -126,12 +127,22 @@ def _plain_decimal(text: str, arithmetic: Arithmetic) -> Value | None:
 def resolve_point(
     pairs: Iterable[tuple[str, float | int | str]], arithmetic: Arithmetic = FLOAT
 ) -> dict[str, Value]:
-    """Names to values, in the order given (which is the input numbering); no name twice."""
+    """Names to values, in the order given (which is the input numbering); no name twice.
+
+    A vector or matrix (``[1, 2, 3]`` in --at, or a TOML array) is one value per element,
+    named ``x[1]``, ``x[2]``…, row by row (``tensor.py``)."""
     point: dict[str, Value] = {}
+    given: set[str] = set()
     for name, value in pairs:
-        if name in point:
+        if name in given:
             raise AdexplainError(f"{name} is given a value twice", code="bad-at")
-        point[name] = evaluate_value(name, value, arithmetic)
+        given.add(name)
+        try:
+            elements = flatten(name, value, split_array)
+        except AdexplainError as err:
+            raise err.with_origin(f"the value of {name}") from None
+        for element, item in elements:
+            point[element] = evaluate_value(element, item, arithmetic)
     return point
 
 

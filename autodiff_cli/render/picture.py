@@ -9,6 +9,7 @@ from .. import labels as label
 from ..explain import Explanation
 from ..graph import Node
 from ..numbers import format_number
+from ..tensor import point_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def edge_captions(ex: Explanation, digits: int) -> list[EdgeLabel]:
 
 
 def title(ex: Explanation, digits: int) -> str:
-    point = ", ".join(f"{name} = {format_number(v, digits)}" for name, v in ex.point.items())
+    point = point_text(ex.point, lambda v: format_number(v, digits))
     expression = " ".join(ex.expression.split())
     lit = [chain.variable for chain in ex.chains] if highlighted_nodes(ex) else []
     shown = f"; paths to {', '.join(lit)} highlighted" if lit else ""

@@ -19,6 +19,7 @@ from ..formula import factor, number_precedence, precedence
 from ..graph import Graph, Node
 from ..numbers import Value, format_count, format_number, is_finite
 from ..passes import MAX_LISTED_STEPS, Edge, Path, edge_formula
+from ..tensor import point_text
 
 SOURCE_WIDTH = 40
 """Longer source snippets are shortened in tables (JSON keeps them up to 200 characters)."""
@@ -56,7 +57,7 @@ class TableView:
 
 
 def summary_lines(ex: Explanation, digits: int) -> list[str]:
-    point = ", ".join(f"{name} = {format_number(v, digits)}" for name, v in ex.point.items())
+    point = point_text(ex.point, lambda v: format_number(v, digits))
     output = ex.graph.nodes[ex.graph.output]
     expression = " ".join(ex.expression.split()) if "\n" not in ex.expression.strip() else ""
     # A program written on one line (a = x*x; a + a) is still a program.
