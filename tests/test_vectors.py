@@ -325,3 +325,43 @@ def test_cross_entropys_gradient_is_softmax_minus_one_hot(
     expected = [e / sum(exps) - (i + 1 == label) for i, e in enumerate(exps)]
     assert list(result.gradient.values()) == pytest.approx(expected, abs=1e-12)
     assert result.output_value == pytest.approx(top + math.log(sum(exps)) - scores[label - 1])
+
+
+# --- The benchmark's networks ------------------------------------------------------------
+
+
+def _bench() -> object:
+    import importlib.util
+
+    from .helpers import REPO
+
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_vector_network_is_the_scalar_network_with_short_paths() -> None:
+    """bench/run.py's vector network (issue 17) and the same network written with scalars
+    (issue 16) have the same loss and gradient; the vector one has 9-edge paths and the
+    node count the benchmark reports."""
+    bench: object = _bench()
+    vector = bench.vector_network(6)  # type: ignore[attr-defined]
+    scalar_case = bench.network(6, 6)  # type: ignore[attr-defined]
+    point = {name: round(value, 3) for name, value in scalar_case.point.items()}
+    scalar = explain(scalar_case.text, point, scalar_case.wrt)
+    result = explain(vector.text, vector.point, vector.wrt)
+    assert len(result.graph.nodes) == vector.nodes
+    assert result.output_value == pytest.approx(scalar.output_value, rel=1e-12)
+    for name, value in scalar.gradient.items():
+        # The scalar network's W2_5, b3, c are the vector network's W[3,6], b[4], c.
+        if name[0] == "W":
+            row, column = (int(i) + 1 for i in name[1:].split("_"))
+            element = f"W[{row},{column}]"
+        else:
+            element = name if name == "c" else f"{name[0]}[{int(name[1:]) + 1}]"
+        assert result.gradient[element] == pytest.approx(value, rel=1e-9), name
+    assert {
+        len(chain.paths[0].nodes) - 1 for chain in result.chains if chain.variable[0] == "W"
+    } == {9}
