@@ -365,3 +365,20 @@ def test_the_vector_network_is_the_scalar_network_with_short_paths() -> None:
     assert {
         len(chain.paths[0].nodes) - 1 for chain in result.chains if chain.variable[0] == "W"
     } == {9}
+
+
+def test_the_vector_sample_agrees_with_sympy() -> None:
+    """samples/two_layer_network.toml, whose golden files every format has."""
+    from autodiff_cli.problem import explain_problem
+
+    from .helpers import REPO
+
+    _, result = explain_problem(REPO / "samples" / "two_layer_network.toml")
+    built, symbols = _sympy_graph(result)
+    output = built[result.graph.output]
+    at = {symbols[name]: value for name, value in result.point.items()}
+    assert float(output.evalf(30, subs=at)) == pytest.approx(result.output_value, rel=1e-12)
+    assert list(result.gradient) == [f"{m}[{i},{j}]" for m in "WV" for i in (1, 2) for j in (1, 2)]
+    for name, ours in result.gradient.items():
+        truth = float(sympy.diff(output, symbols[name]).evalf(30, subs=at))
+        assert ours == pytest.approx(truth, rel=1e-9, abs=1e-12), name
