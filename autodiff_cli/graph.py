@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from . import tensor
 from .arithmetic import FLOAT, Arithmetic
 from .errors import AdexplainError, Span
 from .fold import Constant, Folder, all_constant, fold_constant
@@ -35,7 +36,7 @@ from .numbers import format_number
 from .ops import OPS, Op, Operand
 from .scope import Scope, operation, suggestion
 from .syntax import Call, Name, Operator, Program, Statement
-from .tensor import Tensor, element_name, indices
+from .tensor import Tensor, element_name, indices, shape_of
 from .vector_ops import Lowering, is_vector, lower
 from .walk import post_order
 
@@ -100,6 +101,9 @@ class Graph:
     notation: Notation
     diagnostics: tuple[Diagnostic, ...] = ()
     """What building found worth a warning (a named intermediate never used)."""
+    statements: tuple[tensor.Statement, ...] = ()
+    """The program's statements as blocks (their shapes and elements), kept when the program
+    has vectors or matrices: the blocks view regroups the nodes by them."""
     _input_indices: dict[str, int] = field(init=False, repr=False, compare=False)
     """Made once: callers ask for every variable, and 4 000 variables made a scan quadratic."""
 
@@ -203,7 +207,9 @@ class _Builder:
                 span=statement.span,
             )
         created_before = len(self.numbering.nodes)
+        self.numbering.steps = [] if self.scope.tensors else None
         root = post_order(statement.expr, self.folder.number, self.name, self.apply)
+        self.numbering.keep(statement, root)
         if statement.name is not None:
             if isinstance(root, Tensor):
                 self._name_elements(root, statement, created_before)
@@ -239,13 +245,19 @@ class _Builder:
         return constant
 
     def apply(self, expr: Operator | Call, args: tuple[Arg | Tensor, ...]) -> Arg | Tensor:
+        result: Arg | Tensor
         if is_vector(expr, args):
-            lowered: Arg | Tensor = lower(Lowering(self.folder.source, self.emit), expr, args)
-            return lowered
-        op = operation(expr, self.folder.source)
-        if all_constant(args):  # type: ignore[arg-type]
-            return self.folder.apply(op, expr, args)
-        return self.numbering.operation(op, args, expr.span)  # type: ignore[arg-type]
+            result = lower(Lowering(self.folder.source, self.emit), expr, args)
+        else:
+            op = operation(expr, self.folder.source)
+            if all_constant(args):  # type: ignore[arg-type]
+                result = self.folder.apply(op, expr, args)
+            else:
+                result = self.numbering.operation(op, args, expr.span)  # type: ignore[arg-type]
+        steps = self.numbering.steps
+        if steps is not None:
+            steps.append(tensor.Step(expr, tuple(map(shape_of, args)), shape_of(result)))
+        return result
 
     def emit(self, op: Op, args: tuple[Arg, ...], span: Span) -> Arg:
         """One scalar node of a vector operation, or the constant it folds to."""
@@ -261,7 +273,7 @@ class Numbering:
     span in the graph) and the overflow notes; :meth:`finish` makes them a Graph.
     """
 
-    __slots__ = ("first_use", "nodes", "notation", "notes", "source")
+    __slots__ = ("first_use", "nodes", "notation", "notes", "source", "statements", "steps")
 
     def __init__(self, source: str, input_names: Sequence[str], style: NotationStyle) -> None:
         self.source = source
@@ -273,6 +285,25 @@ class Numbering:
         ]
         self.first_use: dict[int, Span] = {}
         self.notes: list[Diagnostic] = []
+        self.statements: list[tensor.Statement] = []
+        self.steps: list[tensor.Step] | None = None
+        """The current statement's operations, while a program with vectors is built."""
+
+    def keep(self, statement: Statement, root: Arg | Tensor) -> None:
+        """The statement just built, as a block, when the program has vectors."""
+        if self.steps is None:
+            return
+        elements = root.elements if isinstance(root, Tensor) else (root,)
+        self.statements.append(
+            tensor.Statement(
+                statement.name,
+                statement.span,
+                shape_of(root),
+                elements,
+                statement.expr,
+                tuple(self.steps),
+            )
+        )
 
     def input(self, index: int, span: Span) -> int:
         """Input ``index``, used at ``span``: the first use is where the graph shows it."""
@@ -334,6 +365,7 @@ class Numbering:
             output,
             self.notation,
             (*self.notes, *unused_notes, *self._confusing_names()),
+            tuple(self.statements),
         )
 
     def _confusing_names(self) -> list[Diagnostic]:

@@ -294,3 +294,31 @@ def _array_text(
     width = shape[1]
     rows = ["[" + ", ".join(texts[r * width : (r + 1) * width]) + "]" for r in range(shape[0])]
     return "[" + ", ".join(rows) + "]"
+
+
+# --- What building keeps for the blocks view -------------------------------------
+
+
+class Step(NamedTuple):
+    """One operation of a statement as written (``W @ x``), with its operands' shapes and
+    its own: the blocks view writes the statement's local rule in matrix form from these."""
+
+    expr: Any
+    """The syntax node (``syntax.Operator`` or ``syntax.Call``)."""
+    shapes: tuple[Shape, ...]
+    shape: Shape
+
+
+class Statement(NamedTuple):
+    """A statement of a program as a block: its name, shape, elements and steps."""
+
+    name: str | None
+    span: Span
+    shape: Shape
+    elements: tuple[Any, ...]
+    """The graph arguments (node indices or constants) of its elements, row by row."""
+    expr: Any
+    """The statement's expression (a syntax node)."""
+    steps: tuple[Step, ...]
+    """Its operations in the order they were made (post-order): empty for a program
+    without vectors, which keeps nothing of the kind."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import AdexplainError, Span
 from .fold import Constant
@@ -69,6 +69,33 @@ Expr = Operator | Call
 Lower = Callable[[Lowering, Expr, tuple["Value", ...]], "Value"]
 
 
+class Term(NamedTuple):
+    """A vector expression in a rule of the blocks view: ``δ xᵀ``, ``h̄ ⊙ (1 - h^2)``."""
+
+    text: str
+    atomic: bool = True
+    """Whether it can stand as an operand without parentheses."""
+
+    def operand(self) -> str:
+        return self.text if self.atomic else f"({self.text})"
+
+
+class Rule(NamedTuple):
+    """What a rule is given: the adjoint of the result, the operands as written, their
+    shapes, and the result's shape and text."""
+
+    adjoint: Term
+    operands: tuple[Term, ...]
+    shapes: tuple[Shape, ...]
+    shape: Shape
+    result: Term
+    expr: Expr
+
+
+Adjoints = Callable[[Rule], list[Term | None]]
+"""Each operand's adjoint in matrix form (None: it has none, an index or a class)."""
+
+
 @dataclass(frozen=True, slots=True)
 class VectorOp:
     name: str
@@ -77,6 +104,9 @@ class VectorOp:
     shapes: str
     """The shape rule, as the README's table states it."""
     lower: Lower
+    adjoints: Adjoints
+    """The local rule in matrix form, for the blocks view: what each operand's adjoint
+    receives (the scalar nodes' partials are the same rule, element by element)."""
 
 
 def _elements(values: Sequence[Value]) -> list[Arg]:
@@ -276,32 +306,139 @@ def _array(ctx: Lowering, expr: Expr, args: tuple[Value, ...]) -> Value:
     return Tensor((len(args), *inner), tuple(_elements(args)))
 
 
+# --- The local rules in matrix form ---------------------------------------------------
+
+
+def _times(left: Term, right: Term, joint: str = " ") -> Term:
+    return Term(f"{left.operand()}{joint}{right.operand()}", atomic=False)
+
+
+def _transposed(term: Term) -> Term:
+    return Term(f"{term.operand()}ᵀ")
+
+
+def _ones(shape: Shape) -> str:
+    return f"ones({', '.join(map(str, shape))})"
+
+
+def _matmul_adjoints(rule: Rule) -> list[Term | None]:
+    """C = A B: Ā = C̄ Bᵀ, B̄ = Aᵀ C̄; with vectors, the outer and inner products they become."""
+    g = rule.adjoint
+    (left, right), (ls, rs) = rule.operands, rule.shapes
+    if len(ls) == 1 and len(rs) == 1:  # a dot product: the adjoint is a scalar
+        return [_times(g, right, " · "), _times(g, left, " · ")]
+    if len(ls) == 1:  # x W: x̄ = W ḡ, W̄ = x ḡᵀ
+        return [_times(right, g), _times(left, _transposed(g))]
+    return [_times(g, _transposed(right)), _times(_transposed(left), g)]
+
+
+def _spread(rule: Rule, scale: str = "") -> list[Term | None]:
+    """A reduction to a scalar hands its adjoint to every element (divided by n for mean)."""
+    terms: list[Term | None] = []
+    count = sum(math.prod(shape) for shape in rule.shapes)
+    for shape in rule.shapes:
+        if not shape:
+            terms.append(Term(f"{rule.adjoint.operand()}{scale.format(n=count)}", not scale))
+        else:
+            terms.append(
+                Term(f"{rule.adjoint.operand()}{scale.format(n=count)} · {_ones(shape)}", False)
+            )
+    return terms
+
+
+def _logsumexp_adjoints(rule: Rule) -> list[Term | None]:
+    return [
+        _times(rule.adjoint, Term(f"softmax({operand.text})"), " · ") if shape else None
+        for operand, shape in zip(rule.operands, rule.shapes, strict=True)
+    ]
+
+
+def _softmax_adjoints(rule: Rule) -> list[Term | None]:
+    """p = softmax(s): s̄ = p ⊙ (p̄ - (p̄ · p))."""
+    g, p = rule.adjoint.operand(), rule.result.operand()
+    return [Term(f"{p} ⊙ ({g} - {g} · {p})", atomic=False)]
+
+
+def _cross_entropy_adjoints(rule: Rule) -> list[Term | None]:
+    """L = logsumexp(s) - s[k]: s̄ = L̄ · (softmax(s) - onehot(k))."""
+    scores, label = rule.operands
+    difference = Term(f"softmax({scores.text}) - onehot({label.text})", atomic=False)
+    return [_times(rule.adjoint, difference, " · "), None]
+
+
+def _transpose_adjoints(rule: Rule) -> list[Term | None]:
+    return [_transposed(rule.adjoint)]
+
+
+def _index_adjoints(rule: Rule) -> list[Term | None]:
+    """y = x[i]: x̄ gets ȳ at position i, nothing elsewhere."""
+    where = ", ".join(operand.text for operand in rule.operands[1:])
+    shape = rule.shapes[0]
+    spot = Term(f"onehot({where}; {', '.join(map(str, shape))})")
+    return [_times(rule.adjoint, spot, " · "), *([None] * (len(rule.operands) - 1))]
+
+
+def _array_adjoints(rule: Rule) -> list[Term | None]:
+    return [Term(f"{rule.adjoint.operand()}[{i + 1}]") for i in range(len(rule.operands))]
+
+
 _TABLE = (
     VectorOp(
-        "sum", (1, None), "anything → scalar: every element added, one node", _reduction("sum")
+        "sum",
+        (1, None),
+        "anything → scalar: every element added, one node",
+        _reduction("sum"),
+        _spread,
     ),
-    VectorOp("mean", (1, None), "anything → scalar: the sum over n, one node", _reduction("mean")),
+    VectorOp(
+        "mean",
+        (1, None),
+        "anything → scalar: the sum over n, one node",
+        _reduction("mean"),
+        lambda rule: _spread(rule, " / {n}"),
+    ),
     VectorOp(
         "logsumexp",
         (1, None),
         "anything → scalar: log Σ exp, one node",
         _reduction("logsumexp"),
+        _logsumexp_adjoints,
     ),
-    VectorOp("dot", (2, 2), "(n,), (n,) → scalar", _dot),
-    VectorOp("softmax", (1, 1), "(n,) → (n,)", _softmax),
+    VectorOp("dot", (2, 2), "(n,), (n,) → scalar", _dot, _matmul_adjoints),
+    VectorOp("softmax", (1, 1), "(n,) → (n,)", _softmax, _softmax_adjoints),
     VectorOp(
-        "cross_entropy", (2, 2), "(n,), class k → scalar: logsumexp(s) - s[k]", _cross_entropy
+        "cross_entropy",
+        (2, 2),
+        "(n,), class k → scalar: logsumexp(s) - s[k]",
+        _cross_entropy,
+        _cross_entropy_adjoints,
     ),
-    VectorOp("transpose", (1, 1), "(m, n) → (n, m); a vector stays itself", _transpose),
+    VectorOp(
+        "transpose",
+        (1, 1),
+        "(m, n) → (n, m); a vector stays itself",
+        _transpose,
+        _transpose_adjoints,
+    ),
 )
 
 VECTOR_FUNCTIONS: dict[str, VectorOp] = {op.name: op for op in _TABLE}
 """Functions of whole vectors, by name; every other function applies elementwise."""
 
 VECTOR_OPERATORS: dict[str, VectorOp] = {
-    "matmul": VectorOp("matmul", (2, 2), "(m, n) @ (n, p) → (m, p); a vector is (n,)", _matmul),
-    "index": VectorOp("index", (2, 3), "x[i], W[i,j], W[i] (a row); from 1", _index),
-    "array": VectorOp("array", (1, None), "[a, b, …] stacks scalars or vectors", _array),
+    "matmul": VectorOp(
+        "matmul",
+        (2, 2),
+        "(m, n) @ (n, p) → (m, p); a vector is (n,)",
+        _matmul,
+        _matmul_adjoints,
+    ),
+    "index": VectorOp(
+        "index", (2, 3), "x[i], W[i,j], W[i] (a row); from 1", _index, _index_adjoints
+    ),
+    "array": VectorOp(
+        "array", (1, None), "[a, b, …] stacks scalars or vectors", _array, _array_adjoints
+    ),
 }
 """Operators written with a symbol that only vectors have: ``@``, ``p[3]``, ``[a, b]``."""
 
@@ -338,6 +475,13 @@ def lower(ctx: Lowering, expr: Expr, args: tuple[Value, ...]) -> Value:
             span=expr.span,
         )
     return vector.lower(ctx, expr, args)
+
+
+def vector_op(expr: Expr) -> VectorOp | None:
+    """The table's entry for a vector function or operator; None for a scalar op."""
+    if isinstance(expr, Operator):
+        return VECTOR_OPERATORS.get(expr.op)
+    return VECTOR_FUNCTIONS.get(expr.function)
 
 
 def _function(ctx: Lowering, expr: Call) -> Op:

@@ -51,6 +51,8 @@ OPTION_CASES = {
     ],
     # A kink makes the finite difference disagree, and the check says why.
     "relu_at_kink.check": ["relu(x) + x", "--at", "x=0", "--show", "check"],
+    # Backprop by blocks (issue 17): each layer's value, adjoint and rule in matrix form.
+    "two_layer_network.blocks": ["--file", "samples/two_layer_network.toml", "--show", "blocks"],
     # Exact fractions, and the node where they stop.
     "division.exact": ["--file", "samples/division.toml", "--exact", "--show", "all"],
     "exact_leaves_rationals": [

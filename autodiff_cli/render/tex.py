@@ -140,6 +140,9 @@ _SYMBOLS = {
     "├": "|",
     "└": "`",
     "ᵢ": r"$_i$",
+    "×": r"$\times$",
+    "⊙": r"$\odot$",
+    "ᵀ": r"$^{\top}$",
 }
 _ACCENTS = {"\u0304": "=", "\u0307": "."}  # combining macron (w̄), dot above (ẇ)
 

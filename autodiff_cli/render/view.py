@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import labels as label
 from ..arithmetic import Arithmetic
@@ -404,6 +405,14 @@ class ChainLines(Lines):
 
 
 @dataclass(frozen=True, slots=True)
+class BlockLines(Lines):
+    """One block of the blocks view (a statement or an input), which documents typeset."""
+
+    block: Any = field(kw_only=True)
+    """The ``blocks.Block`` written."""
+
+
+@dataclass(frozen=True, slots=True)
 class CheckLines(Lines):
     """The routes to one derivative compared."""
 
@@ -434,6 +443,10 @@ def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block
         blocks.append(partials_table(ex, digits, labels))
     if "adjoints" in sections:
         blocks.append(adjoint_table(ex, digits, labels))
+    if "blocks" in sections:
+        from .blocks_view import block_view  # only a program with vectors needs it
+
+        blocks.extend(block_view(ex, digits))
     for chain in ex.chains:
         if "paths" in sections:
             lines = tuple(chain_rule_lines(ex, chain, digits, labels))

@@ -132,6 +132,10 @@ def document(ex: Explanation) -> dict[str, Any]:
             {"code": d.code, "node": ids[d.node], "message": d.message} for d in ex.diagnostics
         ],
     }
+    if ex.graph.statements:
+        from ..blocks_view import block_json  # a program with vectors: its blocks
+
+        doc["blocks"] = block_json(ex)
     if ex.tangents:
         doc["tangents"] = {
             variable: _by_node(ids, sweep) for variable, sweep in ex.tangents.items()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...explain import Explanation
 from .. import RenderOptions
 from ..tex import chain_rule_tex, latex_text
-from ..view import ChainLines, GraphLines, TableView, layout
+from ..view import BlockLines, ChainLines, GraphLines, TableView, layout
 
 SUFFIX = "tex"
 """How the golden files of this format are named."""
@@ -39,6 +39,11 @@ def render(ex: Explanation, options: RenderOptions) -> str:
                 " \\\\\n".join(_aligned(forms) for forms in chain_rule_tex(ex, chain, digits)),
                 r"\end{align*}",
             ]
+        elif isinstance(block, BlockLines):
+            from ..blocks_view import block_tex
+
+            out.append(rf"\subsubsection*{{{latex_text(block.lines[0])}}}")
+            out += [rf"\[ {line} \]" for line in block_tex(block.block, digits)]
         elif isinstance(block, GraphLines):
             out += [
                 r"\subsection*{Graph}",

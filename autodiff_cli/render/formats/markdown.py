@@ -6,7 +6,7 @@ from ...explain import Explanation
 from ...labels import gradient
 from .. import RenderOptions
 from ..tex import chain_rule_tex
-from ..view import ChainLines, GraphLines, Lines, TableView, layout
+from ..view import BlockLines, ChainLines, GraphLines, Lines, TableView, layout
 from .mermaid import flowchart
 
 SUFFIX = "md"
@@ -28,6 +28,11 @@ def render(ex: Explanation, options: RenderOptions) -> str:
             out += [f"$$ {' = '.join(forms)} $$" for forms in lines] + [""]
         elif isinstance(block, GraphLines):
             out += ["## Graph", "", "```mermaid", *flowchart(ex, digits), "```", ""]
+        elif isinstance(block, BlockLines):
+            from ..blocks_view import block_tex
+
+            out += [f"### {_cell(block.lines[0])}", ""]
+            out += [f"$$ {line} $$" for line in block_tex(block.block, digits)] + [""]
         else:
             out += [*_paragraph(block), ""]
     return "\n".join(out).rstrip("\n") + "\n"
