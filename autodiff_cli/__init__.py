@@ -12,3 +12,10 @@ from .explain import ChainRule, Explanation, explain
 __version__ = "0.1.0"
 
 __all__ = ["AdexplainError", "ChainRule", "Explanation", "__version__", "explain"]
+
+
+def load_ipython_extension(shell: object) -> None:
+    """``%load_ext autodiff_cli`` in IPython or Jupyter: adds the ``%adexplain`` magic."""
+    from .notebook import load
+
+    load(shell)

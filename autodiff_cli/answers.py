@@ -8,16 +8,26 @@ One vocabulary for the problem loader, the grader and the quiz generator:
   from wI into wJ: for w2 = w1 * w1 it is w1 + w1, the product rule a student writes
   as 2·w1;
 - ``[gradient]``: a variable, by name.
+
+It also reads answers as students write them by hand or paste them from a document
+(:func:`read_answer`): a Unicode minus, ``×`` and ``·``, superscripts (``e²``), a
+decimal comma where it cannot separate arguments (``7,389``), a function applied
+without parentheses (``sin 2``). The expression parser stays strict; only answers are
+read this leniently, because an answer is a number, never a program.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from .arithmetic import Arithmetic
+from .arithmetic import FLOAT, Arithmetic
+from .errors import AdexplainError
 from .notation import Notation
 from .numbers import Value
+from .ops import FUNCTIONS
+from .point import evaluate_value
 
 if TYPE_CHECKING:
     from .explain import Explanation
@@ -87,3 +97,65 @@ def answer_sheet(ex: Explanation) -> dict[str, dict[str, Value]]:
     edge_values = [edge.value for edge in ex.edges]
     partials = pair_sums(pairs(graph, ex.edges), edge_values, ex.arithmetic)
     return {"values": values, "partials": partials, "gradient": dict(ex.gradient)}
+
+
+# --- Answers as people write them ----------------------------------------------------
+
+_SAME_AS = str.maketrans(
+    {
+        "\u2212": "-",  # − minus sign
+        "\u2013": "-",  # – en dash, which word processors put for a minus
+        "\u2012": "-",
+        "\ufe63": "-",
+        "\uff0d": "-",
+        "\u00d7": "*",  # ×
+        "\u00b7": "*",  # ·
+        "\u22c5": "*",  # ⋅
+        "\u2219": "*",  # ∙
+        "\u00f7": "/",  # ÷
+        "\u2215": "/",  # ∕
+        "\u03c0": "pi",  # π
+    }
+)
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺"
+_SUPERSCRIPT_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
+_PLAIN_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789-+")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_CALL_WITHOUT_PARENTHESES = re.compile(
+    r"(?<![\w.])(" + "|".join(sorted(FUNCTIONS, key=len, reverse=True)) + r")\s+"
+    r"(\d+(?:\.\d*)?|\.\d+|[^\W\d]\w*)(?![\w.(])"
+)
+
+
+def handwritten(text: str) -> str:
+    """An answer's text with hand-written and pasted forms turned into the grammar's own:
+    ``−1/2`` is ``-1/2``, ``e²`` is ``e^(2)``, ``7,389`` is ``7.389``, ``sin 2`` is ``sin(2)``.
+
+    NOTE: a comma between digits is a decimal comma only outside parentheses, where it
+    cannot separate the arguments of ``max(1,2)``.
+    """
+    text = text.strip().translate(_SAME_AS).replace("√", "sqrt ")
+    text = _SUPERSCRIPT_RUN.sub(lambda m: f"^({m.group().translate(_PLAIN_DIGITS)})", text)
+    if "(" not in text:
+        text = _DECIMAL_COMMA.sub(".", text)
+    return _CALL_WITHOUT_PARENTHESES.sub(r"\1(\2)", text)
+
+
+def read_answer(key: str, answer: object, arithmetic: Arithmetic = FLOAT) -> Value:
+    """The number a student's answer stands for, read as :func:`handwritten` says; an
+    AdexplainError, whose message is the hint to show, when it cannot be read."""
+    if isinstance(answer, str):
+        answer = handwritten(answer)
+    if isinstance(answer, bool) or not isinstance(answer, int | float | str):
+        raise AdexplainError(
+            f"{key} must be a number or a constant expression in quotes "
+            f'(2.5, "1/3", "e^2"), not {_kind(answer)}',
+            code="bad-answer",
+        )
+    return evaluate_value(key, answer, arithmetic, allow_infinite=True)
+
+
+def _kind(value: object) -> str:
+    from .point import kind_of
+
+    return kind_of(value)

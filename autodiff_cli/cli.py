@@ -306,6 +306,36 @@ def exact_option(consequence: str = "") -> Callable[[_Command], _Command]:
     )
 
 
+def grading_options(command: _Command) -> _Command:
+    """What counts as right, and what a student is shown: ``check`` and ``autograder``."""
+    options = (
+        tolerance_options,
+        exact_option("Answers must then equal the exact value: 0.333 is not 1/3."),
+        click.option(
+            "--kink-convention",
+            is_flag=True,
+            help="At a kink accept only the tool's convention (relu'(0) = 0, ties 1/2), not "
+            "any value in the subdifferential.",
+        ),
+        click.option(
+            "--hide-answers/--show-answers",
+            default=None,
+            help="Say which entries are wrong and what the step is, without the right "
+            "numbers [default: hidden for gradescope, shown otherwise].",
+        ),
+        click.option(
+            "--visibility",
+            type=click.Choice(["visible", "hidden", "after_due_date", "after_published"]),
+            default="visible",
+            show_default=True,
+            help="When Gradescope shows the results to students (the whole and every test).",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def tolerance_options(command: _Command) -> _Command:
     """How close an answer must be: at most one of these (or --exact) is given."""
     options = (
@@ -439,7 +469,7 @@ def explain_command(
     """
     format_name = format_name or _default_format()
     as_json = _errors_as_json(format_name)
-    sections = _sections(show)
+    sections = _sections(show, format_name)
     compute = functools.partial(
         explain,
         max_paths=max_paths,
@@ -517,55 +547,80 @@ def _expected(expect_options: tuple[str, ...], exact: bool) -> dict[str, Value]:
     "check",
     epilog="""\b
 Examples:
-  adexplain check samples/homework/alice.toml
-  adexplain check submissions/                      # every .toml file in the folder
-  adexplain check submissions/ --format gradescope > results.json
+  adexplain check --key week5/problem-01.key.toml submissions/
+  adexplain check --key hw3.toml submissions/ --format csv > grades.csv
+  adexplain check --key hw3.toml submission/ --format gradescope > results/results.json
+  adexplain check samples/homework/alice.toml       # a self-check: the file's own problem
   adexplain check alice.toml --hide-answers         # what is wrong, not the right number
 
 \b
-Exit codes: 0 every answer right (or following from the student's own
-earlier answers), 1 some answer wrong, 2 some file could not be read or graded.
+Exit codes: 0 every entry right (or following from the student's own
+earlier answers), 1 some entry wrong, unreadable or not answered, 2 some
+file could not be graded at all.
 """,
 )
-@click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@format_option(
-    REPORTS, "text", "A report for people, JSON for scripts, or Gradescope's results.json."
-)
-@tolerance_options
-@exact_option("Answers must then equal the exact value: 0.333 is not 1/3.")
+@click.argument("files", nargs=-1, required=True, metavar="FILE_OR_DIR...")
 @click.option(
-    "--hide-answers",
-    is_flag=True,
-    help="Say which entries are wrong and what the step is, without the right numbers.",
+    "--key",
+    "key_file",
+    metavar="ASSIGNMENT.toml",
+    help="Grade against this problem (a problem file or a quiz key): the same entries and "
+    "maximum for every student, whatever their copy says.",
 )
+@format_option(
+    REPORTS,
+    "text",
+    "A report for people, JSON for scripts, Gradescope's results.json, or a CSV gradebook.",
+)
+@grading_options
 def check_command(
     files: tuple[str, ...],
+    key_file: str | None,
     format_name: str,
     digits_tol: int | None,
     digits_alias: int | None,
     abs_tol: float | None,
     rel_tol: float | None,
     exact: bool,
-    hide_answers: bool,
+    kink_convention: bool,
+    hide_answers: bool | None,
+    visibility: str,
 ) -> None:
     """Check homework: each FILE is a problem file with a student's answers filled in.
 
-    Marks every answered node value, edge partial and gradient entry right or wrong,
-    gives full credit to an entry that is wrong only because it used the student's
-    own earlier wrong answer, and names the first real slip with the right step in
-    words. FILE may be a folder: every .toml file in it is checked. Files are only read.
+    With --key, every file is graded against the assignment: every node value, edge
+    partial and gradient component it asks for, each unanswered one scoring 0. An
+    entry that is wrong only because it used the student's own earlier wrong answer
+    gets full credit; the first real slip is named with the right step in words.
+    A folder stands for every .toml file in it and its subfolders. Files are only read.
     """
-    from .homework import check_file
-    from .problem import problem_files
+    from .homework import Rules, grade_all, load_assignment
     from .render.report import Report
 
     as_json = _errors_as_json(format_name)
+    gradescope = format_name == "gradescope"
     try:
-        tolerance = _tolerance(digits_tol, digits_alias, abs_tol, rel_tol, exact)
-        paths = problem_files(files)
+        rules = Rules(
+            _tolerance(digits_tol, digits_alias, abs_tol, rel_tol, exact),
+            "convention" if kink_convention else "subdifferential",
+        )
+        assignment = None
+        if key_file is not None:
+            try:
+                assignment = load_assignment(key_file, rules)
+            except AdexplainError as err:
+                raise AdexplainError(f"--key: {err.message}", code=err.code) from None
+        submissions, skipped = grade_all(files, rules, assignment, allow_empty=gradescope)
     except AdexplainError as err:
         _fail(err, as_json=as_json)
-    report = Report(tuple(check_file(path, tolerance) for path in paths), tolerance, hide_answers)
+    report = Report(
+        submissions,
+        rules,
+        gradescope if hide_answers is None else hide_answers,
+        key=key_file or "",
+        skipped=tuple(skipped),
+        visibility=visibility,  # type: ignore[arg-type]
+    )
     _write([REPORTS[format_name].load()(report)])
     for submission in report.submissions:  # the report has them; standard error must too
         if submission.error is not None:
@@ -574,9 +629,84 @@ def check_command(
 
 
 def _check_exit_code(report: Report) -> ExitCode:
-    if any(s.error is not None for s in report.submissions):
+    if not report.submissions or any(s.error is not None for s in report.submissions):
         return ExitCode.BAD_INPUT
     return ExitCode.OK if all(s.all_right for s in report.submissions) else ExitCode.WRONG_ANSWER
+
+
+@main.command(
+    "autograder",
+    epilog="""\b
+Examples:
+  adexplain autograder --key hw5.toml --out autograder.zip
+  adexplain autograder --key hw5.toml --out autograder.zip --visibility after_due_date
+
+\b
+Upload the zip as the assignment's autograder on Gradescope (base image Ubuntu 22.04
+or newer); README.md, "Checking homework", gives the steps.
+""",
+)
+@click.option("--key", "key_file", required=True, metavar="ASSIGNMENT.toml")
+@click.option("--out", "out_file", required=True, metavar="ZIP", help="The bundle to write.")
+@grading_options
+def autograder_command(
+    key_file: str,
+    out_file: str,
+    digits_tol: int | None,
+    digits_alias: int | None,
+    abs_tol: float | None,
+    rel_tol: float | None,
+    exact: bool,
+    kink_convention: bool,
+    hide_answers: bool | None,
+    visibility: str,
+) -> None:
+    """Write a Gradescope autograder for an assignment: setup.sh, run_autograder, the key
+    and this tool. Each student's upload is graded as `check --key ... --format gradescope`
+    grades it, with the options given here."""
+    from .autograder import write_bundle
+    from .homework import Rules, load_assignment
+
+    try:
+        rules = Rules(
+            _tolerance(digits_tol, digits_alias, abs_tol, rel_tol, exact),
+            "convention" if kink_convention else "subdifferential",
+        )
+        try:
+            assignment = load_assignment(key_file, rules)
+        except AdexplainError as err:
+            raise AdexplainError(f"--key: {err.message}", code=err.code) from None
+        options = _check_options(digits_tol, digits_alias, abs_tol, rel_tol, exact)
+        if kink_convention:
+            options.append("--kink-convention")
+        if hide_answers is not None:
+            options.append("--hide-answers" if hide_answers else "--show-answers")
+        options += ["--visibility", visibility]
+        write_bundle(key_file, out_file, options)
+    except AdexplainError as err:
+        _fail(err)
+    click.echo(
+        f"wrote {out_file}: {assignment.max_score:g} points over {len(assignment.entries)} "
+        f"entries; {rules.describe()}"
+    )
+
+
+def _check_options(
+    digits_tol: int | None,
+    digits_alias: int | None,
+    abs_tol: float | None,
+    rel_tol: float | None,
+    exact: bool,
+) -> list[str]:
+    given = {
+        "--digits-tol": digits_tol if digits_tol is not None else digits_alias,
+        "--abs-tol": abs_tol,
+        "--rel-tol": rel_tol,
+    }
+    options = [
+        word for name, value in given.items() if value is not None for word in (name, f"{value!r}")
+    ]
+    return [*options, "--exact"] if exact else options
 
 
 def _tolerance(
@@ -626,7 +756,7 @@ Examples:
     type=click.IntRange(1, 12),
     default=4,
     show_default=True,
-    help="Operations in each problem.",
+    help="Operations in each problem, functions (and a kink's three) included.",
 )
 @click.option(
     "--functions",
@@ -649,6 +779,9 @@ Examples:
     type=click.Choice(list(WORKSHEETS)),
     help="A worksheet with blank tables (printed), and with --out also its key.",
 )
+@click.option(
+    "--force", is_flag=True, help="Write into an --out folder even if it already holds files."
+)
 @click.option("--practice", is_flag=True, help="Ask each step in the terminal, then score.")
 def quiz_command(
     seed: int,
@@ -661,6 +794,7 @@ def quiz_command(
     program: bool,
     out_dir: str | None,
     worksheet: str | None,
+    force: bool,
     practice: bool,
 ) -> None:
     """Generate practice problems: pleasant numbers, no domain errors, answer keys.
@@ -686,7 +820,7 @@ def quiz_command(
         elif out_dir is None:
             _write([quiz.printed(problems, worksheet)])
         else:
-            quiz.write(problems, out_dir, worksheet)
+            quiz.write(problems, out_dir, worksheet, force=force)
             click.echo(f"wrote {len(problems)} problems and their keys to {out_dir}")
     except AdexplainError as err:
         _fail(err)
@@ -750,9 +884,18 @@ def _read_standard_input() -> str:
         ) from None
 
 
-def _sections(show: str | None) -> frozenset[str]:
+def _sections(show: str | None, format_name: str | None = None) -> frozenset[str]:
+    """The sections asked for with --show; without it, the format's own default (a
+    step-through page shows every stage), or the core's three."""
     if show is None:
-        return frozenset(DEFAULT_SECTIONS)
+        default = DEFAULT_SECTIONS
+        if format_name is not None:
+            import importlib
+
+            default = getattr(
+                importlib.import_module(RENDERERS[format_name]), "DEFAULT_SECTIONS", default
+            )
+        return frozenset(default)
     names = {name.strip() for name in show.split(",") if name.strip()}
     if names == {"all"}:
         return frozenset(SECTIONS)

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .arithmetic import FLOAT, Arithmetic
 from .arithmetic import arithmetic as choose_arithmetic
-from .errors import AdexplainError
-from .graph import Diagnostic, Graph, build, suggestion
+from .errors import AdexplainError, clip
+from .graph import Diagnostic, Graph, Node, build, suggestion
 from .notation import NotationStyle
-from .numbers import Value
+from .numbers import Value, format_number
 from .parser import parse
 from .passes import (
     Edge,
@@ -34,7 +34,7 @@ from .passes import (
     tangents,
     uses,
 )
-from .point import resolve_point
+from .point import PointValue, resolve_point
 from .scope import tensor_inputs
 
 if TYPE_CHECKING:
@@ -72,8 +72,15 @@ class ChainRule:
         return self.path_count - len(self.paths)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Explanation:
+    """Everything computed about one expression at one point.
+
+    ``print(result)`` shows the tables, as ``--format plain`` does; in a notebook the
+    result shows itself as HTML tables, typeset chain rules and the graph (see
+    :mod:`autodiff_cli.notebook`); ``result.node("w8")`` looks a node up by id or name.
+    """
+
     expression: str
     point: Mapping[str, Value]
     graph: Graph
@@ -103,6 +110,51 @@ class Explanation:
     def gradient(self) -> Mapping[str, Value]:
         return MappingProxyType({chain.variable: chain.gradient for chain in self.chains})
 
+    def node(self, key: str) -> NodeView:
+        """The node with this id (``"w8"``, or ``"v₋₁"`` in the survey's notation), or with this
+        name (a variable, or a program's named intermediate); its value and its adjoint."""
+        graph = self.graph
+        found = next((n for n in graph.nodes if n.id == key), None)
+        found = found or next((n for n in graph.nodes if n.name == key), None)
+        if found is None:
+            known = [n.id for n in graph.nodes] + [n.name for n in graph.nodes if n.name]
+            raise AdexplainError(
+                f"no node {key!r}: nodes are {graph.id(0)}…{graph.id(len(graph.nodes) - 1)}"
+                + suggestion(key, known),
+                code="unknown-name",
+            )
+        return NodeView(found, self.values[found.index], self.adjoints[found.index])
+
+    def __str__(self) -> str:
+        """The default sections as ``--format plain`` prints them."""
+        from .render import RenderOptions, renderer
+
+        return renderer("plain")(self, RenderOptions()).rstrip("\n")
+
+    def __repr__(self) -> str:
+        # NOTE: the dataclass's own repr printed every node, edge and path: thousands of
+        # characters for a sigmoid neuron. This one says what the result is about.
+        point = ", ".join(f"{name}={format_number(v)}" for name, v in self.point.items())
+        gradient = ", ".join(f"{name}: {format_number(v)}" for name, v in self.gradient.items())
+        expression = clip(" ".join(self.expression.split()), 60)
+        return f"<Explanation of {expression!r} at {point}; gradient {{{gradient}}}>"
+
+    # Jupyter's rich display: the notebook module is imported only when a front end asks.
+    def _repr_html_(self) -> str:
+        from .notebook import html
+
+        return html(self)
+
+    def _repr_markdown_(self) -> str:
+        from .notebook import markdown
+
+        return markdown(self)
+
+    def _repr_latex_(self) -> str:
+        from .notebook import latex
+
+        return latex(self)
+
     def on_paths(self, chain: ChainRule) -> frozenset[int]:
         """Every node on some path from Z to the chain's variable (to highlight a picture).
 
@@ -111,9 +163,29 @@ class Explanation:
         return nodes_on_paths(self.graph, chain.reaches)
 
 
+class NodeView(NamedTuple):
+    """One node as :meth:`Explanation.node` finds it: the graph's node, its value, ∂Z/∂node."""
+
+    node: Node
+    value: Value
+    adjoint: Value
+
+    @property
+    def id(self) -> str:
+        return self.node.id
+
+    @property
+    def name(self) -> str | None:
+        return self.node.name
+
+    @property
+    def formula(self) -> str:
+        return self.node.formula
+
+
 def explain(
     expression: str,
-    at: Mapping[str, float | int | str] | Iterable[tuple[str, float | int | str]],
+    at: Mapping[str, PointValue] | Iterable[tuple[str, PointValue]],
     wrt: str | Sequence[str] = "all",
     max_paths: int = DEFAULT_MAX_PATHS,
     *,

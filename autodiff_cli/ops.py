@@ -7,7 +7,8 @@ particular operation. Each entry declares:
 - one partial per argument, both as a number and as a formula to print, side by
   side so a reader can check one against the other;
 - where it is not defined (its domain), and where it is defined but not
-  differentiable (a kink), with the convention used there.
+  differentiable (a kink), with the convention used there and, for a grader, the
+  subdifferential: every value a partial may rightly be given there.
 
 Every pass and renderer loops over this table; none of them has an
 ``if op == "sin"`` branch. Adding an operation is adding one entry.
@@ -69,10 +70,15 @@ Real = float | int | Fraction
 """Values are floats; with --exact, rationals are Fractions (and small constants ints)."""
 PartialFn = Callable[[Sequence[Real], Real], Real]
 CheckFn = Callable[[Sequence[Real]], "str | None"]
+RangeFn = Callable[[Sequence[Real]], "tuple[Real, Real] | None"]
 RationalFn = Callable[[Sequence[Real]], bool]
 
 
 def _never(args: Sequence[Real]) -> None:
+    return None
+
+
+def _no_range(args: Sequence[Real]) -> None:
     return None
 
 
@@ -94,6 +100,10 @@ class Partial:
     compute: PartialFn
     kink: CheckFn = _never
     """Why this partial does not exist at these arguments, naming the value used; or None."""
+    subdifferential: RangeFn = _no_range
+    """At a kink of a convex or concave piece (relu, abs, a tie of max or min), the interval
+    [low, high] of slopes that are all right there; None where the partial has one value
+    (or none: an infinite slope has no interval to choose from)."""
     rational: RationalFn = _irrational
     """Whether the partial is a rational function of exact arguments there (``1/b`` is,
     ``cos(a)`` is not): with --exact, only then is it kept as a fraction."""
@@ -398,6 +408,20 @@ def _kink_at_zero(name: str, convention: str) -> CheckFn:
     return check
 
 
+def _between_at_zero(low: int, high: int) -> RangeFn:
+    """relu and abs at 0: every slope between the left and the right one."""
+
+    def interval(args: Sequence[Real]) -> tuple[Real, Real] | None:
+        return (low, high) if args[0] == 0 else None
+
+    return interval
+
+
+def _tie_interval(args: Sequence[Real]) -> tuple[Real, Real] | None:
+    """max and min at a tie: each argument's share of the slope is anything in [0, 1]."""
+    return (0, 1) if args[0] == args[1] else None
+
+
 def _infinite_slope_at_unit(name: str) -> CheckFn:
     def check(args: Sequence[Real]) -> str | None:
         if abs(args[0]) == 1:
@@ -653,6 +677,7 @@ _TABLE = (
                 cases((1, a > 0), (0, a < 0)),
                 lambda args, value: 1 if args[0] > 0 else 0,
                 kink=_kink_at_zero("relu", "its partial is taken as 0, as in PyTorch"),
+                subdifferential=_between_at_zero(0, 1),
                 rational=_always,
             ),
         ),
@@ -669,6 +694,7 @@ _TABLE = (
                 cases((1, a > 0), (-1, a < 0)),
                 lambda args, value: _sign(args[0]),
                 kink=_kink_at_zero("abs", "its partial is taken as 0, as in PyTorch"),
+                subdifferential=_between_at_zero(-1, 1),
                 rational=_always,
             ),
         ),
@@ -685,12 +711,14 @@ _TABLE = (
                 cases((1, a > b), (0, a < b)),
                 lambda args, value: _step(args[0], args[1]),
                 kink=_tie("max"),
+                subdifferential=_tie_interval,
                 rational=_always,
             ),
             Partial(
                 cases((1, b > a), (0, b < a)),
                 lambda args, value: _step(args[1], args[0]),
                 kink=_tie("max"),
+                subdifferential=_tie_interval,
                 rational=_always,
             ),
         ),
@@ -707,12 +735,14 @@ _TABLE = (
                 cases((1, a < b), (0, a > b)),
                 lambda args, value: _step(args[1], args[0]),
                 kink=_tie("min"),
+                subdifferential=_tie_interval,
                 rational=_always,
             ),
             Partial(
                 cases((1, b < a), (0, b > a)),
                 lambda args, value: _step(args[0], args[1]),
                 kink=_tie("min"),
+                subdifferential=_tie_interval,
                 rational=_always,
             ),
         ),

@@ -7,9 +7,12 @@ with the same grammar and operation table as the expression itself.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import unicodedata
 from collections.abc import Iterable
+from fractions import Fraction
+from typing import SupportsFloat
 
 from .arithmetic import FLOAT, Arithmetic
 from .errors import AdexplainError, Span, clip
@@ -60,9 +63,14 @@ def _split_top_level(text: str) -> list[tuple[int, str]]:
     return [(offset, piece) for offset, piece in pieces if piece.strip()]
 
 
+PointValue = SupportsFloat | str
+"""What a coordinate may be given as: any real number (int, float, Fraction, numpy's
+int64 and float32, ...) or a constant expression in a string."""
+
+
 def evaluate_value(
     name: str,
-    value: float | int | str,
+    value: PointValue,
     arithmetic: Arithmetic = FLOAT,
     allow_infinite: bool = False,
 ) -> Value:
@@ -72,13 +80,14 @@ def evaluate_value(
     float), and ``"1/3"`` is 1/3. ``allow_infinite`` admits inf, -inf and nan
     (an answer may be: the partial of sqrt at 0 is inf); a point may not.
     """
+    value = _builtin_number(value)  # type: ignore[assignment]  # a narrower kind of the same
     if allow_infinite:
         text = value.strip().lower() if isinstance(value, str) else None
         if text in ("inf", "+inf", "-inf", "nan"):
             return float(text)
         if isinstance(value, float) and not math.isfinite(value):
             return value
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction, str)):
         raise AdexplainError(
             f"the value of {name} must be a number or a constant expression, not {kind_of(value)}",
             code="bad-at",
@@ -124,8 +133,27 @@ def _plain_decimal(text: str, arithmetic: Arithmetic) -> Value | None:
     return number
 
 
+def _builtin_number(value: object) -> object:
+    """A real number of another library (numpy's int64, float32) as Python's own int, Fraction
+    or float; anything else as it is.
+
+    NOTE: the number tower (PEP 3141) says what a number is, so numpy is never imported:
+    numpy registers its scalars as numbers.Integral and numbers.Real.
+    """
+    # Exact types only: numpy's float64 is a float whose repr is "np.float64(2.25)".
+    if type(value) in (bool, int, float, str, Fraction) or not isinstance(value, numbers.Real):
+        return value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Rational):
+        return Fraction(int(value.numerator), int(value.denominator))
+    return float(value)
+
+
 def resolve_point(
-    pairs: Iterable[tuple[str, float | int | str]], arithmetic: Arithmetic = FLOAT
+    pairs: Iterable[tuple[str, PointValue]], arithmetic: Arithmetic = FLOAT
 ) -> dict[str, Value]:
     """Names to values, in the order given (which is the input numbering); no name twice.
 

@@ -16,20 +16,37 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .answers import SECTIONS as ANSWER_SECTIONS
-from .answers import WHAT_A_KEY_NAMES, known_keys
+from .answers import WHAT_A_KEY_NAMES, known_keys, read_answer
 from .errors import AdexplainError
 from .explain import Explanation, explain
 from .graph import suggestion
-from .point import evaluate_value, kind_of
+from .point import kind_of
 
-KNOWN_KEYS = ("expr", "at", "wrt", "title", "description", "student", *ANSWER_SECTIONS)
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10 (Gradescope's default Ubuntu 22.04 image): the same parser, as a package
+    import tomli as tomllib
+
+KNOWN_KEYS = (
+    "expr",
+    "at",
+    "wrt",
+    "title",
+    "description",
+    "student",
+    "generated",
+    "weights",
+    *ANSWER_SECTIONS,
+)
+"""``generated`` records the ``quiz`` command that wrote a file; ``weights`` gives an
+assignment's entries their points (``check --key``)."""
 
 MAX_FILE_BYTES = 1_000_000
 """A problem is a few lines; anything far larger is a mistake, not a problem file."""
@@ -48,6 +65,9 @@ class Problem:
     answers: Mapping[str, Mapping[str, Any]]
     student: str | None = None
     """Who handed it in, for the gradebook (the file name when absent)."""
+    weights: Mapping[str, float | int] = field(default_factory=dict)
+    """Points per entry (``w5``, ``"w5/w2"``, a variable) or per section (``values``);
+    an entry not named is worth 1."""
 
 
 def load_problem(path: str | Path) -> Problem:
@@ -99,7 +119,8 @@ def parse_toml(text: str, origin: str) -> dict[str, Any]:
     """The TOML document, once its nesting is known to be shallow enough for tomllib."""
     _check_nesting(text, origin)
     try:
-        return tomllib.loads(text)
+        document: dict[str, Any] = tomllib.loads(text)
+        return document
     except tomllib.TOMLDecodeError as err:
         raise AdexplainError(f"{origin} is not valid TOML: {err}", code="toml") from None
     except ValueError:  # tomllib reads at most 4 300 digits into an integer (Python's limit)
@@ -172,6 +193,13 @@ def _expr_line(text: str) -> int:
     return line + 1 if match.group(1) and match.group(2) else line
 
 
+def stated_problem(text: str, data: dict[str, Any], origin: str) -> Problem:
+    """The problem a submission states, whatever else it holds: keys that are not a
+    problem's are left to the grader to note, and its answers to be read one by one."""
+    kept = {k: v for k, v in data.items() if k in KNOWN_KEYS and k not in ANSWER_SECTIONS}
+    return _problem(kept, origin, _expr_line(text))
+
+
 def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
     unknown = sorted(set(data) - set(KNOWN_KEYS))
     if unknown:
@@ -205,7 +233,7 @@ def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
         if not isinstance(entries, dict):
             raise AdexplainError(f"{origin}: [{section}] must be a table", code="problem")
         answers[section] = entries
-    for key in ("student", "title", "description"):
+    for key in ("student", "title", "description", "generated"):
         text = data.get(key)
         if text is not None and not isinstance(text, str):
             raise AdexplainError(
@@ -219,7 +247,21 @@ def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
         wrt=wrt,
         answers=answers,
         student=student,
+        weights=_weights(data.get("weights", {}), origin),
     )
+
+
+def _weights(weights: object, origin: str) -> dict[str, float | int]:
+    if not isinstance(weights, dict):
+        raise AdexplainError(f"{origin}: [weights] must be a table", code="problem")
+    for key, weight in weights.items():
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not weight >= 0:
+            raise AdexplainError(
+                f"{origin}: [weights] {key!r} must be a number of points >= 0, "
+                f"not {kind_of(weight) if not isinstance(weight, int | float) else weight}",
+                code="problem",
+            )
+    return dict(weights)
 
 
 Compute = Callable[..., Explanation]
@@ -261,22 +303,50 @@ def check_answers(problem: Problem, explanation: Explanation) -> None:
                     code="unknown-answer",
                 )
             try:
-                evaluate_value(key, answer, allow_infinite=True)
+                read_answer(key, answer)
             except AdexplainError as err:
                 raise err.with_origin(f"[{section}]") from None
 
 
-def problem_files(names: Iterable[str]) -> list[str]:
-    """The files named, with a folder standing for every problem file in it (keys skipped)."""
+def is_problem_file(path: Path) -> bool:
+    """A .toml file (any case: exports from Windows say .TOML) that is not a ``quiz`` key."""
+    name = path.name.lower()
+    return name.endswith(".toml") and not name.endswith(KEY_SUFFIX)
+
+
+def problem_files(names: Iterable[str], allow_empty: bool = False) -> tuple[list[str], list[str]]:
+    """The files named, with a folder standing for every problem file in it and in its
+    subfolders (an LMS export has one folder per submission); and the files skipped there.
+
+    Hidden files and folders (``.git``, ``.DS_Store``) are passed over without a word;
+    every other file that is not a problem file is named as skipped.
+    """
     paths: list[str] = []
+    skipped: list[str] = []
     for name in names:
         if not Path(name).is_dir():
             paths.append(name)
             continue
-        found = sorted(
-            str(path) for path in Path(name).glob("*.toml") if not path.name.endswith(KEY_SUFFIX)
-        )
-        if not found:
+        found, passed = _folder(Path(name))
+        if not found and not allow_empty:
             raise AdexplainError(f"the folder {name} holds no .toml files", code="usage")
         paths.extend(found)
-    return paths
+        skipped.extend(passed)
+    return paths, skipped
+
+
+def _folder(folder: Path) -> tuple[list[str], list[str]]:
+    found: list[str] = []
+    skipped: list[str] = []
+    # NOTE: os.walk does not follow links to folders, so a link loop cannot make it run on.
+    for root, folders, files in os.walk(folder):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for file in sorted(files):
+            path = Path(root) / file
+            if file.startswith("."):
+                continue
+            if is_problem_file(path):
+                found.append(str(path))
+            elif not file.lower().endswith(KEY_SUFFIX):
+                skipped.append(str(path))
+    return found, skipped

@@ -14,9 +14,11 @@ keys and worksheets (:func:`write`), or practised in a terminal (:func:`practice
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -42,14 +44,49 @@ LARGEST = 200
 ATTEMPTS = 500
 
 
+KINK_OPERATIONS = 3
+"""What --kink adds to a problem: ``+ relu(x - 2)`` is a subtraction, a relu and a sum."""
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     operations: int = 4
+    """Operations in each problem, everything counted: functions, and the kink's three."""
     functions: tuple[str, ...] = ()
     shared_variable: bool = False
     kink: bool = False
     division: bool = False
     program: bool = False
+
+    def arguments(self) -> list[str]:
+        """The ``quiz`` options that ask for these, as a command line would give them."""
+        words = ["--ops", str(self.operations)]
+        if self.functions:
+            words += ["--functions", ",".join(self.functions)]
+        flags = {
+            "--shared-variable": self.shared_variable,
+            "--kink": self.kink,
+            "--division": self.division,
+            "--program": self.program,
+        }
+        return words + [flag for flag, given in flags.items() if given]
+
+
+def command(seed: int, count: int, options: Options) -> str:
+    """The command that regenerates a set, written into every file of it: a stale
+    worksheet beside new keys shows a different line."""
+    from . import __version__
+
+    words = ["quiz", "--seed", str(seed), "--count", str(count), *options.arguments()]
+    return f"adexplain {__version__}: {' '.join(words)}"
+
+
+RULES_NOTE = (
+    "Answers are right to 3 significant digits; fractions may be written as fractions "
+    '("1/3"). At a kink (relu at 0, a tie of max or min, abs at 0) any value between the '
+    "one-sided slopes is right."
+)
+"""What the checker accepts by default, stated on every blank problem and worksheet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +95,19 @@ class QuizProblem:
     expr: str
     at: tuple[tuple[str, int], ...]
     explanation: Explanation
+    generated: str = ""
+    """The command that made the set this problem is in (see :func:`command`)."""
 
     def toml(self, with_answers: bool = False, title: str = "") -> str:
         """The problem file (blank), or its answer key."""
         at = ", ".join(f"{name} = {value}" for name, value in self.at)
         expr = json.dumps(self.expr, ensure_ascii=False)  # a JSON string is a TOML string
-        lines = [f"title = {json.dumps(title or f'Problem {self.number}')}"]
+        lines = [] if with_answers else ['student = ""    # your name, for the gradebook']
+        lines.append(f"title = {json.dumps(title or f'Problem {self.number}')}")
+        if self.generated:
+            lines.append(f"generated = {json.dumps(self.generated)}")
+        if not with_answers:
+            lines += [f"# {line}" for line in textwrap.wrap(RULES_NOTE, 86)]
         if "\n" in self.expr:
             lines.append(f'expr = """\n{self.expr}\n"""')
         else:
@@ -91,9 +135,24 @@ def printed(problems: Sequence[QuizProblem], worksheet: str | None = None) -> st
     return "\n".join(problem.toml() for problem in problems)
 
 
-def write(problems: Sequence[QuizProblem], folder: str, worksheet: str | None = None) -> None:
-    """Each problem (blank) and its key as problem files, and the worksheet and its key."""
+def write(
+    problems: Sequence[QuizProblem],
+    folder: str,
+    worksheet: str | None = None,
+    force: bool = False,
+) -> None:
+    """Each problem (blank) and its key as problem files, and the worksheet and its key.
+
+    A folder that already holds files is refused unless ``force``: a new set written over
+    an old one would leave an old worksheet beside new keys.
+    """
     out = Path(folder)
+    if not force and out.is_dir() and any(out.iterdir()):
+        raise AdexplainError(
+            f"{folder} already holds files; choose an empty folder, or give --force to "
+            "write over them",
+            code="usage",
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
         for problem in problems:
@@ -117,9 +176,12 @@ def _toml_value(value: Value) -> str:
 
 def generate(seed: int, count: int, options: Options) -> list[QuizProblem]:
     """``count`` problems from ``seed``; raises AdexplainError if the options allow none."""
-    if len(options.functions) + options.division > options.operations:
+    if options.operations < _fewest_operations(options):
         raise AdexplainError(
-            "more functions (and division) asked for than --ops allows operations", code="usage"
+            f"--ops {options.operations} is too few operations for what is asked: these "
+            f"options need at least {_fewest_operations(options)} (each function also needs "
+            f"a sum to join it in, and a kink takes {KINK_OPERATIONS})",
+            code="usage",
         )
     for name in options.functions:
         if name not in FUNCTIONS_ALLOWED:
@@ -127,18 +189,15 @@ def generate(seed: int, count: int, options: Options) -> list[QuizProblem]:
                 f"quiz problems can use {', '.join(FUNCTIONS_ALLOWED)}; not {name!r}",
                 code="usage",
             )
-    if options.program and options.operations < 3:
-        raise AdexplainError(
-            "--program needs at least 3 operations: one to name, two to use it", code="usage"
-        )
     rng = random.Random(seed)
     problems = []
+    generated = command(seed, count, options)
     for number in range(1, count + 1):
         for _ in range(ATTEMPTS):
             candidate = _candidate(rng, options)
             problem = _accept(number, *candidate, options)
             if problem is not None:
-                problems.append(problem)
+                problems.append(dataclasses.replace(problem, generated=generated))
                 break
         else:
             raise AdexplainError(
@@ -149,13 +208,32 @@ def generate(seed: int, count: int, options: Options) -> list[QuizProblem]:
     return problems
 
 
+def _free_operations(options: Options) -> int:
+    """The operations drawn at random, once the fixed costs are paid.
+
+    Each function (a unary op) leaves one more operand in the pool, and so one more sum
+    joining the pool at the end; so does the named intermediate used twice. The kink adds
+    KINK_OPERATIONS of its own. What remains is drawn, so the total is ``--ops``.
+    """
+    fixed = len(options.functions) + options.program + KINK_OPERATIONS * options.kink
+    return options.operations - fixed
+
+
+def _fewest_operations(options: Options) -> int:
+    """The least --ops these options can be met with."""
+    fixed = options.operations - _free_operations(options)
+    drawn = max(len(options.functions) + options.division, 3 if options.program else 1)
+    return fixed + drawn
+
+
 def _candidate(rng: random.Random, options: Options) -> tuple[str, dict[str, int]]:
     names = list(VARIABLES[: 2 if options.operations < 4 else 3])
     point = {name: rng.choice([-3, -2, -1, 1, 2, 3, 4]) for name in names}
-    pool: list[str] = [rng.choice(names) for _ in range(options.operations + 1)]
+    drawn = _free_operations(options)
+    pool: list[str] = [rng.choice(names) for _ in range(drawn + 1)]
     if options.shared_variable:
         pool[-1] = pool[0]  # the same variable twice, so it is reached along two paths
-    kinds = [rng.choice(RATIONAL_OPS) for _ in range(options.operations)]
+    kinds = [rng.choice(RATIONAL_OPS) for _ in range(drawn)]
     requested = [*options.functions, *(["div"] if options.division else [])]
     kinds[: len(requested)] = requested[: len(kinds)]
     rng.shuffle(kinds)

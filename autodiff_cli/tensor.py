@@ -131,6 +131,8 @@ def flatten(
     """
     if isinstance(value, str) and split is not None and value.strip().startswith("["):
         value = split(value)
+    elif not isinstance(value, (str, list)) and callable(getattr(value, "tolist", None)):
+        value = value.tolist()  # type: ignore[attr-defined]  # a NumPy array, from a notebook
     if not isinstance(value, list):
         return [(name, value)]
     shape = _array_shape(name, value)

@@ -11,7 +11,7 @@ import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -47,15 +47,23 @@ def strict_json(text: str) -> Any:
     return json.loads(text, parse_constant=refuse)
 
 
-def compare_with_golden(args: list[str], name: str, update: bool, exit_code: int = 0) -> None:
-    """Run the command without colour; its output must equal tests/golden/NAME."""
+def compare_with_golden(
+    args: list[str],
+    name: str,
+    update: bool,
+    exit_code: int = 0,
+    normalise: Callable[[str], str] | None = None,
+) -> None:
+    """Run the command without colour; its output (through ``normalise``, if given) must
+    equal tests/golden/NAME."""
     result = run(*args, env={"NO_COLOR": "1"})
     assert result.exit_code == exit_code, result.output
+    produced = result.stdout if normalise is None else normalise(result.stdout)
     golden = GOLDEN / name
     if update:
-        golden.write_text(result.stdout, encoding="utf-8")
+        golden.write_text(produced, encoding="utf-8")
     assert golden.exists(), f"no golden file {golden.name}; run pytest --update-golden"
-    assert result.stdout == golden.read_text(encoding="utf-8")
+    assert produced == golden.read_text(encoding="utf-8")
 
 
 @contextmanager

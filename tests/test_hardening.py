@@ -19,7 +19,9 @@ from autodiff_cli.render import RENDERERS
 
 from .helpers import run, strict_json, time_limit
 
-GOOD = 'expr = "x*x"\nat = { x = 1 }\n[gradient]\nx = 2\n'
+GOOD = (
+    'expr = "x*x"\nat = { x = 1 }\n[values]\nw2 = 1\n[partials]\n"w2/w1" = 2\n[gradient]\nx = 2\n'
+)
 
 # One file of each kind of deep nesting tomllib would recurse or dawdle on.
 DEEP = {
@@ -46,7 +48,7 @@ def test_deep_nesting_is_refused_and_the_rest_of_the_batch_graded(
     by_file = {Path(s["file"]).name: s for s in report["submissions"]}
     assert by_file["a-deep.toml"]["error"]["code"] == "toml"
     assert "deep; a problem file needs" in by_file["a-deep.toml"]["error"]["message"]
-    assert by_file["b-good.toml"]["score"] == 1
+    assert by_file["b-good.toml"]["score"] == 3
     with time_limit(20):
         alone = run("--file", str(tmp_path / "a-deep.toml"))
     assert alone.exit_code == 2
@@ -102,7 +104,7 @@ def test_only_regular_files_are_read_and_only_up_to_the_limit(tmp_path: Path, ki
         assert result.returncode == 2, result.stderr
         assert "error[file]" in result.stdout + result.stderr, result.stderr
         assert "internal" not in result.stdout + result.stderr
-    assert "b-good.toml): 1 of 1 points" in result.stdout  # the batch went on
+    assert "b-good.toml): 3 of 3 points" in result.stdout  # the batch went on
 
 
 def test_every_other_file_is_graded_beside_hostile_ones(tmp_path: Path) -> None:
@@ -117,7 +119,7 @@ def test_every_other_file_is_graded_beside_hostile_ones(tmp_path: Path) -> None:
         preexec_fn=_limited_memory,
     )
     assert result.returncode == 2, result.stderr
-    assert "good (" in result.stdout and "1 of 1 points" in result.stdout
+    assert "good (" in result.stdout and "3 of 3 points" in result.stdout
     assert result.stdout.count("is not a regular file") == 2
 
 
@@ -472,11 +474,7 @@ def test_names_in_at_are_read_composed() -> None:
 def test_a_newline_in_a_file_name_or_a_student_name_stays_on_its_line(tmp_path: Path) -> None:
     (tmp_path / "bad\nname.toml").write_text(GOOD)
     (tmp_path / "broken\nfile.toml").write_text('expr = "y"\n')
-    (tmp_path / "s.toml").write_text(
-        GOOD.replace("x = 2", "x = 3\n").replace(
-            "[gradient]", 'student = "eve\\nmallory"\n[gradient]'
-        )
-    )
+    (tmp_path / "s.toml").write_text('student = "eve\\nmallory"\n' + GOOD.replace("x = 2", "x = 3"))
     result = run("check", str(tmp_path))
     assert "bad\\x0aname" in result.stdout and "broken\\x0afile" in result.stdout
     assert "eve\\x0amallory" in result.stdout

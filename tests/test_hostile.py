@@ -116,11 +116,30 @@ CORPUS: list[Entry] = [
     (["x", "--at", "x=1", "--expect", "q=1"], None, None, "bad-expect", "not a variable"),
     (["x", "--at", "x=1", "--expect", "x"], None, None, "bad-expect", "is not NAME=VALUE"),
     (["check", "samples/homework", "--exact", "--digits", "2"], None, None, "usage", "choose one"),
-    (["check", "tests"], None, None, "usage", "holds no .toml files"),
+    (["quiz", "--out", "samples"], None, None, "usage", "already holds files"),
+    (["autograder", "--key", "grammar/expr.lark", "--out", "a.zip"], None, None, "toml", "--key: "),
+    (
+        ["autograder", "--key", "samples/kink.toml", "--out", "/no/such/dir/a.zip"],
+        None,
+        None,
+        "file",
+        "cannot write /no/such/dir/a.zip",
+    ),
+    # --- an assignment's weights ----------------------------------------------------------
+    (
+        ["check", "--key", "{file}", "samples/homework/alice.toml"],
+        None,
+        'expr = "x*x"\nat = { x = 1 }\n[weights]\nw9 = 2\n',
+        "problem",
+        "--key: ",
+    ),
+    (["{file}"], None, 'expr = "x"\nat = { x = 1 }\nweights = 3\n', "problem", "a table"),
+    (["{file}"], None, 'expr = "x"\nat = { x = 1 }\n[weights]\nx = -1\n', "problem", ">= 0"),
+    (["check", "grammar"], None, None, "usage", "holds no .toml files"),
     (["check"], None, None, "usage", "Missing argument"),
     (["quiz", "--functions", "gamma"], None, None, "usage", "quiz problems can use"),
-    (["quiz", "--ops", "1", "--program"], None, None, "usage", "needs at least 3 operations"),
-    (["quiz", "--ops", "1", "--division", "--functions", "exp"], None, None, "usage", "than --ops"),
+    (["quiz", "--ops", "1", "--program"], None, None, "usage", "need at least 4"),
+    (["quiz", "--ops", "1", "--division", "--functions", "exp"], None, None, "usage", "is too few"),
     (["quiz", "--out", "/proc/version/x"], None, None, "file", "cannot write to"),
     (["x", "--at", "x=1", "--save-svg", "/no/such/dir/x.svg"], None, None, "file", "cannot write"),
     # --- vectors and matrices -------------------------------------------------------------
@@ -185,7 +204,7 @@ CORPUS: list[Entry] = [
         ["{file}"],
         None,
         'expr = "x*x"\nat = {x = 1}\n[values]\nw2 = true\n',
-        "bad-at",
+        "bad-answer",
         "must be a number",
     ),
     (["--file", "/dev/null"], None, None, "file", "is not a regular file"),
@@ -203,7 +222,7 @@ def materialize(entry: Entry, directory: Path) -> tuple[list[str], str | None]:
         else:
             problem.write_text(content, encoding="utf-8")
         args = [str(problem) if arg == "{file}" else arg for arg in args]
-        if "--file" not in args:
+        if "--file" not in args and args[0] != "check":
             args = ["--file", *args]
     return args, stdin
 
@@ -700,7 +719,7 @@ def test_checking_answers_past_a_float_s_range(tmp_path: Path) -> None:
         'expr = "x*y"\nat = { x = 1e300, y = 1e300 }\n[values]\nw3 = "1e300*1e300"\n'
     )
     result = run("check", str(overflowing))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # only w3 is answered
     assert "w3 = inf is right" in result.stdout
 
 

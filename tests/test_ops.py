@@ -415,3 +415,41 @@ def _same(truth: object, value: Fraction) -> bool:
 
     difference = sympy.N(truth - sympy.Rational(value.numerator, value.denominator), 50)
     return bool(abs(difference) < sympy.Float(10) ** -40)
+
+
+KINK_POINTS = [[0.0], [2.0, 2.0], [-1.0, -1.0], [0.0, 0.0]]
+"""Where the table's kinks are: relu and abs at 0, ties of max and min."""
+
+
+@pytest.mark.parametrize("op", OPS.values(), ids=lambda op: op.name)
+def test_a_declared_subdifferential_runs_from_the_left_slope_to_the_right_one(op: Op) -> None:
+    """A grader accepts any slope between the one-sided derivatives at a kink (convex and
+    concave pieces only); the convention the tool uses must lie inside. Checked by one-sided
+    finite differences, for every op and every partial that declares one."""
+    h = 1e-6
+    for args in KINK_POINTS:
+        if len(args) != op.arity:
+            continue
+        for position, partial in enumerate(op.partials):
+            interval = partial.subdifferential(args)
+            if interval is None:
+                continue
+            assert partial.kink(args) is not None, (op.name, args)
+            _, left, right = central_difference(op, args, position, h)
+            low, high = sorted((left, right))
+            assert interval[0] == pytest.approx(low, abs=1e-6), (op.name, args)
+            assert interval[1] == pytest.approx(high, abs=1e-6), (op.name, args)
+            convention = partial.compute(args, op.evaluate(args))
+            assert interval[0] <= convention <= interval[1]
+
+
+def test_the_kinks_with_a_subdifferential_are_the_convex_and_concave_ones() -> None:
+    declared = {
+        op.name
+        for op in OPS.values()
+        for args in KINK_POINTS
+        if len(args) == op.arity
+        for partial in op.partials
+        if partial.subdifferential(args) is not None
+    }
+    assert declared == {"relu", "abs", "max", "min"}

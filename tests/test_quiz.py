@@ -4,14 +4,15 @@ when driven by scripted input."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-import tomllib
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 import sympy
 
+from autodiff_cli.problem import tomllib  # the standard library's, or tomli on 3.10
 from autodiff_cli.quiz import Options, generate
 from autodiff_cli.render import WORKSHEETS
 
@@ -94,7 +95,7 @@ def test_keys_pass_the_checker_and_blanks_have_nothing_to_grade(tmp_path: Path) 
     assert checked.exit_code == 0, checked.stdout
     assert "No slips" in checked.stdout
     blank = run("check", str(tmp_path / "problem-01.toml"))
-    assert blank.exit_code == 0 and "No answers to check" in blank.stdout
+    assert blank.exit_code == 1 and "Nothing answered" in blank.stdout
 
 
 @pytest.mark.parametrize("format_name", WORKSHEETS)
@@ -160,7 +161,8 @@ def test_quiz_errors() -> None:
 
 
 def test_requested_features_are_always_present() -> None:
-    for problem in generate(7, 10, Options(division=True, functions=("exp", "sin"))):
+    asked = Options(operations=5, division=True, functions=("exp", "sin"))
+    for problem in generate(7, 10, asked):
         assert "/" in problem.expr and "exp(" in problem.expr and "sin(" in problem.expr
     for problem in generate(7, 10, Options(division=True)):
         assert not re.search(r"\b(\w+) [-/] \1\b", problem.expr), problem.expr
@@ -170,3 +172,58 @@ def test_practice_stops_at_the_end_of_input_across_problems() -> None:
     result = run("quiz", "--practice", "--seed", "3", "--count", "2", input="4\n")
     assert "Problem 2" not in result.stdout
     assert "Score: 1 of 1" in result.stdout
+
+
+@pytest.mark.parametrize("name", sorted(OPTION_SETS))
+@pytest.mark.parametrize("operations", [4, 6, 9])
+def test_ops_is_the_number_of_operations_in_each_problem(name: str, operations: int) -> None:
+    """Functions, the sums that join them in, a named intermediate's second use and the
+    kink's relu(x - 2) all count: the graph has exactly --ops operation nodes."""
+    options = dataclasses.replace(OPTION_SETS[name], operations=operations)
+    for problem in generate(1, 3, options):
+        graph = problem.explanation.graph
+        assert len(graph.nodes) - graph.input_count == operations, problem.expr
+
+
+def test_too_few_ops_for_the_options_is_refused_with_the_least_that_works() -> None:
+    result = run("quiz", "--ops", "4", "--functions", "exp,sin", "--division")
+    assert result.exit_code == 2
+    assert "--ops 4 is too few operations for what is asked" in result.stderr
+    assert "need at least 5" in result.stderr
+    assert run("quiz", "--ops", "5", "--functions", "exp,sin", "--division").exit_code == 0
+
+
+def test_out_refuses_a_folder_that_holds_files_unless_forced(tmp_path: Path) -> None:
+    (tmp_path / "old-worksheet.md").write_text("last week's")
+    refused = run("quiz", "--seed", "1", "--out", str(tmp_path))
+    assert refused.exit_code == 2
+    assert "already holds files" in refused.stderr and "--force" in refused.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old-worksheet.md"]
+    forced = run("quiz", "--seed", "1", "--out", str(tmp_path), "--force")
+    assert forced.exit_code == 0
+    assert (tmp_path / "problem-01.toml").exists()
+
+
+def test_every_file_records_the_command_that_regenerates_the_set(tmp_path: Path) -> None:
+    args = ["--seed", "5", "--count", "2", "--functions", "exp", "--ops", "5", "--kink"]
+    assert run("quiz", *args, "--out", str(tmp_path), "--worksheet", "markdown").exit_code == 0
+    line = "quiz --seed 5 --count 2 --ops 5 --functions exp --kink"
+    for path in sorted(tmp_path.iterdir()):
+        text = path.read_text()
+        assert line in text, path.name
+        if path.suffix == ".toml":
+            assert tomllib.loads(text)["generated"].endswith(line)
+    # The line is a command: run again, it gives the same problems.
+    again = tmp_path / "again"
+    words = line.split()[1:]
+    assert run("quiz", *words, "--out", str(again)).exit_code == 0
+    for name in ("problem-01.toml", "problem-02.key.toml"):
+        assert (again / name).read_text() == (tmp_path / name).read_text()
+
+
+def test_a_blank_problem_has_a_student_line_and_states_the_rules() -> None:
+    (problem,) = generate(2, 1, Options())
+    blank = problem.toml()
+    assert tomllib.loads(blank)["student"] == ""
+    assert "3 significant digits" in blank and "At a kink" in blank
+    assert "student" not in tomllib.loads(problem.toml(with_answers=True))

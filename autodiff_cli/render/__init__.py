@@ -94,7 +94,8 @@ _REPORT = "autodiff_cli.render.report"
 REPORTS: dict[str, Writer] = {
     "text": Writer(_REPORT, "render_text", "txt"),
     "json": Writer(_REPORT, "render_json", "json"),
-    "gradescope": Writer(_REPORT, "render_gradescope", "json"),
+    "gradescope": Writer("autodiff_cli.render.gradescope", "render_gradescope", "json"),
+    "csv": Writer("autodiff_cli.render.spreadsheet", "render_csv", "csv"),
 }
 """Homework report formats (``check --format``): each a function of a ``Report``."""
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from .. import labels as label
 from ..numbers import format_number
-from ..quiz import QuizProblem
+from ..quiz import RULES_NOTE, QuizProblem
 from .tex import latex_text
 
 BLANK = "____"
@@ -26,7 +26,11 @@ def markdown(problems: Sequence[QuizProblem], key: bool = False) -> str:
             "For each problem: the value of every node, the partial on every edge, and the "
             "gradient. Write fractions as fractions (1/3).",
             "",
+            RULES_NOTE,
+            "",
         ]
+    if problems and problems[0].generated:
+        out += [f"*{problems[0].generated}*", ""]
     for problem in problems:
         out += [
             f"## Problem {problem.number}",
@@ -60,6 +64,9 @@ def latex(problems: Sequence[QuizProblem], key: bool = False) -> str:
             "For each problem: the value of every node, the partial on every edge, "
             "and the gradient. Write fractions as fractions (1/3)."
         )
+        out += ["", latex_text(RULES_NOTE)]
+    if problems and problems[0].generated:
+        out += ["", rf"\texttt{{{latex_text(problems[0].generated)}}}"]
     for problem in problems:
         out += [
             rf"\subsection*{{Problem {problem.number}}}",

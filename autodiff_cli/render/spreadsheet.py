@@ -1,0 +1,47 @@
+"""The class as a spreadsheet (``check --format csv``), for a learning management system.
+
+One row per submission: name, file, score, max, percent, then one column per entry
+of the assignment (the points it earned), and remarks last (a duplicate name, a
+changed problem, a file that could not be graded). Columns are the same for every
+row, so the file imports as one table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..homework import Submission
+from .report import Report, duplicates, remarks
+
+
+def render_csv(report: Report) -> str:
+    entries = _entries(report.submissions)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "file", "score", "max", "percent", *entries, "remarks"])
+    repeated = duplicates(report.submissions)
+    for s in report.submissions:
+        earned = {_column(s, item.key, item.section): item.points for item in s.items}
+        if s.error is not None:
+            cells = [s.student, s.path, 0, s.max_score, 0, *[""] * len(entries)]
+        else:
+            percent = f"{s.percent:.1f}"
+            cells = [s.student, s.path, s.score, s.max_score, percent]
+            cells += [earned.get(entry, "") for entry in entries]
+        writer.writerow([*cells, "; ".join(remarks(s, repeated))])
+    return out.getvalue()
+
+
+def _column(s: Submission, key: str, section: str) -> str:
+    return f"{section}:{key}"
+
+
+def _entries(submissions: tuple[Submission, ...]) -> list[str]:
+    """Every graded entry in the order of the first submission that has them all."""
+    columns: dict[str, None] = {}
+    for s in submissions:
+        for item in s.items:
+            if item.step:  # a key that names nothing is no column
+                columns.setdefault(_column(s, item.key, item.section), None)
+    return list(columns)

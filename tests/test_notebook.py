@@ -1,0 +1,173 @@
+"""In a notebook: a real kernel runs a real notebook (nbclient, ipykernel), and the outputs'
+MIME bundles are checked; the notebook is converted to HTML as nbconvert does. And the
+Python surface a notebook uses: numpy scalars as values, nodes by id, ``print(result)``.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from autodiff_cli import AdexplainError, explain
+
+from .helpers import REPO, output
+
+EXAMPLE = ("y - max(0,w*x+b)", {"y": 5, "w": 2, "x": 1, "b": 1})
+
+
+def test_displaying_a_result_imports_no_ipython() -> None:
+    """Every display method runs in a plain Python, and none of them imports IPython."""
+    script = (
+        "import sys\n"
+        "from autodiff_cli import explain\n"
+        "r = explain('x*x + x', at={'x': 3})\n"
+        "parts = [r._repr_html_(), r._repr_markdown_(), r._repr_latex_(), str(r), repr(r)]\n"
+        "assert all(parts)\n"
+        "import autodiff_cli.notebook\n"
+        "loaded = [m for m in ('IPython', 'ipykernel', 'jupyter_client', 'nbformat') "
+        "if m in sys.modules]\n"
+        "print(loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_numpy_scalars_are_values() -> None:
+    numpy = pytest.importorskip("numpy")
+    result = explain("x*y", at={"x": numpy.int64(3), "y": numpy.float32(0.5)})
+    # ∂(xy)/∂x = y and ∂/∂y = x, at the values the scalars hold.
+    assert result.gradient["x"] == 0.5
+    assert result.gradient["y"] == 3
+    assert isinstance(result.point["x"], float)  # the float arithmetic keeps floats
+    assert explain("x", at={"x": numpy.float64(2.25)}).output_value == 2.25
+
+
+def test_any_real_number_type_is_a_value() -> None:
+    assert explain("x*x", at={"x": Fraction(1, 3)}, exact=True).gradient["x"] == Fraction(2, 3)
+    with pytest.raises(AdexplainError, match="must be a number"):
+        explain("x", at={"x": complex(1, 2)})  # type: ignore[dict-item]
+    with pytest.raises(AdexplainError, match="must be a number"):
+        explain("x", at={"x": True})
+
+
+def test_a_node_is_found_by_id_or_name() -> None:
+    result = explain(*EXAMPLE, wrt="w")
+    w8 = result.node("w8")
+    # SPEC.md's table: w8 = w1 − w7 = 2, and Z is w8, so ∂Z/∂w8 = 1.
+    assert (w8.id, w8.formula, w8.value, w8.adjoint) == ("w8", "w1 - w7", 2, 1)
+    assert result.node("x").id == "w3"
+    assert result.node("w").adjoint == -1
+    with pytest.raises(AdexplainError, match=r"no node 'w9'.*did you mean"):
+        result.node("w9")
+    program = explain("h = x*x; h + x", at={"x": 3})
+    assert program.node("h").value == 9
+
+
+def test_printing_a_result_shows_the_tables() -> None:
+    result = explain(*EXAMPLE, wrt="w")
+    plain = output(EXAMPLE[0], "--at", "y=5,w=2,x=1,b=1", "--wrt", "w", "--format", "plain")
+    assert str(result) == plain.rstrip("\n")
+    assert len(repr(result)) < 120
+    assert (
+        repr(result)
+        == "<Explanation of 'y - max(0,w*x+b)' at y=5, w=2, x=1, b=1; gradient {w: -1}>"
+    )
+
+
+def test_the_html_display_holds_tables_tex_and_the_graph() -> None:
+    result = explain(*EXAMPLE, wrt="w")
+    shown = result._repr_html_()
+    assert shown.count("<table>") == 2  # the values and the partials
+    assert "<td><code>max(0, w6)</code></td>" in shown
+    assert r"$$ \frac{\partial Z}{\partial w} = " in shown
+    from autodiff_cli.render.graphviz import dot_program
+
+    assert ("<svg" in shown) == (dot_program() is not None)
+
+
+# --- a real kernel --------------------------------------------------------------------------
+
+CELLS = [
+    "from autodiff_cli import explain\n"
+    "explain('y - max(0,w*x+b)', at={'y': 5, 'w': 2, 'x': 1, 'b': 1}, wrt='w')",
+    "%load_ext autodiff_cli",
+    '%adexplain "y - max(0,w*x+b)" --at y=5,w=2,x=1,b=1 --wrt w --show values,adjoints',
+    '%adexplain "x*x + x" --at x=3 --format json',
+    '%adexplain "x + * 2" --at x=1',
+    '%adexplain "x" --at x=1 --show bogus',
+]
+
+
+@pytest.fixture(scope="module")
+def notebook(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The notebook above, executed by a real IPython kernel; saved as ``demo.ipynb``."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    book = nbformat.v4.new_notebook()
+    book.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
+    folder = tmp_path_factory.mktemp("notebook")
+    client = nbclient.NotebookClient(
+        book, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(REPO)}}
+    )
+    client.execute()
+    nbformat.write(book, folder / "demo.ipynb")
+    return book
+
+
+def _bundle(cell: object) -> dict[str, str]:
+    shown = [out for out in cell.outputs if out.output_type in ("execute_result", "display_data")]  # type: ignore[attr-defined]
+    assert len(shown) == 1, cell.outputs  # type: ignore[attr-defined]
+    return dict(shown[0].data)
+
+
+def _stderr(cell: object) -> str:
+    return "".join(
+        out.text
+        for out in cell.outputs  # type: ignore[attr-defined]
+        if out.output_type == "stream" and out.name == "stderr"
+    )
+
+
+def test_a_result_shows_itself_in_a_kernel(notebook: object) -> None:
+    bundle = _bundle(notebook.cells[0])  # type: ignore[attr-defined]
+    assert {"text/html", "text/markdown", "text/latex", "text/plain"} <= set(bundle)
+    assert "<table>" in bundle["text/html"]
+    assert r"\frac{\partial Z}{\partial w}" in bundle["text/latex"]
+    assert "| w7 | `max(0, w6)` |" in bundle["text/markdown"]
+    assert bundle["text/plain"].startswith("<Explanation of 'y - max(0,w*x+b)'")
+
+
+def test_the_magic_takes_the_command_lines_options(notebook: object) -> None:
+    cells = notebook.cells  # type: ignore[attr-defined]
+    assert not [out for out in cells[1].outputs if out.output_type == "error"]
+    bundle = _bundle(cells[2])
+    # --show values,adjoints: the adjoint table (w̄2 = ∂Z/∂w = -1 from SPEC.md), no partials.
+    assert "Reverse sweep" in bundle["text/html"]
+    assert "Edge partials" not in bundle["text/html"]
+    assert re.search(r"<td>w̄2</td>.*?<td class=\"n\">-1</td></tr>", bundle["text/html"])
+    json_out = _bundle(cells[3])["text/plain"]
+    assert '"gradient": {"x": 7}' in json_out  # 2x + 1 at 3
+
+
+def test_the_magic_reports_errors_without_a_traceback(notebook: object) -> None:
+    cells = notebook.cells  # type: ignore[attr-defined]
+    for cell, code in ((cells[4], "syntax"), (cells[5], "usage")):
+        assert not [out for out in cell.outputs if out.output_type in ("error", "display_data")]
+        assert f"error[{code}]" in _stderr(cell)
+        assert "Traceback" not in _stderr(cell)
+
+
+def test_the_notebook_converts_to_html(notebook: object, tmp_path: Path) -> None:
+    nbconvert = pytest.importorskip("nbconvert")
+    page, _ = nbconvert.HTMLExporter().from_notebook_node(notebook)
+    assert page.count('class="adexplain"') == 2
+    assert "Forward pass: node values" in page
+    (tmp_path / "demo.html").write_text(page, encoding="utf-8")

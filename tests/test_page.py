@@ -1,0 +1,437 @@
+"""The step-through page (``--format html``): its data, its steps, its shipped files, and
+the page itself driven in a real Chromium (Playwright with the system browser): every
+stage stepped through, a node clicked, predictions answered, the DOM and a screenshot
+checked, and no console errors.
+
+Chromium is skipped where it is missing, except in CI, where it fails (.ci/run installs it).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autodiff_cli import explain
+from autodiff_cli.homework import Tolerance
+from autodiff_cli.problem import load_problem
+from autodiff_cli.render import graphviz
+from autodiff_cli.render.formats.html import asset
+from autodiff_cli.steps import forward_steps, reverse_steps
+
+from .helpers import REPO, SAMPLES, output, strict_json, tool
+from .strategies import programs
+
+EXAMPLE = ["y - max(0,w*x+b)", "--at", "y=5,w=2,x=1,b=1", "--wrt", "w"]
+ASSETS = REPO / "autodiff_cli" / "render" / "assets"
+
+
+def _embedded(page: str, element: str) -> Any:
+    match = re.search(
+        rf'<script type="application/json" id="{element}">\n(.*?)</script>', page, re.S
+    )
+    assert match, element
+    return strict_json(match.group(1))
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal, with nan equal to nan (a sweep may meet one)."""
+    return repr(a) == repr(b) if isinstance(a, float) and math.isnan(a) else a == b
+
+
+# --- the steps are the passes' own sums -----------------------------------------------------
+
+
+def _check_steps(expression: str, at: Any, exact: bool = False) -> None:
+    ex = explain(expression, at=at, forward_mode=True, exact=exact)
+    last: dict[int, object] = {}
+    for step in reverse_steps(ex):
+        last[step.node] = step.total
+    for node, adjoint in enumerate(ex.adjoints):
+        assert _same(last.get(node, ex.arithmetic.zero), adjoint), (expression, node)
+    for chain in ex.chains:
+        last = {}
+        for step in forward_steps(ex, chain):
+            last[step.node] = step.total
+        for node, tangent in enumerate(ex.tangents[chain.variable]):
+            assert _same(last.get(node, ex.arithmetic.zero), tangent), (expression, node)
+
+
+@given(programs(), st.floats(-3, 3), st.floats(-3, 3))
+def test_the_steps_end_at_the_passes_sums(program: tuple[str, object], x: float, y: float) -> None:
+    text = program[0]
+    _check_steps(text, {n: v for n, v in (("x", x), ("y", y)) if re.search(rf"\b{n}\b", text)})
+
+
+@pytest.mark.parametrize("exact", [False, True])
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.stem)
+def test_the_steps_of_every_sample(sample: Path, exact: bool) -> None:
+    problem = load_problem(sample)
+    _check_steps(problem.expr, problem.at, exact)
+
+
+def test_the_steps_of_a_variable_used_twice() -> None:
+    # x*x + x at 3: three uses of x, so three terms reach x̄: 3 + 3 + 1 (SPEC.md).
+    ex = explain("x*x + x", at={"x": 3})
+    terms = [step.term for step in reverse_steps(ex) if step.node == 0]
+    assert sorted(terms) == [1, 3, 3]
+    assert [step.total for step in reverse_steps(ex) if step.node == 0][-1] == 7
+    _check_steps("x*x + x", {"x": 3})
+
+
+@given(st.floats(-1e12, 1e12, allow_nan=False), st.floats(-1e12, 1e12, allow_nan=False))
+def test_a_predictions_interval_is_what_the_checker_accepts(truth: float, answer: float) -> None:
+    tolerance = Tolerance()
+    low, high = tolerance.interval(truth)  # type: ignore[misc]
+    inside = low <= answer <= high
+    # At the very edge the two may round apart; away from it they must agree.
+    edge = min(abs(answer - low), abs(answer - high)) <= 1e-12 * max(1.0, abs(truth))
+    if not edge:
+        assert inside == tolerance.accepts(answer, truth)
+    assert tolerance.accepts(truth, truth) and low <= truth <= high
+
+
+# --- the file -------------------------------------------------------------------------------
+
+
+def test_the_page_is_one_file_that_fetches_nothing() -> None:
+    page = output(*EXAMPLE, "--format", "html")
+    assert not re.search(r"<(link|img|iframe)\b|\bsrc=|\bhref=|@import|url\((?!#)", page)
+    # The only address in the page is SVG's namespace, which is a name, never fetched.
+    assert set(re.findall(r"https?://[^\s\"')]+", page)) <= {"http://www.w3.org/2000/svg"}
+
+
+def test_the_pages_data_is_the_json_document() -> None:
+    page = output(*EXAMPLE, "--format", "html")
+    document = strict_json(output(*EXAMPLE, "--format", "json", "--show", "all"))
+    assert _embedded(page, "adexplain-json") == document
+
+
+def test_a_page_shows_every_stage_unless_asked() -> None:
+    everything = _embedded(output(*EXAMPLE, "--format", "html"), "adexplain-page")
+    keys = [stage["key"] for stage in everything["stages"]]
+    assert keys == ["values", "partials", "adjoints", "tangents:w"]
+    chosen = output(*EXAMPLE, "--format", "html", "--show", "values,paths")
+    assert [s["key"] for s in _embedded(chosen, "adexplain-page")["stages"]] == ["values"]
+
+
+def test_a_large_graph_is_not_drawn() -> None:
+    expression = " + ".join(f"sin(x*{i})" for i in range(1, 300))  # 898 nodes
+    page = output(expression, "--at", "x=1", "--format", "html", "--show", "values")
+    data = _embedded(page, "adexplain-page")
+    assert data["draw"] is False and data["layout"] is None
+
+
+def test_the_vendored_dagre_is_the_pinned_one() -> None:
+    notes = (ASSETS / "VENDORED.md").read_text(encoding="utf-8")
+    digest = hashlib.sha256((ASSETS / "dagre.min.js").read_bytes()).hexdigest()
+    row = next(line for line in notes.splitlines() if line.startswith("| `dagre.min.js`"))
+    assert digest in row
+    version = re.search(r"\| (\d+\.\d+\.\d+) \|", row)
+    assert version and f'"{version.group(1)}"' in asset("dagre.min.js")
+    assert "MIT" in row and "Permission is hereby granted" in asset("dagre.LICENSE.txt")
+    page = output(*EXAMPLE, "--format", "html")
+    assert f"dagre {version.group(1)}, MIT licence" in page
+
+
+def test_graphviz_lays_out_the_page_where_it_is_installed() -> None:
+    tool("dot")
+    data = _embedded(output(*EXAMPLE, "--format", "html"), "adexplain-page")
+    layout = data["layout"]
+    assert set(layout["nodes"]) == {f"w{i}" for i in range(1, 9)}
+    assert len(layout["edges"]) == 7
+    # Drawn bottom to top: every edge's argument sits below the node that uses it.
+    document = _embedded(output(*EXAMPLE, "--format", "html"), "adexplain-json")
+    for edge in document["edges"]:
+        assert layout["nodes"][edge["from"]][1] > layout["nodes"][edge["to"]][1]
+
+
+# --- in a real browser -----------------------------------------------------------------------
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    chromium = tool("chromium")
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=chromium,
+            args=FLAGS,
+            headless=True,
+            viewport={"width": 1300, "height": 1000},
+        )
+        yield context
+        context.close()
+
+
+class Opened:
+    """A page open in the browser, with every console message and error it printed."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.page = browser.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda err: self.problems.append(f"error: {err}"))
+        self.page.on("request", self._request)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_selector("body[data-ready=true]", timeout=10_000)
+
+    def _console(self, message: Any) -> None:
+        if message.type in ("error", "warning"):
+            self.problems.append(f"{message.type}: {message.text}")
+
+    def _request(self, request: Any) -> None:
+        if not request.url.startswith(("file:", "data:")):
+            self.problems.append(f"fetched {request.url}")
+
+    def text(self, selector: str) -> str:
+        return str(self.page.inner_text(selector))
+
+    def column(self, table: str, key: str) -> dict[str, str]:
+        """``{row's first cell: its last cell}`` of one of the page's tables."""
+        rows = self.page.query_selector_all(f'[id="table-{table}"] tbody tr')
+        cells = [row.query_selector_all("td") for row in rows]
+        return {c[0].inner_text(): c[-1].inner_text() for c in cells}
+
+    def stage(self, number: int) -> None:
+        self.page.keyboard.press(str(number))
+
+    def to_the_end(self) -> int:
+        """Next, until the stage is done; how many steps that took."""
+        steps = 0
+        while not self.page.is_disabled("#next"):
+            self.page.click("#next")
+            steps += 1
+        return steps
+
+
+def _page(tmp_path: Path, *args: str, name: str = "page.html") -> Path:
+    path = tmp_path / name
+    path.write_text(output(*args, "--format", "html"), encoding="utf-8")
+    return path
+
+
+def test_stepping_through_every_stage(browser: Any, tmp_path: Path) -> None:
+    opened = Opened(browser, _page(tmp_path, *EXAMPLE))
+    page = opened.page
+    # Before any step: the inputs are given, the operations are not known yet.
+    assert opened.column("values", "value") == {
+        "w1": "5",
+        "w2": "2",
+        "w3": "1",
+        "w4": "1",
+        "w5": "?",
+        "w6": "?",
+        "w7": "?",
+        "w8": "?",
+    }
+    assert opened.to_the_end() == 4
+    # SPEC.md's table of node values.
+    assert list(opened.column("values", "value").values()) == [
+        "5",
+        "2",
+        "1",
+        "1",
+        "2",
+        "3",
+        "3",
+        "2",
+    ]
+    opened.stage(2)
+    assert page.get_attribute('#stages button[data-stage="partials"]', "aria-selected") == "true"
+    assert set(opened.column("partials", "value").values()) == {"?"}
+    page.keyboard.press("ArrowRight")
+    assert "∂w5/∂w2 = w3 = 1" in opened.text("#step")
+    assert opened.to_the_end() == 6
+    # SPEC.md's edges, in order.
+    assert list(opened.column("partials", "value").values()) == ["1", "2", "1", "1", "1", "1", "-1"]
+    opened.stage(3)
+    assert opened.to_the_end() == 8  # the seed and one term per edge
+    adjoints = opened.column("adjoints", "value")
+    # ∂Z/∂y = 1, ∂Z/∂w = -x = -1, ∂Z/∂x = -w = -2, ∂Z/∂b = -1 (Z = y - (wx + b) here).
+    assert (adjoints["w̄1"], adjoints["w̄2"], adjoints["w̄3"], adjoints["w̄4"]) == (
+        "1",
+        "-1",
+        "-2",
+        "-1",
+    )
+    # The last edge first: the sweep ends at the first edge, w5's partial by w2 (w).
+    assert "w̄2 += w̄5 · ∂w5/∂w2 = (-1) · 1 = -1; so far w̄2 = -1" in opened.text("#step")
+    page.keyboard.press("ArrowLeft")
+    assert "w̄3 += w̄5 · ∂w5/∂w3 = (-1) · 2 = -2" in opened.text("#step")
+    opened.stage(4)
+    opened.to_the_end()
+    tangents = opened.column("tangents:w", "value")
+    assert tangents["ẇ8"] == "-1" and tangents["ẇ2"] == "1" and tangents["ẇ1"] == "0"
+    page.keyboard.press("Home")
+    assert "step 0 of" in opened.text("#step")
+    page.keyboard.press("End")
+    assert tangents == opened.column("tangents:w", "value")
+    assert opened.problems == []
+
+
+def test_clicking_a_node_shows_it_and_lights_its_paths(browser: Any, tmp_path: Path) -> None:
+    opened = Opened(browser, _page(tmp_path, *EXAMPLE))
+    page = opened.page
+    page.click('g.node[data-node="w6"]')
+    details = opened.text("#details")
+    assert "w5 + w4" in details and "∂w6/∂w5 = 1 = ?" in details  # partials not revealed yet
+    # From w6 down to w: w6 → w5 → w2, and not w4 (b) nor w3 (x).
+    lit = page.eval_on_selector_all(
+        "g.node.onpath, g.node.selected", "els => els.map(e => e.dataset.node)"
+    )
+    assert sorted(lit) == ["w2", "w5", "w6"]
+    lit_edges = page.eval_on_selector_all("g.edge.onpath", "els => els.map(e => e.dataset.edge)")
+    assert sorted(lit_edges) == ["0", "2"]  # ∂w5/∂w2 and ∂w6/∂w5
+    page.keyboard.press("Escape")
+    assert page.query_selector_all("g.node.onpath") == []
+    page.focus('g.node[data-node="w4"]')
+    page.keyboard.press("Enter")
+    assert "No path leads from it down to w" in opened.text("#details")
+    assert opened.problems == []
+
+
+def test_predict_mode_says_right_or_wrong(browser: Any, tmp_path: Path) -> None:
+    opened = Opened(browser, _page(tmp_path, *EXAMPLE))
+    page = opened.page
+    page.keyboard.press("p")
+    page.keyboard.press("ArrowRight")
+    assert page.is_visible("#answer")
+    assert "What is the value of w5 = w2 * w3?" in opened.text("#verdict")
+    assert opened.column("values", "value")["w5"] == "?"  # not revealed before the answer
+    page.fill("#answer", "2")
+    page.press("#answer", "Enter")
+    assert opened.text("#verdict").startswith("✓ right")
+    assert opened.column("values", "value")["w5"] == "2"
+    page.click("#next")
+    page.fill("#answer", "seven")
+    page.press("#answer", "Enter")
+    assert "Type a number" in opened.text("#verdict")
+    page.fill("#answer", "7")
+    page.press("#answer", "Enter")
+    assert opened.text("#verdict").startswith("✗ not quite (you wrote 7): w6 = w5 + w4 = 3")
+    assert opened.text("#score") == "1 of 2 right"
+    assert opened.problems == []
+
+
+def test_programs_kinks_and_warnings_are_shown(browser: Any, tmp_path: Path) -> None:
+    opened = Opened(browser, _page(tmp_path, "--file", "samples/shared_program.toml"))
+    labels = opened.page.eval_on_selector_all("g.node .head", "els => els.map(e => e.textContent)")
+    assert any(re.fullmatch(r"w\d+ \(\w+\)( {2}= Z)?", text) for text in labels)  # named
+    kinked = Opened(browser, _page(tmp_path, "--file", "samples/kink.toml", name="kink.html"))
+    assert kinked.page.query_selector_all("g.edge.kink")
+    assert "not differentiable" in kinked.text("#warnings")
+    assert opened.problems == [] and kinked.problems == []
+
+
+def test_without_graphviz_dagre_lays_out_the_page(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(graphviz, "dot_program", lambda: None)
+    opened = Opened(browser, _page(tmp_path, "--file", "samples/shared_program.toml"))
+    assert "Layout: dagre" in opened.text("#legend")
+    boxes = opened.page.eval_on_selector_all(
+        "g.node rect",
+        "els => els.map(e => { const b = e.getBBox(); return [b.x, b.y, b.width, b.height]; })",
+    )
+    assert len(boxes) == 4  # x, a1, a2 and the output
+    for i, a in enumerate(boxes):  # no two boxes overlap
+        for b in boxes[i + 1 :]:
+            apart = (
+                a[0] + a[2] <= b[0]
+                or b[0] + b[2] <= a[0]
+                or a[1] + a[3] <= b[1]
+                or b[1] + b[3] <= a[1]
+            )
+            assert apart, (a, b)
+    assert opened.problems == []
+
+
+def test_a_screenshot_shows_the_graph_and_the_current_step(browser: Any, tmp_path: Path) -> None:
+    opened = Opened(browser, _page(tmp_path, *EXAMPLE))
+    page = opened.page
+    page.keyboard.press("3")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.click('g.node[data-node="w5"]')
+    shot = page.locator("#graph").screenshot(path=str(tmp_path / "graph.png"))
+    counts = _colour_counts(
+        browser, shot, {"current": (0x00, 0x72, 0xB2), "path": (0xD5, 0x5E, 0x00)}
+    )
+    # The current step's dashed blue border and the chosen node's vermillion paths are drawn.
+    assert counts["current"] > 100 and counts["path"] > 100, counts
+    assert opened.problems == []
+
+
+def _colour_counts(
+    browser: Any, png: bytes, colours: dict[str, tuple[int, int, int]]
+) -> dict[str, int]:
+    """How many pixels of a PNG are (nearly) each colour, counted by a canvas in the browser."""
+    viewer = browser.new_page()
+    viewer.set_content("<canvas></canvas>")
+    return dict(
+        viewer.evaluate(
+            """async ([data, colours]) => {
+                const image = new Image();
+                image.src = "data:image/png;base64," + data;
+                await image.decode();
+                const canvas = document.querySelector("canvas");
+                canvas.width = image.width; canvas.height = image.height;
+                const context = canvas.getContext("2d");
+                context.drawImage(image, 0, 0);
+                const pixels = context.getImageData(0, 0, image.width, image.height).data;
+                const counts = {};
+                for (const [name, [r, g, b]] of Object.entries(colours)) {
+                    let n = 0;
+                    for (let i = 0; i < pixels.length; i += 4) {
+                        const off = Math.abs(pixels[i] - r) + Math.abs(pixels[i + 1] - g)
+                            + Math.abs(pixels[i + 2] - b);
+                        if (off < 30) n++;
+                    }
+                    counts[name] = n;
+                }
+                return counts;
+            }""",
+            [base64.b64encode(png).decode(), colours],
+        )
+    )
+
+
+def test_the_notebook_page_renders_in_the_browser(browser: Any, tmp_path: Path) -> None:
+    """The notebook display's HTML, as a browser draws it: the tables and Graphviz's SVG."""
+    tool("dot")
+    result = explain("y - max(0,w*x+b)", at={"y": 5, "w": 2, "x": 1, "b": 1}, wrt="w")
+    path = tmp_path / "cell.html"
+    path.write_text(
+        f"<!DOCTYPE html><meta charset='utf-8'><body>{result._repr_html_()}</body>",
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    assert page.eval_on_selector_all(".adexplain table", "els => els.length") == 2
+    width = page.eval_on_selector(".adexplain svg", "svg => svg.getBoundingClientRect().width")
+    assert width > 100
+    assert json.loads(json.dumps(page.inner_text(".adexplain table"))).count("w") >= 8
