@@ -428,6 +428,14 @@ def tolerance_options(command: _Command) -> _Command:
 )
 @exact_option()
 @click.option(
+    "--seed",
+    "seed_options",
+    multiple=True,
+    metavar="NAME=VALUE,...",
+    help="One seeded sweep: a tangent on inputs (--seed x=[1,0]) gives the Jacobian-vector "
+    "product J v, a cotangent on the output (--seed y=[0,1]) the vector-Jacobian product uᵀ J.",
+)
+@click.option(
     "--expect",
     "expect_options",
     multiple=True,
@@ -456,6 +464,7 @@ def explain_command(
     show: str | None,
     notation: NotationStyle,
     exact: bool,
+    seed_options: tuple[str, ...],
     expect_options: tuple[str, ...],
     save_svg: str | None,
     save_html: str | None,
@@ -477,6 +486,7 @@ def explain_command(
         forward_mode="tangents" in sections,
         check="check" in sections,
         exact=exact,
+        seed=_seed(seed_options),
     )
     try:
         result = _run(expression, at_options, wrt, problem_file, compute)
@@ -497,6 +507,19 @@ def explain_command(
         _tell(f"adexplain: check failed: {failure}")
     if failures:
         sys.exit(ExitCode.WRONG_ANSWER)
+
+
+def _seed(options: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    """--seed's assignments, in order; None without the option."""
+    if not options:
+        return None
+    pairs: list[tuple[str, str]] = []
+    for option in options:
+        try:
+            pairs.extend(parse_assignments(option))
+        except AdexplainError as err:
+            raise err.with_origin("--seed") from None
+    return pairs
 
 
 def _save_pictures(

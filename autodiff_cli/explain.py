@@ -15,6 +15,9 @@ from .arithmetic import FLOAT, Arithmetic
 from .arithmetic import arithmetic as choose_arithmetic
 from .errors import AdexplainError, clip
 from .graph import Diagnostic, Graph, Node, build, suggestion
+from .jacobian import Jacobian, Product
+from .jacobian import jacobian as jacobian_of
+from .jacobian import product as product_of
 from .notation import NotationStyle
 from .numbers import Value, format_number
 from .parser import parse
@@ -96,6 +99,11 @@ class Explanation:
     """Per variable asked for, ẇᵢ for every node (one forward sweep each); empty unless asked."""
     checks: Mapping[str, CrossCheck] = field(default_factory=lambda: MappingProxyType({}))
     """Per variable, the four routes compared; empty unless asked."""
+    jacobian: Jacobian | None = None
+    """With several outputs (or on request), ∂outputs/∂variables by forward and by reverse
+    sweeps; None unless asked, or when it would take too many sweeps."""
+    product: Product | None = None
+    """The one sweep a --seed asks for: J v or uᵀ J; None without a seed."""
 
     @property
     def exact(self) -> bool:
@@ -193,6 +201,8 @@ def explain(
     forward_mode: bool = False,
     check: bool = False,
     exact: bool = False,
+    jacobian: bool = False,
+    seed: Iterable[tuple[str, PointValue]] | None = None,
 ) -> Explanation:
     """Explain how reverse-mode AD differentiates ``expression`` at the point ``at``.
 
@@ -243,6 +253,16 @@ def explain(
         for chain in chains
         if check
     }
+    variables = [chain.node for chain in chains]
+    wanted = jacobian or bool(graph.outputs)  # several outputs: their Jacobian is the point
+    matrix = jacobian_of(graph, edges, variables, arithmetic) if wanted else None
+    seeded = None
+    if seed is not None:
+        try:
+            cotangent = resolve_point(seed, arithmetic)
+        except AdexplainError as err:
+            raise err.with_origin("--seed") from None
+        seeded = product_of(graph, edges, cotangent, variables, arithmetic)
     warnings = graph.diagnostics + overflow + kinks
     diagnostics = tuple(sorted(warnings, key=lambda d: (d.node, d.code)))
     return Explanation(
@@ -258,6 +278,8 @@ def explain(
         tangents=MappingProxyType(sweeps),
         checks=MappingProxyType(checks),
         arithmetic=arithmetic,
+        jacobian=matrix,
+        product=seeded,
     )
 
 

@@ -22,6 +22,7 @@ and only the numbering holds the growing node list.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
@@ -101,6 +102,9 @@ class Graph:
     notation: Notation
     diagnostics: tuple[Diagnostic, ...] = ()
     """What building found worth a warning (a named intermediate never used)."""
+    outputs: tuple[int, ...] = ()
+    """Every element of a vector output, row by row (``output`` is the first); empty when
+    the output is one number."""
     statements: tuple[tensor.Statement, ...] = ()
     """The program's statements as blocks (their shapes and elements), kept when the program
     has vectors or matrices: the blocks view regroups the nodes by them."""
@@ -158,7 +162,8 @@ def build(
     result: Arg | Tensor = Constant(0.0, "0")
     for position, statement in enumerate(program):
         result = builder.statement(statement, last=position == len(program) - 1)
-    output = _scalar_output(result, source, program[-1])
+    outputs = _outputs(result, source, program[-1])
+    output = outputs[0]
     if isinstance(output, Constant):
         raise AdexplainError(
             f"the output has no variables (it is the constant {format_number(output.value)}), "
@@ -168,24 +173,28 @@ def build(
             span=program[-1].span,
         )
     scope.check_inputs_used(numbering.first_use)
-    return numbering.finish(output, scope.unused_intermediates(output))
+    graph = numbering.finish(output, scope.unused_intermediates(output))
+    if len(outputs) > 1:
+        nodes = tuple(o for o in outputs if isinstance(o, int))  # constants were refused
+        graph = dataclasses.replace(graph, outputs=nodes)
+    return graph
 
 
-def _scalar_output(result: Arg | Tensor, source: str, last: Statement) -> Arg:
-    """The output node; a vector of one element is that element."""
-    if not isinstance(result, Tensor):
-        return result
-    if result.size == 1:
-        return result.elements[0]
-    from .tensor import describe, shape_text
-
-    raise AdexplainError(
-        f"the output is {describe(result.shape)} {shape_text(result.shape)}; the tool "
-        "differentiates one number: take sum(...), mean(...) or one element, as in y[1]",
-        code="shape",
-        text=source,
-        span=last.span,
-    )
+def _outputs(result: Arg | Tensor, source: str, last: Statement) -> tuple[Arg, ...]:
+    """The output's elements: one, or a vector's (a function with several outputs, whose
+    Jacobian the tool shows). Every element of a vector output must depend on a variable."""
+    if not isinstance(result, Tensor) or result.size == 1:
+        return (result.elements[0],) if isinstance(result, Tensor) else (result,)
+    for index, element in zip(indices(result.shape), result.elements, strict=True):
+        if isinstance(element, Constant):
+            raise AdexplainError(
+                f"element {element_name(last.name or 'Z', index)} of the output is the "
+                f"constant {format_number(element.value)}, so it has no derivative to show",
+                code="no-variables",
+                text=source,
+                span=last.span,
+            )
+    return result.elements
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +219,10 @@ class _Builder:
         self.numbering.steps = [] if self.scope.tensors else None
         root = post_order(statement.expr, self.folder.number, self.name, self.apply)
         self.numbering.keep(statement, root)
+        if last and statement.name is None and isinstance(root, Tensor):
+            # A vector output without a name: its elements are Z[1], Z[2], ... (Z is the
+            # output's name, as for one number).
+            self._name_elements(root, statement._replace(name="Z"), created_before)
         if statement.name is not None:
             if isinstance(root, Tensor):
                 self._name_elements(root, statement, created_before)
@@ -365,7 +378,7 @@ class Numbering:
             output,
             self.notation,
             (*self.notes, *unused_notes, *self._confusing_names()),
-            tuple(self.statements),
+            statements=tuple(self.statements),
         )
 
     def _confusing_names(self) -> list[Diagnostic]:

@@ -239,7 +239,10 @@ def _or_nan(
 
 
 def adjoints(
-    graph: Graph, edges: Sequence[Edge], arithmetic: Arithmetic = FLOAT
+    graph: Graph,
+    edges: Sequence[Edge],
+    arithmetic: Arithmetic = FLOAT,
+    seed: Mapping[int, Value] | None = None,
 ) -> tuple[Value, ...]:
     """∂Z/∂wᵢ for every node: Z̄ = 1, then w̄ᵢ += w̄ⱼ · ∂wⱼ/∂wᵢ over every use of wᵢ.
 
@@ -254,9 +257,12 @@ def adjoints(
     """
     add, multiply = arithmetic.add, arithmetic.multiply
     adjoint = [arithmetic.zero] * len(graph.nodes)
-    adjoint[graph.output] = arithmetic.one
     reached = bytearray(len(graph.nodes))
-    reached[graph.output] = 1
+    # ``seed`` starts the sweep from other nodes than Z: a cotangent on several outputs
+    # (a vector-Jacobian product), or one output of several (a row of the Jacobian).
+    for node, start in (seed or {graph.output: arithmetic.one}).items():
+        adjoint[node] = start
+        reached[node] = 1
     for edge in reversed(edges):
         if reached[edge.target]:
             reached[edge.source] = 1
@@ -267,9 +273,13 @@ def adjoints(
 
 
 def tangents(
-    graph: Graph, edges: Sequence[Edge], seed: int, arithmetic: Arithmetic = FLOAT
+    graph: Graph,
+    edges: Sequence[Edge],
+    seed: int | Mapping[int, Value],
+    arithmetic: Arithmetic = FLOAT,
 ) -> tuple[Value, ...]:
-    """ẇᵢ = ∂wᵢ/∂x for every node, with ẋ = 1 on input ``seed`` and 0 on the others.
+    """ẇᵢ = ∂wᵢ/∂x for every node, with ẋ = 1 on input ``seed`` and 0 on the others (or,
+    ``seed`` a mapping, the tangent it gives each input).
 
     One forward sweep: ẇⱼ = Σ over wⱼ's arguments ∂wⱼ/∂wᵢ · ẇᵢ. Edges are ordered
     by target, and every argument comes before its user, so each ẇᵢ is final
@@ -277,7 +287,9 @@ def tangents(
     """
     add, multiply = arithmetic.add, arithmetic.multiply
     tangent = [arithmetic.zero] * len(graph.nodes)
-    tangent[seed] = arithmetic.one
+    # A mapping seeds several inputs at once: a Jacobian-vector product in one sweep.
+    for node, start in seed.items() if isinstance(seed, Mapping) else ((seed, arithmetic.one),):
+        tangent[node] = start
     for edge in edges:
         if tangent[edge.source] == 0:
             # Nothing flows from an argument the seed does not move, even along an edge

@@ -160,7 +160,15 @@ CORPUS: list[Entry] = [
     (["x[3]", "--at", "x=[1,2]"], None, None, "shape", "indices run from 1 to 2"),
     (["dot(x)", "--at", "x=[1,2]"], None, None, "arity", "dot takes 2 arguments"),
     (["x + sum(log([0, 1]))", "--at", "x=1"], None, None, "domain", "log([0, 1]) is undefined"),
-    (["2 * x", "--at", "x=[1,2]"], None, None, "shape", "the output is a vector of 2"),
+    (["[x, 2]", "--at", "x=1"], None, None, "no-variables", "element Z[2] of the output"),
+    (
+        ["y = 2*x", "--at", "x=[1,2]", "--seed", "y=[1,0],x=[1,1]"],
+        None,
+        None,
+        "bad-seed",
+        "not both",
+    ),
+    (["y = 2*x", "--at", "x=[1,2]", "--seed", "q=[1,0]"], None, None, "bad-seed", "not an input"),
     # --- problem files --------------------------------------------------------------------
     (["--file", "no/such/file.toml"], None, None, "file", "cannot read"),
     (["--file", "{file}"], None, b"x" * 1_000_001, "file", "a problem file is at most"),

@@ -57,9 +57,24 @@ class TableView:
         object.__setattr__(self, "rows", (*self.rows[:keep], filler, *self.rows[-keep:]))
 
 
+def _output_line(ex: Explanation, digits: int) -> str:
+    output = ex.graph.nodes[ex.graph.output]
+    if not ex.graph.outputs:
+        return f"Output:     Z = {output.id} = {format_number(ex.output_value, digits)}"
+    from ..jacobian import describe_output
+
+    values = point_text(
+        {ex.graph.nodes[o].name or ex.graph.nodes[o].id: ex.values[o] for o in ex.graph.outputs},
+        lambda v: format_number(v, digits),
+    )
+    return (
+        f"Output:     {values} ({describe_output(ex.graph)}); the paths and adjoints below are "
+        f"for Z = {output.name} = {output.id}"
+    )
+
+
 def summary_lines(ex: Explanation, digits: int) -> list[str]:
     point = point_text(ex.point, lambda v: format_number(v, digits))
-    output = ex.graph.nodes[ex.graph.output]
     expression = " ".join(ex.expression.split()) if "\n" not in ex.expression.strip() else ""
     # A program written on one line (a = x*x; a + a) is still a program.
     label = (
@@ -71,7 +86,7 @@ def summary_lines(ex: Explanation, digits: int) -> list[str]:
     return [
         *lines,
         f"Point:      {point}",
-        f"Output:     Z = {output.id} = {format_number(ex.output_value, digits)}",
+        _output_line(ex, digits),
     ]
 
 
@@ -455,6 +470,10 @@ def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block
             blocks.append(tangent_table(ex, chain, digits, labels))
         if "check" in sections and chain.variable in ex.checks:
             blocks.append(CheckLines(tuple(check_lines(ex.checks[chain.variable], digits))))
+    if ex.jacobian is not None or ex.product is not None or ex.graph.outputs:
+        from .jacobian_view import jacobian_view  # several outputs, or a seed
+
+        blocks.extend(jacobian_view(ex, digits))
     blocks.append(GradientLines((gradient_line(ex, digits),), style="bold green"))
     if ex.diagnostics:
         blocks.append(WarningLines(tuple(warning_lines(ex)), style="yellow"))
