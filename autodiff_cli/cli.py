@@ -767,6 +767,7 @@ Examples:
   adexplain quiz --seed 7 --count 20 --out week5/ --worksheet latex
   adexplain quiz --seed 7 --division --shared-variable --program
   adexplain quiz --practice                          # practise in the terminal
+  adexplain quiz --layer --out week9/                # a dense layer with a matrix
 """,
 )
 @click.option(
@@ -792,6 +793,12 @@ Examples:
 @click.option("--division", is_flag=True, help="Include a division.")
 @click.option("--program", is_flag=True, help="Name an intermediate and use it twice.")
 @click.option(
+    "--layer",
+    is_flag=True,
+    help="A small dense layer instead: h = relu(W @ x + b), a linear output and a squared "
+    "loss, with a 2x2 matrix and small integers (--ops does not apply).",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),
@@ -815,6 +822,7 @@ def quiz_command(
     kink: bool,
     division: bool,
     program: bool,
+    layer: bool,
     out_dir: str | None,
     worksheet: str | None,
     force: bool,
@@ -835,6 +843,7 @@ def quiz_command(
         kink=kink,
         division=division,
         program=program,
+        layer=layer,
     )
     try:
         problems = quiz.generate(seed, count, options)

@@ -232,7 +232,7 @@ def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
         entries = data.get(section, {})
         if not isinstance(entries, dict):
             raise AdexplainError(f"{origin}: [{section}] must be a table", code="problem")
-        answers[section] = entries
+        answers[section] = elementwise_answers(entries, origin, section)
     for key in ("student", "title", "description", "generated"):
         text = data.get(key)
         if text is not None and not isinstance(text, str):
@@ -262,6 +262,22 @@ def _weights(weights: object, origin: str) -> dict[str, float | int]:
                 code="problem",
             )
     return dict(weights)
+
+
+def elementwise_answers(entries: dict[str, Any], origin: str, section: str) -> dict[str, Any]:
+    """A matrix answered whole (``W = [[1, 2], [3, 4]]`` in [gradient]) is an answer per
+    element, ``W[1,1]`` …, as the tables name them."""
+    if not any(isinstance(answer, list) for answer in entries.values()):
+        return entries
+    from .tensor import flatten
+
+    found: dict[str, Any] = {}
+    for key, answer in entries.items():
+        try:
+            found.update(flatten(key, answer))
+        except AdexplainError as err:
+            raise err.with_origin(f"[{section}] in {origin}") from None
+    return found
 
 
 Compute = Callable[..., Explanation]
