@@ -21,7 +21,8 @@ from .numbers import Value, is_finite, underflowed
 from .parser import parse_expression
 from .tensor import flatten, split_array
 
-_NAME = re.compile(r"[^\W\d]\w*\Z")
+_NAME = re.compile(r"[^\W\d]\w*(\[\d+(,\d+)*\])?\Z")
+"""A name, or an element of a vector or matrix (``x[2]``, ``W[1,2]``: --expect, --seed)."""
 
 
 def parse_assignments(text: str) -> list[tuple[str, str]]:
@@ -170,6 +171,8 @@ def resolve_point(
         except AdexplainError as err:
             raise err.with_origin(f"the value of {name}") from None
         for element, item in elements:
+            if element in point:  # x=[1,2] and x[1]=3 name the same input
+                raise AdexplainError(f"{element} is given a value twice", code="bad-at")
             point[element] = evaluate_value(element, item, arithmetic)
     return point
 

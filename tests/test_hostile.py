@@ -161,6 +161,7 @@ CORPUS: list[Entry] = [
     (["dot(x)", "--at", "x=[1,2]"], None, None, "arity", "dot takes 2 arguments"),
     (["x + sum(log([0, 1]))", "--at", "x=1"], None, None, "domain", "log([0, 1]) is undefined"),
     (["[x, 2]", "--at", "x=1"], None, None, "no-variables", "element Z[2] of the output"),
+    (["sum(x)", "--at", "x=[1,2]", "--at", "x[1]=3"], None, None, "bad-at", "x[1] is given"),
     (
         ["y = 2*x", "--at", "x=[1,2]", "--seed", "y=[1,0],x=[1,1]"],
         None,

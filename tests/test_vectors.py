@@ -382,3 +382,15 @@ def test_the_vector_sample_agrees_with_sympy() -> None:
     for name, ours in result.gradient.items():
         truth = float(sympy.diff(output, symbols[name]).evalf(30, subs=at))
         assert ours == pytest.approx(truth, rel=1e-9, abs=1e-12), name
+
+
+def test_element_names_work_in_expect_and_seed() -> None:
+    at = "W=[[1,2],[3,4]],x=[1,1]"
+    assert run("sum(W @ x)", "--at", at, "--expect", "W[1,2]=1,x[2]=6").exit_code == 0
+    wrong = run("sum(W @ x)", "--at", at, "--expect", "W[1,2]=2")
+    assert wrong.exit_code == 1
+    assert "expected ∂Z/∂W[1,2] = 2, but it is 1" in wrong.stderr
+    data = strict_json(
+        run("y = 2*x", "--at", "x=[1,2]", "--seed", "y[2]=1", "--format", "json").stdout
+    )
+    assert data["product"]["values"] == {"x[1]": 0, "x[2]": 2}
