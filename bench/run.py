@@ -776,7 +776,7 @@ NOTES16 = [
 ]
 
 
-def issue17(rows: list[dict]) -> list[str]:
+def issue17(rows: list[dict], load: float | None = None) -> list[str]:
     """The n-n-1 tanh networks written with vectors: time by width, growth, micrograd."""
     lines = [
         "## Vector networks (issue 17)",
@@ -784,7 +784,13 @@ def issue17(rows: list[dict]) -> list[str]:
         "`h = tanh(W @ x + b)` then `(y - (v @ h + c))^2`, the weights, inputs and target as",
         "arrays in --at, explained to JSON with the gradient by every weight (`--wrt W,b,v,c`).",
         "Wall-clock best of the runs (median in brackets), best CPU time; micrograd builds the",
-        "same network from its operations in the same run, the tools taking turns.",
+        "same network from its operations in the same run, the tools taking turns."
+        + (
+            f" The machine's load average was {load:.1f} on its 2 cores during the run (other "
+            "work shared it): CPU time is what that disturbs least."
+            if load is not None
+            else ""
+        ),
         "",
         "| network | weights | nodes | adexplain | cpu | micrograd | ratio | time / previous "
         "| weights / previous |",
@@ -977,10 +983,13 @@ def main() -> None:
             rows = [r for r in kept if r["family"] == "vector_network"]
         else:
             rows = run(["vector_network"], [], options.runs, not options.no_peers)
+            load = os.getloadavg()[1]  # the last five minutes: the run's own span
+            rows = [{**r, "load": load} for r in rows]
             others = [r for r in kept if r["family"] != "vector_network"]
             saved.write_text(json.dumps([*others, *rows], indent=1))
         output = Path(options.output)
-        output.write_text(splice(output, issue17(rows)))
+        load_seen = next((r["load"] for r in rows if "load" in r), None)
+        output.write_text(splice(output, issue17(rows, load_seen)))
         return
     before = json.loads(Path(options.before).read_text()) if options.before else None
     if options.from_json:
