@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from autodiff_cli import AdexplainError, explain
 from autodiff_cli.explain import Explanation
 from autodiff_cli.fold import Constant
-from autodiff_cli.ops import OPS
+from autodiff_cli.ops import OPS, Operand
 from autodiff_cli.tensor import element_name, grouped, parse_element_name, split_array
 
 from .helpers import run, strict_json
@@ -394,3 +394,36 @@ def test_element_names_work_in_expect_and_seed() -> None:
         run("y = 2*x", "--at", "x=[1,2]", "--seed", "y[2]=1", "--format", "json").stdout
     )
     assert data["product"]["values"] == {"x[1]": 0, "x[2]": 2}
+
+
+VARIADIC = [op for op in OPS.values() if op.variadic is not None]
+
+
+@pytest.mark.parametrize("op", VARIADIC, ids=lambda op: op.name)
+@given(st.lists(st.floats(-5, 5), min_size=2, max_size=7))
+def test_a_variadic_op_at_any_arity_agrees_with_sympy_and_finite_differences(
+    op: object, args: list[float]
+) -> None:
+    from autodiff_cli.ops import Op
+
+    assert isinstance(op, Op)
+    value = op.evaluate(args)
+    symbols = sympy.symbols(f"a0:{len(args)}", real=True)
+    names = {f"a{i}": symbol for i, symbol in enumerate(symbols)}
+    definition = sympy.sympify(op.sympy_text(len(args)).format(*names), locals=names)
+    at = dict(zip(symbols, args, strict=True))
+    assert value == pytest.approx(float(definition.evalf(30, subs=at)), rel=1e-12, abs=1e-12)
+    for position in range(len(args)):
+        partial = op.partial(position).evaluate(args, value)
+        truth = float(sympy.diff(definition, symbols[position]).evalf(30, subs=at))
+        assert partial == pytest.approx(truth, rel=1e-9, abs=1e-12), (op.name, position)
+        step = 1e-6
+        moved = [
+            [a + (d if i == position else 0) for i, a in enumerate(args)] for d in (step, -step)
+        ]
+        difference = (op.evaluate(moved[0]) - op.evaluate(moved[1])) / (2 * step)
+        assert partial == pytest.approx(difference, abs=1e-6), (op.name, position)
+    # A node of n operands is written with all of them (``w1 + w2 + w3``, ``mean(w1, …)``).
+    written = op.formula([Operand(f"w{i + 1}") for i in range(len(args))])
+    assert all(f"w{i + 1}" in written for i in range(len(args))), written
+    assert VARIADIC
