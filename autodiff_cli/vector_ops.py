@@ -354,9 +354,9 @@ def _logsumexp_adjoints(rule: Rule) -> list[Term | None]:
 
 
 def _softmax_adjoints(rule: Rule) -> list[Term | None]:
-    """p = softmax(s): s̄ = p ⊙ (p̄ - (p̄ · p))."""
+    """p = softmax(s): s̄ = p ⊙ (p̄ - dot(p̄, p))."""
     g, p = rule.adjoint.operand(), rule.result.operand()
-    return [Term(f"{p} ⊙ ({g} - {g} · {p})", atomic=False)]
+    return [Term(f"{p} ⊙ ({g} - dot({rule.adjoint.text}, {rule.result.text}))", atomic=False)]
 
 
 def _cross_entropy_adjoints(rule: Rule) -> list[Term | None]:
@@ -371,10 +371,9 @@ def _transpose_adjoints(rule: Rule) -> list[Term | None]:
 
 
 def _index_adjoints(rule: Rule) -> list[Term | None]:
-    """y = x[i]: x̄ gets ȳ at position i, nothing elsewhere."""
+    """y = x[i]: x̄ gets ȳ at position i, nothing elsewhere (ȳ · onehot(i))."""
     where = ", ".join(operand.text for operand in rule.operands[1:])
-    shape = rule.shapes[0]
-    spot = Term(f"onehot({where}; {', '.join(map(str, shape))})")
+    spot = Term(f"onehot({where})")
     return [_times(rule.adjoint, spot, " · "), *([None] * (len(rule.operands) - 1))]
 
 

@@ -193,7 +193,7 @@ def _expression_tex(text: str) -> str:
     def word(match: re.Match[str]) -> str:
         found = match.group()
         barred = text[match.end() : match.end() + 1] == BAR
-        if found in ("softmax", "onehot", "ones", "sum", "sum_rows", "log", "exp", "tanh"):
+        if found in ("softmax", "onehot", "ones", "sum", "sum_rows", "dot", "log", "exp", "tanh"):
             escaped = found.replace("_", r"\_")
             return rf"\mathrm{{{escaped}}}"
         if found == "if":
