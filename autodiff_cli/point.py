@@ -10,9 +10,9 @@ import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import SupportsFloat
+from typing import Any, SupportsFloat
 
 from .arithmetic import FLOAT, Arithmetic
 from .errors import AdexplainError, Span, clip
@@ -64,9 +64,10 @@ def _split_top_level(text: str) -> list[tuple[int, str]]:
     return [(offset, piece) for offset, piece in pieces if piece.strip()]
 
 
-PointValue = SupportsFloat | str
+PointValue = SupportsFloat | str | Sequence[Any]
 """What a coordinate may be given as: any real number (int, float, Fraction, numpy's
-int64 and float32, ...) or a constant expression in a string."""
+int64 and float32, ...) or a constant expression in a string; a vector or matrix as a
+(nested) list of those, or an array with ``tolist()`` (``tensor.flatten``)."""
 
 
 def evaluate_value(

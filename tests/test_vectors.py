@@ -427,3 +427,17 @@ def test_a_variadic_op_at_any_arity_agrees_with_sympy_and_finite_differences(
     written = op.formula([Operand(f"w{i + 1}") for i in range(len(args))])
     assert all(f"w{i + 1}" in written for i in range(len(args))), written
     assert VARIADIC
+
+
+def test_lists_and_numpy_arrays_are_values_from_python() -> None:
+    assert dict(explain("sum(x*x)", {"x": [1, 2]}).gradient) == {"x[1]": 2, "x[2]": 4}
+    numpy = pytest.importorskip("numpy")
+    result = explain("sum(W @ x)", {"W": numpy.array([[1.0, 2], [3, 4]]), "x": numpy.ones(2)})
+    assert dict(result.gradient) == {
+        "W[1,1]": 1,
+        "W[1,2]": 1,
+        "W[2,1]": 1,
+        "W[2,2]": 1,
+        "x[1]": 4,
+        "x[2]": 6,
+    }
