@@ -268,9 +268,14 @@ SHOWN_ELEMENTS = 16
 tables and JSON still hold every element."""
 
 
-def point_text(point: Mapping[str, Any], number: Callable[[Any], str]) -> str:
+def point_text(
+    point: Mapping[str, Any],
+    number: Callable[[Any], str],
+    label: Callable[[str], str] = str,
+) -> str:
     """``W = [[1, 2], [3, 4]], x = [1, 2], t = 1``: the point as it was written, vectors
-    and matrices as arrays (each element printed by ``number``)."""
+    and matrices as arrays (each element printed by ``number``, each name by ``label``:
+    the gradient line writes ``∂Z/∂W = [[...]]`` the same way)."""
     shapes = grouped(point)
     parts = []
     done: set[str] = set()
@@ -278,10 +283,10 @@ def point_text(point: Mapping[str, Any], number: Callable[[Any], str]) -> str:
         parsed = parse_element_name(name)
         base = parsed[0] if parsed is not None else None
         if base is None or base not in shapes:
-            parts.append(f"{name} = {number(value)}")
+            parts.append(f"{label(name)} = {number(value)}")
         elif base not in done:
             done.add(base)
-            parts.append(f"{base} = {_array_text(base, shapes[base], point, number)}")
+            parts.append(f"{label(base)} = {_array_text(base, shapes[base], point, number)}")
     return ", ".join(parts)
 
 

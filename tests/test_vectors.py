@@ -441,3 +441,11 @@ def test_lists_and_numpy_arrays_are_values_from_python() -> None:
         "x[1]": 4,
         "x[2]": 6,
     }
+
+
+def test_the_gradient_line_writes_a_matrix_as_one() -> None:
+    at = "W=[[1,2],[3,4]],x=[1,1]"
+    whole = run("sum(W @ x)", "--at", at, "--wrt", "W", "--format", "plain").stdout
+    assert whole.splitlines()[-1] == "Gradient: ∂Z/∂W = [[1, 1], [1, 1]]"
+    one = run("sum(W @ x)", "--at", at, "--wrt", "W[2,1],x", "--format", "plain").stdout
+    assert one.splitlines()[-1] == "Gradient: ∂Z/∂W[2,1] = 1, ∂Z/∂x = [4, 6]"

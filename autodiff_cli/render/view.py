@@ -534,10 +534,9 @@ def _tree_label(ex: Explanation, node: Node, digits: int) -> str:
 
 
 def gradient_line(ex: Explanation, digits: int) -> str:
-    parts = [
-        f"{label.gradient(c.variable)} = {format_number(c.gradient, digits)}" for c in ex.chains
-    ]
-    return "Gradient: " + ", ".join(parts)
+    # A gradient by a whole vector or matrix is written as one (∂Z/∂W = [[...], [...]]).
+    gradient = {c.variable: c.gradient for c in ex.chains}
+    return "Gradient: " + point_text(gradient, lambda v: format_number(v, digits), label.gradient)
 
 
 def warning_lines(ex: Explanation) -> list[str]:
