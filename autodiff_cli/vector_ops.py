@@ -450,7 +450,11 @@ def is_vector(expr: Expr, args: tuple[Value, ...]) -> bool:
             return True
     elif expr.function in VECTOR_FUNCTIONS:
         return True
-    return any(isinstance(arg, Tensor) for arg in args)
+    # NOTE: a loop, not any(...): this runs once per node, and a generator costs a frame.
+    for arg in args:  # noqa: SIM110
+        if arg.__class__ is Tensor:
+            return True
+    return False
 
 
 def lower(ctx: Lowering, expr: Expr, args: tuple[Value, ...]) -> Value:
