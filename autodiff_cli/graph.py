@@ -276,6 +276,14 @@ class _Builder:
         """One scalar node of a vector operation, or the constant it folds to."""
         if all_constant(args):
             return self.folder.apply_values(op, args, span)
+        if len(self.numbering.nodes) >= tensor.MAX_NODES:
+            raise AdexplainError(
+                f"the vector operations here make more than {tensor.MAX_NODES:,} nodes, "
+                "more than a graph to read or a machine to hold; use smaller vectors",
+                code="too-large",
+                text=self.folder.source,
+                span=span,
+            )
         return self.numbering.operation(op, args, span)
 
 

@@ -29,9 +29,15 @@ if TYPE_CHECKING:
 Shape = tuple[int, ...]
 """``()`` for a scalar, ``(n,)`` for a vector, ``(m, n)`` for a matrix (m rows)."""
 
-MAX_ELEMENTS = 1_000_000
-"""The most elements one vector or matrix may have: ones(…) of a hostile size must not
-take the machine before an error could say so."""
+MAX_ELEMENTS = 250_000
+"""The most elements one vector or matrix an operation may make (a 500×500 matrix): a
+broadcast of a column by a row must not take the machine before an error could say so."""
+
+MAX_NODES = 300_000
+"""The most nodes a graph may grow to through vector operations: nine times the 128-128-1
+network's 34 000. A short text can ask for many more (``W @ W @ W …`` with W 30×30 makes
+27 000 products each time): past this the build stops with ``too-large`` (after about 3 s)
+instead of filling the memory."""
 
 
 class Tensor(NamedTuple):
