@@ -45,7 +45,7 @@ def requirements() -> list[str]:
         "click>=8.1",
         "rich>=13",
         "lark>=1.1.9",
-        "tomli>=1.1; python_version < '3.11'",
+        "tomli>=1.1,<2.3; python_version < '3.11'",
     ]
 
 
@@ -96,17 +96,22 @@ fi
 
 
 def _package_files() -> Iterator[tuple[str, bytes]]:
-    """(name in the bundle, content) of every module and grammar file of this package."""
+    """(name in the bundle, content) of every file of this package (modules and their data:
+    the grammar, which a source checkout keeps apart, and the page's assets)."""
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        if "__pycache__" not in path.parts:
-            yield (
-                f"{LIBRARY}/autodiff_cli/{path.relative_to(package).as_posix()}",
-                path.read_bytes(),
+    found: dict[str, bytes] = {}
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            found[f"{LIBRARY}/autodiff_cli/{path.relative_to(package).as_posix()}"] = (
+                path.read_bytes()
             )
+    # Inside the package in a wheel; one folder up in a source checkout (editable install).
     grammar = resources.files("autodiff_cli.grammar")
     for name in ("__init__.py", "expr.lark", "expr.tables.json"):
-        yield f"{LIBRARY}/autodiff_cli/grammar/{name}", grammar.joinpath(name).read_bytes()
+        found.setdefault(
+            f"{LIBRARY}/autodiff_cli/grammar/{name}", grammar.joinpath(name).read_bytes()
+        )
+    yield from found.items()
 
 
 def write_bundle(key: str | Path, out: str | Path, check_options: Sequence[str] = ()) -> list[str]:

@@ -33,7 +33,6 @@ from .vector_ops import Rule, Term, vector_op
 
 BAR = "\u0304"
 """A combining macron: ``h̄`` is the adjoint of h, as Baydin et al. write it."""
-OUTPUT_NAME = "Z"
 
 
 class Block(NamedTuple):
@@ -62,7 +61,8 @@ def blocks(ex: Explanation) -> tuple[Block, ...]:
     if not statements:
         return ()
     fed = Counter[str]()
-    derived = [_rules(graph.source, statement, fed) for statement in statements]
+    output = graph.output_name
+    derived = [_rules(graph.source, statement, fed, output) for statement in statements]
     made = [
         _statement_block(ex, statement, rules, fed)
         for statement, rules in zip(statements, derived, strict=True)
@@ -80,7 +80,7 @@ def _statement_block(
     values = tuple(ex.values[e] if isinstance(e, int) else e.value for e in statement.elements)
     zero = ex.arithmetic.zero
     adjoints = tuple(ex.adjoints[e] if isinstance(e, int) else zero for e in statement.elements)
-    name = statement.name or OUTPUT_NAME
+    name = statement.name or ex.graph.output_name
     source = " ".join(ex.graph.source[statement.span.start : statement.span.end].split())
     lines = tuple(_assignment(target, term, fed) for target, term in rules)
     return Block(name, "statement", statement.shape, nodes, values, adjoints, source, lines)
@@ -129,10 +129,12 @@ def _assignment(target: str, term: Term, fed: Counter[str]) -> str:
 # --- The local rule of one statement -------------------------------------------------
 
 
-def _rules(source: str, statement: Statement, fed: Counter[str]) -> list[tuple[str, Term]]:
+def _rules(
+    source: str, statement: Statement, fed: Counter[str], output: str
+) -> list[tuple[str, Term]]:
     """(target, expression) per line: a named adjoint δ, or what an operand's adjoint
     receives. ``fed`` counts, over the program, how many rules feed each name."""
-    name = statement.name or OUTPUT_NAME
+    name = statement.name or output  # an unnamed last statement is the output, Z
     root = statement.expr
     out: list[tuple[str, Term]] = []
     adjoint: dict[int, Term] = {id(root): Term(bar(name))}
@@ -253,7 +255,8 @@ def _own_value(formula: Formula, op: Op, arity: int) -> Formula:
         if isinstance(node, Compare):
             return Compare(node.relation, rewrite(node.left), rewrite(node.right))
         if isinstance(node, Cases):
-            return Cases(tuple((rewrite(v), rewrite(c)) for v, c in node.cases))
+            tie = None if node.tie is None else (rewrite(node.tie[0]), rewrite(node.tie[1]))
+            return Cases(tuple((rewrite(v), rewrite(c)) for v, c in node.cases), tie)
         return node
 
     return rewrite(formula)

@@ -142,7 +142,12 @@ _JSON_ERRORS = "adexplain.json-errors"
 
 def _usage_error(err: click.ClickException) -> AdexplainError:
     hint = " (see adexplain --help)" if isinstance(err, click.UsageError) else ""
-    return AdexplainError(err.format_message() + hint, code="usage")
+    message = err.format_message()
+    extra = re.search(r"unexpected extra arguments? \((.*)\)", message)
+    if extra and re.match(r"[^\W\d]\w*=", extra.group(1)):
+        # --at x=1 y=2: the shell split the point at the space.
+        hint = " (separate the values of --at with commas, no spaces: --at x=1,y=2)"
+    return AdexplainError(message + hint, code="usage")
 
 
 def _errors_as_json(format_name: str) -> bool:
@@ -440,8 +445,9 @@ def tolerance_options(command: _Command) -> _Command:
     "expect_options",
     multiple=True,
     metavar="NAME=VALUE,...",
-    help="A quick check: exit 1, saying why, unless ∂Z/∂NAME (or node NAME, as w7) equals "
-    "VALUE to 3 significant digits.",
+    help="A quick check: exit 1, saying why, unless ∂Z/∂NAME (NAME a variable or a named "
+    "intermediate), node NAME (as w7) or edge NAME (as w8/w7) equals VALUE to 3 significant "
+    "digits.",
 )
 @click.option(
     "--save-svg",
@@ -550,12 +556,12 @@ def _expected(expect_options: tuple[str, ...], exact: bool) -> dict[str, Value]:
     expected: dict[str, Value] = {}
     for option in expect_options:
         try:
-            for name, value in parse_assignments(option):
+            for name, value in parse_assignments(option, code="bad-expect", edges=True):
                 # An expected derivative may be infinite, as an answer may: sqrt's at 0.
                 arithmetic = choose_arithmetic(exact)
                 expected[name] = evaluate_value(name, value, arithmetic, allow_infinite=True)
         except AdexplainError as err:
-            if err.code == "bad-at":  # the reader of --at said it; this is --expect
+            if err.code == "bad-at":  # the reader of values said it; this is --expect
                 err = AdexplainError(
                     f"{err.message}; give the value expected, as in --expect w=-1",
                     code="bad-expect",
@@ -933,8 +939,11 @@ def _sections(show: str | None, format_name: str | None = None) -> frozenset[str
         return frozenset(SECTIONS)
     unknown = sorted(names - set(SECTIONS))
     if unknown:
+        from .scope import suggestion  # only on the way to an error message
+
+        close = suggestion(unknown[0], [*SECTIONS, "all"])
         raise click.BadParameter(
-            f"unknown section {unknown[0]!r}; choose from {', '.join(SECTIONS)} or all",
+            f"unknown section {unknown[0]!r}{close}; choose from {', '.join(SECTIONS)} or all",
             param_hint="--show",
         )
     return frozenset(names)

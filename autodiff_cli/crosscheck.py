@@ -13,10 +13,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import labels as label
 from .errors import AdexplainError
 from .graph import Diagnostic, Graph
-from .numbers import Value, to_float
-from .passes import forward
+from .numbers import Value, format_number, is_infinite, is_nan, to_float
+from .passes import Edge, forward
 
 EXACT_TOLERANCE = 1e-9
 """Relative: path sum, reverse and forward differ only by rounding."""
@@ -35,8 +36,15 @@ class CrossCheck:
     """None when x ± h leaves a domain."""
     step: float
     agree: bool
+    """Every route gives the same number (three nan are the same: nan)."""
     note: str
-    """Why a route is missing or disagrees; empty when all agree."""
+    """Why a route is missing or disagrees, or why there is no derivative; empty when all
+    agree at a point where the function is differentiable."""
+    exact_agree: bool = True
+    """Path sum, reverse and forward sweep agree (to rounding)."""
+    kinks: tuple[str, ...] = ()
+    """The nodes on the way to the variable that are not differentiable here: then there is
+    no derivative, and the routes of AD can only agree on the convention."""
 
 
 def cross_check(
@@ -44,15 +52,20 @@ def cross_check(
     point: Sequence[Value],
     variable: str,
     node: int,
+    coordinate: Value,
     path_sum: Value | None,
     reverse: Value,
-    forward_value: Value,
+    sweep: Sequence[Value],
+    edges: Sequence[Edge],
     kinks: Sequence[Diagnostic],
 ) -> CrossCheck:
-    estimate, step, why_missing = _central_difference(graph, point, node)
+    """The four routes to ∂Z/∂variable compared. ``sweep`` is the forward sweep's tangents,
+    ``kinks`` the nodes on the way that are not differentiable here."""
+    forward_value = sweep[graph.output]
+    estimate, step, why_missing = _central_difference(graph, point, node, coordinate)
     exact_routes = [reverse, forward_value] + ([path_sum] if path_sum is not None else [])
-    exact_agree = all(_close(route, reverse, EXACT_TOLERANCE) for route in exact_routes)
-    estimate_agrees = estimate is None or _close(estimate, reverse, ESTIMATE_TOLERANCE)
+    exact_agree = all(_same(route, reverse, EXACT_TOLERANCE) for route in exact_routes)
+    estimate_agrees = estimate is None or _same(estimate, reverse, ESTIMATE_TOLERANCE)
     notes = []
     if path_sum is None:
         notes.append("the path sum is not formed: not every path is listed")
@@ -61,10 +74,18 @@ def cross_check(
             "the routes that should agree to rounding do not: values on the way are not "
             "finite, or the sum cancels"
         )
-    if why_missing:
+    if any(is_nan(route) for route in exact_routes):
+        notes.append(_where_nan_began(graph, edges, sweep))
+    kink_ids = tuple(graph.id(k.node) for k in kinks)
+    if kink_ids:
+        notes.append(_no_derivative(kink_ids, estimate, estimate_agrees, why_missing))
+    elif why_missing:
         notes.append(f"no finite difference: {why_missing}")
     elif not estimate_agrees:
-        notes.append(_why_estimate_differs(graph, kinks))
+        notes.append(
+            "the finite difference differs: the function changes very fast near this point, "
+            "or is not differentiable close to it"
+        )
     return CrossCheck(
         variable=variable,
         path_sum=path_sum,
@@ -74,14 +95,54 @@ def cross_check(
         step=step,
         agree=exact_agree and estimate_agrees,
         note="; ".join(notes),
+        exact_agree=exact_agree,
+        kinks=kink_ids,
     )
 
 
-def _close(a: Value, b: Value, tolerance: float) -> bool:
+def _same(a: Value, b: Value, tolerance: float) -> bool:
+    """Equal to ``tolerance``; two nan are the same outcome, and so are two equal infinities."""
     a, b = to_float(a), to_float(b)  # an exact value past 1e308 compares as inf
     if math.isnan(a) or math.isnan(b):
-        return False
+        return math.isnan(a) and math.isnan(b)
     return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
+
+
+def _no_derivative(
+    kinks: Sequence[str], estimate: float | None, estimate_agrees: bool, why_missing: str
+) -> str:
+    """At a kink: AD's routes can only agree on the convention; the derivative does not exist."""
+    where = ", ".join(kinks)
+    verb = "is" if len(kinks) == 1 else "are"
+    said = f"{where} {verb} not differentiable at this point"
+    if why_missing:
+        return f"{said}; no finite difference either: {why_missing}"
+    if estimate_agrees:
+        return f"{said}, so the finite difference agrees with the convention only by chance"
+    return f"{said}, so the finite difference need not give the convention's value"
+
+
+def _where_nan_began(graph: Graph, edges: Sequence[Edge], sweep: Sequence[Value]) -> str:
+    """The first step of the forward sweep that made nan of numbers (inf · 0, say)."""
+    for edge in edges:
+        tangent, partial = sweep[edge.source], edge.value
+        if is_nan(tangent) or is_nan(partial):
+            if is_nan(partial) and not is_nan(tangent) and tangent != 0:
+                source = graph.notation.tangent(edge.source)
+                return (
+                    f"nan began at {label.edge(graph, edge.target, edge.source)}, which is nan "
+                    f"here (with {source} = {format_number(tangent)})"
+                )
+            continue
+        if (is_infinite(partial) and tangent == 0) or (is_infinite(tangent) and partial == 0):
+            step = label.edge(graph, edge.target, edge.source)
+            source = graph.notation.tangent(edge.source)
+            return (
+                f"nan began at {step} · {source} = {format_number(partial)} · "
+                f"{format_number(tangent)}: inf · 0 has no value, so every route takes it "
+                "as nan (IEEE 754's rule, and PyTorch's)"
+            )
+    return "nan came from a value on the way that is nan"
 
 
 RELATIVE_STEP = 1e-5
@@ -98,19 +159,23 @@ def _steps(coordinate: Value) -> list[float]:
 
 
 def _central_difference(
-    graph: Graph, point: Sequence[Value], node: int
+    graph: Graph, point: Sequence[Value], node: int, coordinate: Value
 ) -> tuple[float | None, float, str]:
-    """(f(x+h) - f(x-h)) / 2h, with the first step whose x ± h stays inside every domain."""
+    """(f(x+h) - f(x-h)) / 2h, with the first step whose x ± h stays inside every domain.
+    ``node`` is an input, or a named intermediate whose value ``coordinate`` is moved."""
     name = graph.nodes[node].name
-    steps = _steps(point[node])
+    steps = _steps(coordinate)
     if not steps:
         return None, math.nan, f"{name} is too large for a finite step"
     problem = ""
     for step in steps:
         try:
-            above, below = (_output_at(graph, point, node, sign * step) for sign in (1, -1))
+            above, below = (
+                _output_at(graph, point, node, coordinate, sign * step) for sign in (1, -1)
+            )
         except AdexplainError as err:
-            problem = f"at {name} ± {step:g}, {err.message}"
+            moved = f"{name} = {format_number(coordinate)} ± {format_number(step)}"
+            problem = f"at {moved}, {err.message}"
             continue
         estimate = (above - below) / (2 * step)
         if not math.isfinite(estimate):
@@ -119,22 +184,12 @@ def _central_difference(
     return None, steps[0], problem
 
 
-def _output_at(graph: Graph, point: Sequence[Value], node: int, offset: float) -> float:
+def _output_at(
+    graph: Graph, point: Sequence[Value], node: int, coordinate: Value, offset: float
+) -> float:
     moved = [to_float(value) for value in point]  # an exact 2^1100 is inf as a float
-    moved[node] += offset
-    values = forward(graph, moved).values
+    if node < graph.input_count:
+        values = forward(graph, [*moved[:node], moved[node] + offset, *moved[node + 1 :]]).values
+    else:  # an intermediate moved alone: every later node sees the moved value
+        values = forward(graph, moved, overrides={node: to_float(coordinate) + offset}).values
     return to_float(values[graph.output])
-
-
-def _why_estimate_differs(graph: Graph, kinks: Sequence[Diagnostic]) -> str:
-    if kinks:
-        where = ", ".join(graph.id(k.node) for k in kinks)
-        return (
-            f"the finite difference differs because {where} "
-            f"{'is' if len(kinks) == 1 else 'are'} not differentiable here: "
-            "the derivative does not exist, and AD reports a convention"
-        )
-    return (
-        "the finite difference differs: the function changes very fast near this point, "
-        "or is not differentiable close to it"
-    )

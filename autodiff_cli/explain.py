@@ -245,10 +245,12 @@ def explain(
             list(point.values()),
             chain.variable,
             chain.node,
+            values[chain.node],
             chain.path_sum,
             chain.gradient,
-            sweeps[chain.variable][graph.output],
-            kinks,
+            sweeps[chain.variable],
+            edges,
+            _kinks_on_the_way(kinks, edges, chain.reaches),
         )
         for chain in chains
         if check
@@ -283,24 +285,46 @@ def explain(
     )
 
 
+def _kinks_on_the_way(
+    kinks: Sequence[Diagnostic], edges: Sequence[Edge], reaches: Reaches
+) -> list[Diagnostic]:
+    """The kinks a variable's derivative passes through: a node with an edge that is not
+    differentiable here, from an argument that leads down to the variable (x^y at x < 0 has
+    no partial by y, but its partial by x exists)."""
+    kinked = {edge.target for edge in edges if edge.nondifferentiable and reaches[edge.source]}
+    return [kink for kink in kinks if kink.node in kinked]
+
+
 def _variables(graph: Graph, wrt: str | Sequence[str]) -> dict[str, int]:
-    """The variables asked for, each once, in the order asked, with their input nodes."""
+    """The variables asked for, each once, in the order asked, with their nodes.
+
+    A program's named intermediate may be asked for too (∂loss/∂h1, what backpropagation
+    homework asks); ``all`` is every input.
+    """
     nodes = {node.name: node.index for node in graph.inputs if node.name is not None}
     if isinstance(wrt, str):
         wrt = list(nodes) if wrt == "all" else [wrt]
+    named = {
+        node.name: node.index
+        for node in graph.nodes[graph.input_count :]
+        if node.name is not None and node.index != graph.output
+    }
     chosen: dict[str, int] = {}
-    whole = tensor_inputs(nodes)
+    # --wrt W (or a named vector intermediate, h): every element, in row-major order.
+    whole = {**tensor_inputs(named), **tensor_inputs(nodes)}
     for name in wrt:
+        if name in named:
+            chosen[name] = named[name]
+            continue
         if name not in nodes and name in whole:
-            # --wrt W: every element of the matrix, in row-major order.
             for element in whole[name].elements:
-                assert isinstance(element, int), "an input's elements are its nodes"
+                assert isinstance(element, int), "a vector's elements here are its nodes"
                 chosen[graph.nodes[element].name or name] = element
             continue
         if name not in nodes:
             raise AdexplainError(
-                f"cannot differentiate by {name!r}: it is not a variable of the expression"
-                + suggestion(name, nodes),
+                f"cannot differentiate by {name!r}: it is not a variable or a named "
+                "intermediate of the expression" + suggestion(name, [*nodes, *named]),
                 code="unknown-wrt",
             )
         chosen[name] = nodes[name]
@@ -322,7 +346,7 @@ def _chain_rules(
     """Each variable's chain rule, from one sweep down (counts) and one up (which node leads
     where) for all variables together, and one listing budget shared by them all."""
     users = uses(graph)
-    counts = count_paths(graph, users)
+    counts = count_paths(graph, users, keep=list(variables.values()))
     masks = reach_masks(graph, users, list(variables.values()))
     targets = [
         Target(node, Reaches(masks, bit), counts[node])

@@ -168,7 +168,7 @@ class Apply(Formula):
 class Compare(Formula):
     __slots__ = ("left", "relation", "right")
 
-    def __init__(self, relation: Literal[">", "<"], left: Formula, right: Formula) -> None:
+    def __init__(self, relation: Literal[">", "<", "="], left: Formula, right: Formula) -> None:
         self.relation = relation
         self.left = left
         self.right = right
@@ -178,15 +178,21 @@ class Compare(Formula):
 
 
 class Cases(Formula):
-    """A piecewise value: ``(1 if a > 0, 0 if a < 0)``, as (value, condition) pairs."""
+    """A piecewise value: ``(1 if a > 0, 0 if a < 0, 0 if a = 0 by convention)``, as
+    (value, condition) pairs, and the value at the kink, where no derivative exists and
+    a convention gives one (the value the partial computes there, so the formula never
+    disagrees with the number beside it)."""
 
-    __slots__ = ("cases",)
+    __slots__ = ("cases", "tie")
 
-    def __init__(self, cases: tuple[tuple[Formula, Formula], ...]) -> None:
+    def __init__(
+        self, cases: tuple[tuple[Formula, Formula], ...], tie: tuple[Formula, Formula] | None
+    ) -> None:
         self.cases = cases
+        self.tie = tie
 
     def _key(self) -> tuple[object, ...]:
-        return (self.cases,)
+        return (self.cases, self.tie)
 
 
 def lift(x: Formula | int | float | Fraction) -> Formula:
@@ -198,8 +204,18 @@ def apply(op: str, *args: Formula | int) -> Formula:
     return Apply(op, tuple(lift(arg) for arg in args))
 
 
-def cases(*pairs: tuple[Formula | int, Formula]) -> Formula:
-    return Cases(tuple((lift(value), condition) for value, condition in pairs))
+def cases(
+    *pairs: tuple[Formula | int, Formula],
+    tie: tuple[Formula | int | Fraction, Formula] | None = None,
+) -> Formula:
+    """A piecewise formula; ``tie`` is the convention's value at the kink and where it is."""
+    at_tie = None if tie is None else (lift(tie[0]), tie[1])
+    return Cases(tuple((lift(value), condition) for value, condition in pairs), at_tie)
+
+
+def equals(left: Formula | int, right: Formula | int) -> Formula:
+    """The condition ``left = right`` (a tie, where a kink is)."""
+    return Compare("=", lift(left), lift(right))
 
 
 a, b = Arg(0), Arg(1)
@@ -325,8 +341,14 @@ class _Printer:
                 rf"{self.print(value)[0]} & \text{{if }} {self.print(condition)[0]}"
                 for value, condition in formula.cases
             ]
+            if formula.tie is not None:
+                value, condition = (self.print(part)[0] for part in formula.tie)
+                rows.append(rf"{value} & \text{{if }} {condition} \text{{ (by convention)}}")
             return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
         rows = [f"{self.print(v)[0]} if {self.print(c)[0]}" for v, c in formula.cases]
+        if formula.tie is not None:
+            value, condition = (self.print(part)[0] for part in formula.tie)
+            rows.append(f"{value} if {condition} by convention")
         return "(" + ", ".join(rows) + ")"
 
 

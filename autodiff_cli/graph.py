@@ -32,7 +32,7 @@ from .arithmetic import FLOAT, Arithmetic
 from .errors import AdexplainError, Span
 from .fold import Constant, Folder, all_constant, fold_constant
 from .formula import ATOM
-from .notation import Notation, NotationStyle
+from .notation import Notation, NotationStyle, free_letter
 from .numbers import format_number
 from .ops import OPS, Op, Operand
 from .scope import Scope, operation, suggestion
@@ -102,6 +102,9 @@ class Graph:
     notation: Notation
     diagnostics: tuple[Diagnostic, ...] = ()
     """What building found worth a warning (a named intermediate never used)."""
+    output_name: str = "Z"
+    """The output's name in every label: the last statement's name (``loss``), or Z for a
+    bare expression, or another letter where Z is a name of the program."""
     outputs: tuple[int, ...] = ()
     """Every element of a vector output, row by row (``output`` is the first); empty when
     the output is one number."""
@@ -157,7 +160,8 @@ def build(
     program whose output has no variable at all.
     """
     scope = Scope(source, input_names, program)
-    numbering = Numbering(source, input_names, notation)
+    names = [*input_names, *(statement.name for statement in program if statement.name)]
+    numbering = Numbering(source, input_names, notation, free_letter(names))
     builder = _Builder(scope, Folder(source, arithmetic), numbering)
     result: Arg | Tensor = Constant(0.0, "0")
     for position, statement in enumerate(program):
@@ -173,7 +177,9 @@ def build(
             span=program[-1].span,
         )
     scope.check_inputs_used(numbering.first_use)
-    graph = numbering.finish(output, scope.unused_intermediates(output))
+    # A vector output's labels name its first element, which the tables are for: ∂y[1]/∂x.
+    last = program[-1].name if len(outputs) == 1 else numbering.nodes[output].name
+    graph = numbering.finish(output, scope.unused_intermediates(output), last)
     if len(outputs) > 1:
         nodes = tuple(o for o in outputs if isinstance(o, int))  # constants were refused
         graph = dataclasses.replace(graph, outputs=nodes)
@@ -195,6 +201,22 @@ def _outputs(result: Arg | Tensor, source: str, last: Statement) -> tuple[Arg, .
                 span=last.span,
             )
     return result.elements
+
+
+OUTPUT_NAMES = ("Z", "f", "F", "out")
+"""The output's name when the last statement has none, the first that is free."""
+
+
+def output_name(nodes: Sequence[Node], output: int, last: str | None) -> str:
+    """What the labels call the output: ``∂loss/∂w`` for ``loss = ...``, ``∂Z/∂w`` for a bare
+    expression; never a name that means something else here (``Z*x`` with a variable Z)."""
+    ids = {node.id for node in nodes}
+    taken = ids | {node.name for node in nodes if node.name}
+    # `loss = h1` names no node of its own: the output is h1's node, and keeps Z.
+    if last is not None and last == nodes[output].name and last not in ids:
+        return last
+    free = (candidate for candidate in OUTPUT_NAMES if candidate not in taken)
+    return next(free, "Z₀")
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,9 +318,15 @@ class Numbering:
 
     __slots__ = ("first_use", "nodes", "notation", "notes", "source", "statements", "steps")
 
-    def __init__(self, source: str, input_names: Sequence[str], style: NotationStyle) -> None:
+    def __init__(
+        self,
+        source: str,
+        input_names: Sequence[str],
+        style: NotationStyle,
+        letter: str = "w",
+    ) -> None:
         self.source = source
-        self.notation = Notation(style, len(input_names))
+        self.notation = Notation(style, len(input_names), letter)
         # Inputs are numbered first; each span is set to its first use in finish().
         self.nodes: list[Node] = [
             Node(i, self.notation.id(i), "input", name, None, (), name, Span(0, 0))
@@ -364,8 +392,11 @@ class Numbering:
         source is the whole statement (``a1 = x*x``)."""
         self.nodes[index] = self.nodes[index]._replace(name=name, span=span)
 
-    def finish(self, output: int, unused: Iterable[tuple[str, int]]) -> Graph:
-        """The graph, with ``unused`` (named nodes no statement uses) among its warnings.
+    def finish(
+        self, output: int, unused: Iterable[tuple[str, int]], last: str | None = None
+    ) -> Graph:
+        """The graph, with ``unused`` (named nodes no statement uses) among its warnings;
+        ``last`` is the last statement's name, if it has one.
 
         Every input must have been used (the scope checks it first)."""
         for index in range(self.notation.input_count):
@@ -386,6 +417,7 @@ class Numbering:
             output,
             self.notation,
             (*self.notes, *unused_notes, *self._confusing_names()),
+            output_name(self.nodes, output, last),
             statements=tuple(self.statements),
         )
 
@@ -400,7 +432,8 @@ class Numbering:
                         "confusing-name",
                         node.index,
                         f"the name {node.name} is node {node.id}, not node {node.name}; "
-                        "rename it, or use --notation v to number nodes differently",
+                        "rename it, or leave out --notation v: the w notation picks a "
+                        "letter no name uses",
                     )
                 )
         return notes

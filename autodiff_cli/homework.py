@@ -94,6 +94,15 @@ MAX_KINK_CHOICES = 8
 """Kink partials whose every combination of ends is tried for the gradient's range
 (2⁸ reverse sweeps); past it only the convention's gradient is right."""
 
+KINK_BUDGET = 2_000_000
+"""Edges visited by those sweeps at most (a 1 MB problem has 500 000 edges)."""
+
+NAMED = 6
+"""Earlier answers named at most in one "follows from your ..." (and kept per step)."""
+
+PAIR_BUDGET = 5_000_000
+"""Pairs visited at most to find which answers each gradient was carried from."""
+
 
 @dataclass(frozen=True, slots=True)
 class Tolerance:
@@ -332,12 +341,13 @@ def assignment_of(
     gradient_ranges = _gradient_ranges(ex, ranges)
     for chain in ex.chains:
         low, high = gradient_ranges.get(chain.node, (chain.gradient, chain.gradient))
+        out = graph.output_name
         step = (
-            f"{labels.gradient(chain.variable)} is the sum, over the paths from Z to "
+            f"{labels.gradient(chain.variable, out)} is the sum, over the paths from {out} to "
             f"{graph.id(chain.node)}, of the products of the partials along them"
         )
         kink = "" if low == high else "paths"
-        label = labels.gradient(chain.variable)
+        label = labels.gradient(chain.variable, out)
         entries.append(
             Entry("gradient", chain.variable, label, 1, chain.gradient, low, high, step, kink)
         )
@@ -355,7 +365,7 @@ def _weighed(
                 f'"w5/w2", a variable asked for) nor a section' + suggestion(key, sorted(keys)),
                 code="problem",
             )
-    return tuple(
+    weighed = (
         Entry(
             e.section,
             e.key,
@@ -369,6 +379,7 @@ def _weighed(
         )
         for e in entries
     )
+    return tuple(entry for entry in weighed if entry.weight)  # weight 0: not graded at all
 
 
 def _edge_ranges(ex: Explanation, kinks: KinkRule) -> list[tuple[Value, Value]]:
@@ -404,7 +415,8 @@ def _gradient_ranges(
     over their intervals. The gradient is multilinear in the edge partials, so its extremes
     are at the corners of the box of choices."""
     choices = [i for i, (low, high) in enumerate(ranges) if low != high]
-    if not choices or len(choices) > MAX_KINK_CHOICES:
+    too_many = len(choices) > MAX_KINK_CHOICES or 2 ** len(choices) * len(ex.edges) > KINK_BUDGET
+    if not choices or too_many:
         return {}
     found: dict[int, list[Value]] = {chain.node: [] for chain in ex.chains}
     for corner in itertools.product((0, 1), repeat=len(choices)):
@@ -472,7 +484,10 @@ def _read_one(
     try:
         read.section(section)[key] = read_answer(key, answer, arithmetic)
     except AdexplainError as err:
-        read.unreadable[(section, key)] = (_written(answer), err.message)
+        hint = err.message
+        if err.code != "bad-answer":  # the parser's words are about expressions in general
+            hint += '; an answer is a number or a constant expression (7.389, "e^2")'
+        read.unreadable[(section, key)] = (_written(answer), hint)
         return
     if isinstance(answer, str):
         read.written[(section, key)] = answer
@@ -655,6 +670,7 @@ class _StudentWorld:
             graph, self._with_partial_answers(student_edges), arithmetic
         )
         self.depends = self._value_dependencies()
+        self.chains = {chain.variable: chain for chain in ex.chains}
 
     def _with_partial_answers(self, edges: Sequence[Edge]) -> list[Edge]:
         """The student's edges, where an answered pair becomes one edge carrying the answer.
@@ -684,31 +700,37 @@ class _StudentWorld:
                         used.add(arg)
                 else:
                     used |= depends[arg]
-            depends[node.index] = frozenset(used)
+            # NOTE: only whether a step used a slip, and the first few to name, matter; a
+            # long sum of slipped terms would otherwise carry them all in every node above.
+            depends[node.index] = (
+                frozenset(sorted(used)[:NAMED]) if len(used) > NAMED else frozenset(used)
+            )
         return depends
 
-    def _gradient_dependencies(self, variable: int) -> tuple[list[str], list[str]]:
+    def _gradient_dependencies(self, variable: str) -> tuple[list[str], list[str]]:
         """The student's answers the gradient by this variable was carried from (their
         partials on its paths that are not right, and the values unanswered ones used), and
         those partials they gave as 0."""
-        graph = self.graph
-        reaches = bytearray(len(graph.nodes))
-        reaches[variable] = 1
-        for node in graph.nodes[graph.input_count :]:
-            reaches[node.index] = any(reaches[a] for a in node.args if isinstance(a, int))
+        chain = self.chains[variable]
+        # NOTE: one pass over the pairs per gradient that may follow; past a budget of work
+        # (a huge file with many variables) every pair counts, which can only deny credit.
+        reaches = chain.reaches if self._pair_passes() <= PAIR_BUDGET else None
         used_pairs: list[str] = []
         used_values: set[int] = set()
         for key, pair in self.pairs.items():
-            if not reaches[pair.source]:
+            if reaches is not None and not reaches[pair.source]:
                 continue
             if key in self.partial_answers:
                 if key in self.slipped_partials:
                     used_pairs.append(key)
             else:
                 used_values |= self.depends[pair.target]
-        shown = [self._shown_value(i) for i in sorted(used_values)]
+        shown = [self._shown_value(i) for i in sorted(used_values)[:NAMED]]
         zeroed = [self._shown_partial(key) for key in used_pairs if key in self.zeroed_partials]
-        return shown + [self._shown_partial(key) for key in used_pairs], zeroed
+        return shown + [self._shown_partial(key) for key in used_pairs[:NAMED]], zeroed[:NAMED]
+
+    def _pair_passes(self) -> int:
+        return len(self.pairs) * len(self.chains)
 
     def _shown_value(self, index: int) -> str:
         return f"{self.graph.id(index)} = {format_number(self.value_answers[index])}"
@@ -726,6 +748,15 @@ class _StudentWorld:
         ]
         return f"; with {' and '.join(used)}" if used else ""
 
+    def _carried_value(self, entry: Entry) -> Value:
+        if entry.section == "values":
+            return self.carried_values[self.by_key[entry.key]]
+        if entry.section == "partials":
+            return self.carried_partials[entry.key]
+        variable = self.graph.input_index(entry.key)
+        assert variable is not None, "an assignment's gradient entries are its variables"
+        return self.carried_gradient[variable]
+
     def carried(self, entry: Entry) -> _Carried:
         """What the step gives in the student's world, and the answers of theirs it used."""
         if entry.section == "values":
@@ -738,7 +769,7 @@ class _StudentWorld:
             return _Carried(self.carried_partials[entry.key], used)
         variable = self.graph.input_index(entry.key)
         assert variable is not None, "an assignment's gradient entries are its variables"
-        return _Carried(self.carried_gradient[variable], *self._gradient_dependencies(variable))
+        return _Carried(self.carried_gradient[variable], *self._gradient_dependencies(entry.key))
 
     def item(self, entry: Entry, read: _Answers, rules: Rules, blanket: bool) -> ItemResult:
         step = entry.step
@@ -780,7 +811,10 @@ class _StudentWorld:
                 **common,
             )
         answer = answers[entry.key]
-        carried = self.carried(entry)
+        carried = _Carried(self._carried_value(entry), [])
+        right = rules.tolerance.accepts_range(answer, entry.low, entry.high)
+        if not right and rules.tolerance.accepts(answer, carried.value):
+            carried = self.carried(entry)  # which answers it used: only for a follows
         verdict, reason = _verdict(answer, entry, carried, rules.tolerance, blanket)
         return ItemResult(
             entry.section,
@@ -895,21 +929,41 @@ def expectations(ex: Explanation, expected: Mapping[str, Value], tolerance: Tole
         # what the tool should print (sin(inf) is nan), and holds when it does.
         both_nan = is_nan(wanted) and is_nan(actual)
         if not (both_nan or tolerance.accepts(wanted, actual)):
-            label = labels.gradient(name) if name in ex.gradient else name
+            label = _expectation_label(ex, name)
             failures.append(
                 f"expected {label} = {format_number(wanted)}, but it is {format_number(actual)}"
             )
     return failures
 
 
+def _expectation_label(ex: Explanation, name: str) -> str:
+    if name in ex.gradient or _intermediate(ex, name) is not None:
+        return labels.gradient(name, ex.graph.output_name)
+    return labels.partial(*name.split("/")) if "/" in name else name
+
+
+def _intermediate(ex: Explanation, name: str) -> int | None:
+    """The node of a program's named intermediate (h1 in h1 = tanh(...)), if ``name`` is one."""
+    graph = ex.graph
+    found = (node.index for node in graph.nodes[graph.input_count :] if node.name == name)
+    return next(found, None)
+
+
 def _expected_quantity(ex: Explanation, name: str) -> Value:
     if name in ex.gradient:
         return ex.gradient[name]
+    intermediate = _intermediate(ex, name)
+    if intermediate is not None:  # ∂loss/∂h1: the node's adjoint
+        return ex.adjoints[intermediate]
+    edges = pairs(ex.graph, ex.edges)
+    if name in edges:
+        return ex.arithmetic.total([ex.edges[i].value for i in edges[name].edges])
     keys = Notation("w", ex.graph.input_count)
     for node in ex.graph.nodes:
-        if keys.id(node.index) == name:
+        if name in (keys.id(node.index), node.id):  # w5 as problem files key it, or as shown
             return ex.values[node.index]
     raise AdexplainError(
-        f"--expect {name}: not a variable asked for with --wrt, nor a node id",
+        f"--expect {name}: not a variable asked for with --wrt, a named intermediate, "
+        "a node id or an edge (as w8/w7)" + suggestion(name, [*ex.gradient, *edges]),
         code="bad-expect",
     )

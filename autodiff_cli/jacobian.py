@@ -118,7 +118,7 @@ def product(
 
 
 def _is_output(graph: Graph, name: str) -> bool:
-    return name in (OUTPUT, graph.nodes[graph.output].name)
+    return name in (OUTPUT, graph.output_name, graph.nodes[graph.output].name)
 
 
 OUTPUT = "Z"

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .passes import Edge
 
 OUTPUT = "Z"
-"""The output's name in every label."""
+"""The output's name in a label, unless the program names it (``Graph.output_name``)."""
 
 
 def partial(numerator: str, denominator: str) -> str:
@@ -23,9 +23,43 @@ def partial(numerator: str, denominator: str) -> str:
     return f"∂{numerator}/∂{denominator}"
 
 
-def gradient(variable: str) -> str:
-    """``∂Z/∂x``: the derivative of the output by a variable."""
-    return partial(OUTPUT, variable)
+def gradient(variable: str, output: str = OUTPUT) -> str:
+    """``∂Z/∂x``: the derivative of the output by a variable (``∂loss/∂w`` for an output named
+    loss)."""
+    return partial(output, variable)
+
+
+def seed(output: str = OUTPUT) -> str:
+    """The reverse sweep's seed: ``Z̄`` for a one-letter output, ``∂loss/∂loss`` for a word,
+    where a bar over the last letter alone would misread."""
+    return output + "\u0304" if len(output) == 1 else partial(output, output)
+
+
+def notation_note(graph: Graph) -> str:
+    """Why the nodes are not w1…wn, when they are not: empty otherwise."""
+    notation = graph.notation
+    if notation.style != "w" or notation.letter == "w":
+        return ""
+    clashing = sorted(
+        {name for one in graph.nodes if (name := one.name) and _numbered(name, "w")},
+        key=lambda name: (len(name), name),
+    )
+    shown = ", ".join(clashing[:4]) + (", …" if len(clashing) > 4 else "")
+    last = graph.id(len(graph.nodes) - 1)
+    return f"{graph.id(0)}…{last}, not w1…, since your names {shown} would read as node ids"
+
+
+def _numbered(name: str, letter: str) -> bool:
+    return name.startswith(letter) and name[len(letter) :].isdigit()
+
+
+def node(graph: Graph, index: int) -> str:
+    """A node as tables, trees and pictures name it: ``w5``, or ``w5 (h1)`` for a program's
+    named intermediate, so the student's own name is beside the number."""
+    one = graph.nodes[index]
+    # The output's own name (loss) is said once, as the output's: "loss is w7".
+    named = one.kind == "op" and one.name and index != graph.output
+    return f"{one.id} ({one.name})" if named else one.id
 
 
 def edge(graph: Graph, target: int, source: int) -> str:

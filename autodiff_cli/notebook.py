@@ -28,8 +28,10 @@ from .render.view import ChainLines, GraphLines, TableView, WarningLines, layout
 STYLE = (
     "<style>"
     ".adexplain table{border-collapse:collapse;margin:0.3em 0 1em}"
-    ".adexplain th,.adexplain td{padding:0.15em 0.7em;border-bottom:1px solid #ccc}"
-    ".adexplain td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    # Two classes and two elements outrank JupyterLab's own rule, which right-aligns every cell.
+    ".adexplain table.adexplain-table th,.adexplain table.adexplain-table td"
+    "{padding:0.15em 0.7em;border-bottom:1px solid #ccc;text-align:left}"
+    ".adexplain table.adexplain-table td.n{text-align:right;font-variant-numeric:tabular-nums}"
     ".adexplain code{white-space:pre}"
     ".adexplain svg{max-width:100%;height:auto}"
     ".adexplain .warning{border-left:4px solid #e69f00;padding-left:0.5em}"
@@ -109,7 +111,8 @@ def _table(table: TableView) -> str:
             text = f"<code>{_escape(cell)}</code>" if is_code and cell else _escape(cell)
             cells.append(f'<td class="n">{text}</td>' if numeric else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    head = f'<table class="adexplain-table"><thead><tr>{header}</tr></thead>'
+    return head + "<tbody>" + "".join(rows) + "</tbody></table>"
 
 
 def _paragraph(lines: tuple[str, ...], kind: str = "") -> str:

@@ -51,6 +51,7 @@ from .formula import (
     b,
     call,
     cases,
+    equals,
     lift,
     node_template,
     template,
@@ -72,6 +73,10 @@ PartialFn = Callable[[Sequence[Real], Real], Real]
 CheckFn = Callable[[Sequence[Real]], "str | None"]
 RangeFn = Callable[[Sequence[Real]], "tuple[Real, Real] | None"]
 RationalFn = Callable[[Sequence[Real]], bool]
+
+
+HALF = Fraction(1, 2)
+"""What max and min give each argument at a tie, as PyTorch does."""
 
 
 def _never(args: Sequence[Real]) -> None:
@@ -100,6 +105,9 @@ class Partial:
     compute: PartialFn
     kink: CheckFn = _never
     """Why this partial does not exist at these arguments, naming the value used; or None."""
+    kink_is_tie: bool = False
+    """The kink is where the arguments are equal (max, min): when they are one node
+    (``max(x, x)``, which is x) they are always equal, and there is no kink."""
     subdifferential: RangeFn = _no_range
     """At a kink of a convex or concave piece (relu, abs, a tie of max or min), the interval
     [low, high] of slopes that are all right there; None where the partial has one value
@@ -674,7 +682,7 @@ _TABLE = (
         lambda a: a if a > 0 else type(a)(0),
         (
             Partial(
-                cases((1, a > 0), (0, a < 0)),
+                cases((1, a > 0), (0, a < 0), tie=(0, equals(a, 0))),
                 lambda args, value: 1 if args[0] > 0 else 0,
                 kink=_kink_at_zero("relu", "its partial is taken as 0, as in PyTorch"),
                 subdifferential=_between_at_zero(0, 1),
@@ -691,7 +699,7 @@ _TABLE = (
         abs,
         (
             Partial(
-                cases((1, a > 0), (-1, a < 0)),
+                cases((1, a > 0), (-1, a < 0), tie=(0, equals(a, 0))),
                 lambda args, value: _sign(args[0]),
                 kink=_kink_at_zero("abs", "its partial is taken as 0, as in PyTorch"),
                 subdifferential=_between_at_zero(-1, 1),
@@ -708,16 +716,18 @@ _TABLE = (
         max,
         (
             Partial(
-                cases((1, a > b), (0, a < b)),
+                cases((1, a > b), (0, a < b), tie=(HALF, equals(a, b))),
                 lambda args, value: _step(args[0], args[1]),
                 kink=_tie("max"),
+                kink_is_tie=True,
                 subdifferential=_tie_interval,
                 rational=_always,
             ),
             Partial(
-                cases((1, b > a), (0, b < a)),
+                cases((1, b > a), (0, b < a), tie=(HALF, equals(b, a))),
                 lambda args, value: _step(args[1], args[0]),
                 kink=_tie("max"),
+                kink_is_tie=True,
                 subdifferential=_tie_interval,
                 rational=_always,
             ),
@@ -732,16 +742,18 @@ _TABLE = (
         min,
         (
             Partial(
-                cases((1, a < b), (0, a > b)),
+                cases((1, a < b), (0, a > b), tie=(HALF, equals(a, b))),
                 lambda args, value: _step(args[1], args[0]),
                 kink=_tie("min"),
+                kink_is_tie=True,
                 subdifferential=_tie_interval,
                 rational=_always,
             ),
             Partial(
-                cases((1, b < a), (0, b > a)),
+                cases((1, b < a), (0, b > a), tie=(HALF, equals(b, a))),
                 lambda args, value: _step(args[0], args[1]),
                 kink=_tie("min"),
+                kink_is_tie=True,
                 subdifferential=_tie_interval,
                 rational=_always,
             ),

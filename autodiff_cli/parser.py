@@ -144,6 +144,8 @@ _LOOKALIKES = {
 def _unexpected_character(text: str, position: int) -> AdexplainError:
     char = text[position]
     hint = f" (write {_LOOKALIKES[char]!r} instead)" if char in _LOOKALIKES else ""
+    if char == "|":
+        hint = " (write abs(x) for |x|)"
     span = Span(position, position + 1)
     if unicodedata.combining(char):
         span, hint = _decomposed(text, position)
@@ -209,8 +211,8 @@ def _unexpected_token(text: str, token: Any, expected: set[str]) -> AdexplainErr
         return _unexpected_character(text, start)
     if token.type in ("NAME", "NUMBER", "LPAR") and "STAR" in expected:
         return AdexplainError(
-            f"unexpected {str(token)!r}: an operator is missing before it "
-            "(write 2*x, not 2x; separate statements with ';' or a new line)",
+            f"unexpected {str(token)!r}: "
+            + (_function_hint(text[:start], str(token)) or _MISSING_OPERATOR),
             code="syntax",
             text=text,
             span=Span(start, start + len(str(token))),
@@ -221,6 +223,36 @@ def _unexpected_token(text: str, token: Any, expected: set[str]) -> AdexplainErr
         text=text,
         span=Span(start, start + len(str(token))),
     )
+
+
+_MISSING_OPERATOR = (
+    "an operator is missing before it (write 2*x, not 2x; separate statements with ';' "
+    "or a new line)"
+)
+
+
+def _function_hint(before: str, token: str) -> str:
+    """What to write when the text before the stuck token is a function written as in
+    print: ``sin x`` (parentheses), ``sin^2(x)`` (the power goes after the call)."""
+    import re
+
+    from .ops import FUNCTIONS  # only on the way to an error message
+
+    bare = re.search(r"([^\W\d]\w*)\s*\Z", before)
+    if bare and bare.group(1) in FUNCTIONS and token != "(":
+        name = bare.group(1)
+        return (
+            "a function takes its argument in parentheses: "
+            f"write {name}({token}), not {name} {token}"
+        )
+    power = re.search(r"([^\W\d]\w*)\s*(\^|\*\*)\s*(\w+)\s*\Z", before)
+    if power and power.group(1) in FUNCTIONS and token == "(":
+        name, exponent = power.group(1), power.group(3)
+        return (
+            f"a power of a function goes after the call: write {name}(x)^{exponent} "
+            f"for {name}^{exponent}(x)"
+        )
+    return ""
 
 
 def _describe_expected(expected: set[str]) -> str:

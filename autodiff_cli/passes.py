@@ -18,7 +18,7 @@ and nothing recurses.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Literal, NamedTuple
 
 from .arithmetic import FLOAT, MAX_EXACT_BITS, Arithmetic, underflows
@@ -201,6 +201,8 @@ def edge_partials(
                 continue  # a constant is not a node: no edge, no partial
             partial = op.partial(position)
             kink = None if undefined else partial.kink(args)
+            if kink is not None and partial.kink_is_tie and _one_node(node.args):
+                kink = None  # max(x, x) is x: a node tied with itself is no kink
             if kink is not None and kink not in kinks:
                 kinks.append(kink)
             if undefined:
@@ -216,6 +218,12 @@ def edge_partials(
             message = f"{node.id}: {'; '.join(kinks)}"
             diagnostics.append(Diagnostic("nondifferentiable", node.index, message))
     return tuple(edges), tuple(diagnostics)
+
+
+def _one_node(args: Sequence[object]) -> bool:
+    """Whether every argument is the same node (not a constant)."""
+    first = args[0]
+    return first.__class__ is int and all(arg == first for arg in args)
 
 
 def edge_formula(graph: Graph, edge: Edge) -> Formula:
@@ -284,17 +292,24 @@ def tangents(
     One forward sweep: ẇⱼ = Σ over wⱼ's arguments ∂wⱼ/∂wᵢ · ẇᵢ. Edges are ordered
     by target, and every argument comes before its user, so each ẇᵢ is final
     before it is used.
+
+    NOTE: one rule with the reverse sweep. Nothing flows from an argument the seed does
+    not reach, even along an edge whose partial is undefined here (x^y's partial by y at
+    x < 0 is nan), as the reverse sweep passes nothing from a node the output does not
+    reach. A tangent the seed reaches and that happens to be 0 is multiplied like any
+    number: inf · 0 is nan in both sweeps (sqrt(x*x) at 0), as in PyTorch.
     """
     add, multiply = arithmetic.add, arithmetic.multiply
     tangent = [arithmetic.zero] * len(graph.nodes)
+    reached = bytearray(len(graph.nodes))
     # A mapping seeds several inputs at once: a Jacobian-vector product in one sweep.
     for node, start in seed.items() if isinstance(seed, Mapping) else ((seed, arithmetic.one),):
         tangent[node] = start
+        reached[node] = 1
     for edge in edges:
-        if tangent[edge.source] == 0:
-            # Nothing flows from an argument the seed does not move, even along an edge
-            # whose partial is undefined here (x^y's partial by y at x < 0 is nan).
+        if not reached[edge.source]:
             continue
+        reached[edge.target] = 1
         tangent[edge.target] = add(tangent[edge.target], multiply(edge.value, tangent[edge.source]))
     return tuple(tangent)
 
@@ -313,8 +328,10 @@ def uses(graph: Graph) -> Uses:
     return Uses(arguments)
 
 
-def count_paths(graph: Graph, uses: Uses) -> tuple[int, ...]:
+def count_paths(graph: Graph, uses: Uses, keep: Collection[int] = ()) -> tuple[int, ...]:
     """For every input, how many paths lead from the output down to it: one reverse sweep.
+    The counts of the operations in ``keep`` (named intermediates asked for with --wrt) are
+    kept too, at their own index; every other operation's count is 0 in the result.
 
     A node's count is the sum of its users' counts, one edge per argument position,
     so ``x*x`` counts two paths to x. Nodes come after their arguments, so walking
@@ -330,13 +347,20 @@ def count_paths(graph: Graph, uses: Uses) -> tuple[int, ...]:
     counts = [0] * len(graph.nodes)
     counts[graph.output] = 1
     arguments = uses.arguments
+    kept = {index: 0 for index in keep if index >= graph.input_count}
     for index in range(graph.output, graph.input_count - 1, -1):
         count = counts[index]
         if count:
             counts[index] = 0
+            if index in kept:
+                kept[index] = count
             for arg in arguments[index]:
                 counts[arg] += count
-    return tuple(counts[: graph.input_count])
+    if not kept:
+        return tuple(counts[: graph.input_count])
+    for index, count in kept.items():
+        counts[index] = count
+    return tuple(counts)
 
 
 def reach_masks(graph: Graph, uses: Uses, targets: Sequence[int]) -> list[int]:
@@ -354,7 +378,7 @@ def reach_masks(graph: Graph, uses: Uses, targets: Sequence[int]) -> list[int]:
         masks[target] |= 1 << bit
     arguments = uses.arguments
     for index in range(graph.input_count, graph.output + 1):
-        mask = 0
+        mask = masks[index]  # a named intermediate may be a target itself
         for arg in arguments[index]:
             mask |= masks[arg]
         masks[index] = mask

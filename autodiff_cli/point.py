@@ -23,12 +23,17 @@ from .tensor import flatten, split_array
 
 _NAME = re.compile(r"[^\W\d]\w*(\[\d+(,\d+)*\])?\Z")
 """A name, or an element of a vector or matrix (``x[2]``, ``W[1,2]``: --expect, --seed)."""
+EDGE_KEY = re.compile(r"[^\W\d]\w*/[^\W\d]\w*\Z")
+"""What ``--expect`` takes besides a name: an edge, ``w8/w7`` for ∂w8/∂w7."""
 
 
-def parse_assignments(text: str) -> list[tuple[str, str]]:
+def parse_assignments(
+    text: str, *, code: str = "bad-at", edges: bool = False
+) -> list[tuple[str, str]]:
     """Split ``"y=5, w=pow(2,3)"`` into ``[("y", "5"), ("w", "pow(2,3)")]``.
 
-    Commas inside parentheses belong to the value (``pow(2,3)``), not the list.
+    Commas inside parentheses belong to the value (``pow(2,3)``), not the list. Errors
+    carry ``code`` (``--expect`` has its own); with ``edges``, a key may be ``w8/w7``.
     """
     pairs: list[tuple[str, str]] = []
     for start, piece in _split_top_level(text):
@@ -37,15 +42,46 @@ def parse_assignments(text: str) -> list[tuple[str, str]]:
         stripped = unicodedata.normalize("NFC", name.strip())
         where = Span(start, start + max(1, len(piece)))
         if not sep:
+            hint = _decimal_comma(pairs, piece)
             raise AdexplainError(
-                f"{clip(piece.strip())!r} is not NAME=VALUE", code="bad-at", text=text, span=where
+                f"{clip(piece.strip())!r} is not NAME=VALUE{hint}",
+                code=code,
+                text=text,
+                span=where,
             )
-        if not _NAME.match(stripped):
+        spaced = _SPACED_PAIR.search(value)
+        if spaced:
             raise AdexplainError(
-                f"{clip(stripped)!r} is not a variable name", code="bad-at", text=text, span=where
+                f"{clip(piece.strip())!r} holds two values: separate NAME=VALUE pairs with "
+                f"commas, as in {name.strip()}={value[: spaced.start()].strip()},"
+                f"{spaced.group(1)}=…",
+                code=code,
+                text=text,
+                span=where,
+            )
+        if not (_NAME.match(stripped) or (edges and EDGE_KEY.match(stripped))):
+            what = "a variable name" + (", a node id or an edge such as w8/w7" if edges else "")
+            raise AdexplainError(
+                f"{clip(stripped)!r} is not {what}", code=code, text=text, span=where
             )
         pairs.append((stripped, value.strip()))
     return pairs
+
+
+_SPACED_PAIR = re.compile(r"\s([^\W\d]\w*)\s*=")
+"""``x=1 y=2`` in one --at: a second NAME= after a space, where a comma was meant."""
+
+
+def _decimal_comma(pairs: list[tuple[str, str]], piece: str) -> str:
+    """The hint for ``x=1,5``: digits after a comma, right after a whole number, are the
+    decimals of a writer used to a decimal comma."""
+    if pairs and pairs[-1][1].isdigit() and piece.strip().isdigit():
+        name, whole = pairs[-1]
+        return (
+            f" (a decimal comma? write {name}={whole}.{piece.strip()}: "
+            "commas separate NAME=VALUE pairs)"
+        )
+    return ""
 
 
 def _split_top_level(text: str) -> list[tuple[int, str]]:
@@ -137,13 +173,17 @@ def _plain_decimal(text: str, arithmetic: Arithmetic) -> Value | None:
 
 def _builtin_number(value: object) -> object:
     """A real number of another library (numpy's int64, float32) as Python's own int, Fraction
-    or float; anything else as it is.
+    or float, a Decimal as its text (so --exact keeps 0.1 as 1/10); anything else as it is.
 
     NOTE: the number tower (PEP 3141) says what a number is, so numpy is never imported:
     numpy registers its scalars as numbers.Integral and numbers.Real.
     """
     # Exact types only: numpy's float64 is a float whose repr is "np.float64(2.25)".
-    if type(value) in (bool, int, float, str, Fraction) or not isinstance(value, numbers.Real):
+    if type(value) in (bool, int, float, str, Fraction):
+        return value
+    if not isinstance(value, numbers.Real):
+        if isinstance(value, numbers.Number) and not isinstance(value, numbers.Complex):
+            return str(value)  # a Decimal: its digits as written, read as a literal is
         return value
     if isinstance(value, bool):
         return value

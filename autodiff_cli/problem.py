@@ -27,7 +27,7 @@ from .answers import WHAT_A_KEY_NAMES, known_keys, read_answer
 from .errors import AdexplainError
 from .explain import Explanation, explain
 from .graph import suggestion
-from .point import kind_of
+from .point import PointValue, kind_of
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,7 +60,8 @@ class Problem:
     expr: str
     expr_line: int
     """The line of the file on which the expression's text begins, for error messages."""
-    at: tuple[tuple[str, float | int | str], ...]
+    at: tuple[tuple[str, PointValue], ...]
+    """Each variable's value as written (a number, a constant's text, or a TOML array)."""
     wrt: str | tuple[str, ...]
     answers: Mapping[str, Mapping[str, Any]]
     student: str | None = None

@@ -25,14 +25,14 @@ from fractions import Fraction
 from pathlib import Path
 
 from . import labels
-from .answers import answer_sheet, pairs
+from .answers import answer_sheet, pairs, read_answer
 from .arithmetic import EXACT
 from .errors import AdexplainError
 from .explain import Explanation, explain
-from .homework import Tolerance
+from .homework import Rules, Tolerance, assignment_of
 from .numbers import Value, format_number
-from .point import evaluate_value
-from .problem import KEY_SUFFIX
+from .point import PointValue
+from .problem import KEY_SUFFIX, Problem
 from .render import WORKSHEETS
 
 RATIONAL_OPS = ("add", "sub", "mul")
@@ -96,7 +96,7 @@ RULES_NOTE = (
 class QuizProblem:
     number: int
     expr: str
-    at: tuple[tuple[str, object], ...]
+    at: tuple[tuple[str, PointValue], ...]
     """Each variable's value: an integer, or a list (of rows) for ``--layer``."""
     explanation: Explanation
     generated: str = ""
@@ -183,9 +183,9 @@ LAYER = "h = relu(W @ x + b)\ny = v @ h\nloss = (y - t)^2"
 draws one; every weight, input and target a small integer."""
 
 
-def _layer_candidate(rng: random.Random, options: Options) -> tuple[str, dict[str, object]]:
+def _layer_candidate(rng: random.Random, options: Options) -> tuple[str, dict[str, PointValue]]:
     small = [-2, -1, 1, 2]
-    point: dict[str, object] = {
+    point: dict[str, PointValue] = {
         "W": [[rng.choice(small) for _ in range(2)] for _ in range(2)],
         "x": [rng.choice([-1, 1, 2]) for _ in range(2)],
         "b": [rng.choice([-1, 0, 1]) for _ in range(2)],
@@ -302,12 +302,12 @@ def _mentions(expr: str, name: str) -> bool:
 
 
 def _accept(
-    number: int, expr: str, point: dict[str, object], options: Options
+    number: int, expr: str, point: dict[str, PointValue], options: Options
 ) -> QuizProblem | None:
     if not point or (options.division and "/" not in expr):
         return None
     try:
-        ex = explain(expr, point, exact=True, max_paths=0)  # type: ignore[arg-type]
+        ex = explain(expr, point, exact=True, max_paths=0)
     except AdexplainError:
         return None  # a domain error, a division by zero: not a problem for a worksheet
     kinks = [d for d in ex.diagnostics if d.code == "nondifferentiable"]
@@ -359,7 +359,10 @@ def practice_one(
     say("Answer with a number or a fraction (1/3); an empty answer skips.\n")
     right = asked = 0
     ended = False
-    for label, truth, step in _questions(ex):
+    # The checker's entries say what is right: at a kink, every value of the interval.
+    blank = Problem(problem.expr, 1, problem.at, "all", {})
+    entries = assignment_of(blank, ex, "quiz", Rules(tolerance)).entries
+    for (label, _, step), entry in zip(_questions(ex), entries, strict=True):
         try:
             answer = _read_number(label, ask, say)
         except EOFError:
@@ -367,14 +370,17 @@ def practice_one(
             ended = True
             break
         asked += 1
+        truth = format_number(entry.truth)
+        if entry.low != entry.high:
+            truth = f"any value in [{format_number(entry.low)}, {format_number(entry.high)}]"
         if answer is None:
-            say(f"  skipped: {step} this is {format_number(truth)}")
+            say(f"  skipped: {step} this is {truth}")
             continue
-        if tolerance.accepts(answer, truth):
+        if tolerance.accepts_range(answer, entry.low, entry.high):
             right += 1
             say("  ✓ right")
         else:
-            say(f"  ✗ {step} this is {format_number(truth)}, not {format_number(answer)}")
+            say(f"  ✗ {step} this is {truth}, not {format_number(answer)}")
     say(f"\nScore: {right} of {asked}")
     return right, asked, ended
 
@@ -399,9 +405,12 @@ def _questions(ex: Explanation) -> list[tuple[str, Value, str]]:
         step = f"{label} = {formulas}; with {given(pair.target)}"
         questions.append((label, sheet[key], step))
     for chain in ex.chains:
-        label = labels.gradient(chain.variable)
+        label = labels.gradient(chain.variable, graph.output_name)
         variable = graph.id(chain.node)
-        step = f"{label} sums the products of partials along the paths from Z to {variable}:"
+        step = (
+            f"{label} sums the products of partials along the paths from {graph.output_name} "
+            f"to {variable}:"
+        )
         questions.append((label, chain.gradient, step))
     return questions
 
@@ -415,6 +424,6 @@ def _read_number(label: str, ask: Ask, say: Say) -> Value | None:
         if not text.strip():
             return None
         try:
-            return evaluate_value(label, text.strip(), EXACT)
+            return read_answer(label, text.strip(), EXACT)
         except AdexplainError as err:
             say(f"  not a number: {err.message}; try again")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from .errors import AdexplainError, clip
 from .ops import CONSTANTS, FUNCTIONS, OPS, Op
-from .syntax import Call, Name, Operator, Statement
+from .syntax import Call, Expr, Name, Operator, Statement
 from .tensor import Tensor, elements_of, grouped
 
 if TYPE_CHECKING:
@@ -38,12 +38,22 @@ def tensor_inputs(inputs: dict[str, int]) -> dict[str, Tensor]:
 class Scope:
     """The names of one program: its inputs, its named statements, and their use."""
 
-    __slots__ = ("_declared", "_defined", "_used", "input_names", "inputs", "source", "tensors")
+    __slots__ = (
+        "_declared",
+        "_defined",
+        "_program",
+        "_used",
+        "input_names",
+        "inputs",
+        "source",
+        "tensors",
+    )
 
     def __init__(
-        self, source: str, input_names: Sequence[str], program: Iterable[Statement]
+        self, source: str, input_names: Sequence[str], program: Sequence[Statement]
     ) -> None:
         self.source = source
+        self._program = program
         self.input_names = tuple(input_names)
         self.inputs: dict[str, int] = {name: i for i, name in enumerate(input_names)}
         """Each input's node index: inputs are numbered first, in the order given."""
@@ -108,9 +118,31 @@ class Scope:
         if message is None:
             known = [*self.input_names, *self.tensors, *self._declared, *CONSTANTS]
             close = suggestion(expr.name, known)
-            name = clip(expr.name)
-            message = f"no value given for {name!r}{close}: add one, as in --at {name}=1"
+            missing = [] if close else self._all_missing()
+            if len(missing) > 1:
+                # Every missing value at once: a run per name is a run too many.
+                names = [clip(name) for name in missing]
+                listed = ", ".join(map(repr, names[:-1])) + f" and {names[-1]!r}"
+                example = ",".join(f"{name}=1" for name in names)
+                message = f"no value given for {listed}: add them, as in --at {example}"
+            else:
+                name = clip(expr.name)
+                message = f"no value given for {name!r}{close}: add one, as in --at {name}=1"
         return AdexplainError(message, code="unknown-name", text=self.source, span=expr.span)
+
+    def _all_missing(self) -> list[str]:
+        """Every name of the program that nothing gives a value, in order of first use."""
+        known = {*self.inputs, *self.tensors, *self._declared, *CONSTANTS}
+        missing: dict[str, None] = {}
+        stack: list[Expr] = [statement.expr for statement in reversed(self._program)]
+        while stack:
+            expr = stack.pop()
+            if isinstance(expr, Name):
+                if expr.name not in known and _misspelt(expr.name) is None:
+                    missing.setdefault(expr.name)
+            elif isinstance(expr, (Operator, Call)):
+                stack.extend(reversed(expr.args))
+        return list(missing)
 
     def check_inputs_used(self, used: Collection[int]) -> None:
         """Raise if an input given a value is not among the ``used`` node indices."""

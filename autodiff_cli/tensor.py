@@ -282,6 +282,15 @@ def point_text(
     """``W = [[1, 2], [3, 4]], x = [1, 2], t = 1``: the point as it was written, vectors
     and matrices as arrays (each element printed by ``number``, each name by ``label``:
     the gradient line writes ``∂Z/∂W = [[...]]`` the same way)."""
+    return ", ".join(point_parts(point, number, label))
+
+
+def point_parts(
+    point: Mapping[str, Any],
+    number: Callable[[Any], str],
+    label: Callable[[str], str] = str,
+) -> list[str]:
+    """The parts of :func:`point_text`, one per variable (a picture wraps its title)."""
     shapes = grouped(point)
     parts = []
     done: set[str] = set()
@@ -293,7 +302,7 @@ def point_text(
         elif base not in done:
             done.add(base)
             parts.append(f"{label(base)} = {_array_text(base, shapes[base], point, number)}")
-    return ", ".join(parts)
+    return parts
 
 
 def _array_text(

@@ -92,8 +92,9 @@ def tool(name: str) -> str:
     return found
 
 
-def compile_latex(document: Path, source: str) -> None:
-    """Write the document and compile it with the real pdflatex; fail with its log."""
+def compile_latex(document: Path, source: str) -> str:
+    """Write the document and compile it with the real pdflatex; fail with its log, and
+    return the log (its warnings: an overfull box is text off the page)."""
     pdflatex = tool("pdflatex")
     document.write_text(source)
     result = subprocess.run(
@@ -105,3 +106,4 @@ def compile_latex(document: Path, source: str) -> None:
     )
     assert result.returncode == 0, result.stdout[-2000:]
     assert document.with_suffix(".pdf").stat().st_size > 1000
+    return document.with_suffix(".log").read_text(encoding="latin-1")

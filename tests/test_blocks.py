@@ -80,7 +80,8 @@ def test_rules_in_matrix_form(
     else:  # a one-row layer: the rule's first line is the activation's derivative
         assert block.rules[0] in (
             "δ = h̄ ⊙ (h * (1 - h))",
-            "δ = h̄ ⊙ (1 if (W @ x + c) > 0, 0 if (W @ x + c) < 0)",
+            "δ = h̄ ⊙ (1 if (W @ x + c) > 0, 0 if (W @ x + c) < 0, "
+            "0 if (W @ x + c) = 0 by convention)",
         )
         assert "W̄ = δ xᵀ" in block.rules
 

@@ -242,3 +242,17 @@ def test_the_class_files_are_what_the_script_writes(
         return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
     assert files(tmp_path / "submissions") == files(CLASS / "submissions")
+
+
+def test_the_readme_shows_what_the_tool_prints_for_rae() -> None:
+    """Every line of README's example in "Checking homework" (but the elisions) is printed."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    command = "$ adexplain check --key tests/data/class/assignment.toml "
+    start = readme.index(command)
+    shown = readme[start : readme.index("```", start)].splitlines()
+    args = shown[0].removeprefix("$ adexplain ").split()
+    printed = run(*[str(REPO / a) if a.startswith("tests/") else a for a in args]).stdout
+    printed = printed.replace(str(REPO) + "/", "")
+    for line in shown[1:]:
+        if line.strip() != "...":
+            assert line in printed.splitlines(), line

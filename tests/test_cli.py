@@ -21,7 +21,7 @@ def test_readme_example_plain_output() -> None:
     out = result.stdout
     for line in ["w5    w2 * w3", "w7    max(0, w6)", "Z     w8", "∂w8/∂w7  -1"]:
         assert line in out
-    assert "= (-1) · (1 if w6 > 0, 0 if w6 < 0) · 1 · w3" in out
+    assert "= (-1) · (1 if w6 > 0, 0 if w6 < 0, 1/2 if w6 = 0 by convention) · 1 · w3" in out
     assert out.rstrip().endswith("Gradient: ∂Z/∂w = -1")
 
 
@@ -310,9 +310,16 @@ def test_squared_error_at_a_negative_residual_is_not_a_kink() -> None:
     assert doc["gradient"] == {"y": -2, "w": 2, "x": 4}
 
 
-def test_a_variable_named_like_another_node_is_warned_about() -> None:
+def test_a_variable_named_like_a_node_gets_nodes_of_another_letter_said_at_the_top() -> None:
     doc = strict_json(run("w1*w2", "--at", "w2=3,w1=1", "--format", "json").stdout)
-    assert {w["code"] for w in doc["warnings"]} == {"confusing-name"}
+    assert [node["id"] for node in doc["nodes"]] == ["u1", "u2", "u3"]
+    assert doc["warnings"] == []
+    assert doc["notation_note"].startswith("u1…u3, not w1…")
+    text = run("w1*w2", "--at", "w2=3,w1=1", "--format", "plain").stdout
+    assert text.splitlines()[1] == (
+        "Nodes:      u1…u3, not w1…, since your names w1, w2 would read as node ids"
+    )
+    assert run("w1*w2", "--at", "w2=3,w1=1", "--expect", "u3=3").exit_code == 0
 
 
 def test_errors_in_a_problem_file_give_the_file_line(tmp_path: Path) -> None:

@@ -90,6 +90,8 @@ OPTION_CASES = {
         "--show",
         "values",
     ],
+    # A 2-2-1 network as a program, by every section: a handout must fit its page.
+    "net_2_2_1.all": ["--file", "samples/net_2_2_1.toml", "--show", "all"],
     # Exact fractions, and the node where they stop.
     "division.exact": ["--file", "samples/division.toml", "--exact", "--show", "all"],
     "exact_leaves_rationals": [

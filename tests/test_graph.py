@@ -43,7 +43,7 @@ def test_spec_example_edges() -> None:
         ("w5/w3", "w2", 2),
         ("w6/w5", "1", 1),
         ("w6/w4", "1", 1),
-        ("w7/w6", "(1 if w6 > 0, 0 if w6 < 0)", 1),
+        ("w7/w6", "(1 if w6 > 0, 0 if w6 < 0, 1/2 if w6 = 0 by convention)", 1),
         ("w8/w1", "1", 1),
         ("w8/w7", "-1", -1),
     ]
@@ -231,20 +231,30 @@ def test_a_named_statement_names_its_node_and_spans_the_whole_statement() -> Non
 
 
 def test_the_graphs_warnings_come_in_order_overflow_unused_confusing() -> None:
-    text = "a = w1 * 2\nb = w2 + exp(1000)\nw1 * b"
-    graph = build(parse(text), text, ["w2", "w1"])
+    text = "a = v₀ * 2\nb = y + exp(1000)\nv₀ * b"
+    graph = build(parse(text), text, ["v₀", "y"], "v")
     assert [(d.code, d.node) for d in graph.diagnostics] == [
         ("overflow", 3),
         ("unused-name", 2),
         ("confusing-name", 0),
-        ("confusing-name", 1),
     ]
     assert graph.diagnostics[0].message == (
-        "w4: the constant exp(1000) overflows a float, so it is inf"
+        "v₂: the constant exp(1000) overflows a float, so it is inf"
     )
     assert graph.diagnostics[1].message == (
-        "a (w3) is computed but never used, so no path from Z reaches it"
+        "a (v₁) is computed but never used, so no path from Z reaches it"
     )
+
+
+def test_variables_named_like_node_ids_get_ids_of_another_letter() -> None:
+    # w1, w11, w21 as lecture notes name weights: "w11" would be the variable or node 11.
+    text = "h1 = w11*x1 + w21*x2\nZ2 = w1 * h1"
+    graph = build(parse(text), text, ["w1", "w11", "w21", "x1", "x2"])
+    assert [node.id for node in graph.nodes[:3]] == ["u1", "u2", "u3"]
+    assert not {node.id for node in graph.nodes} & {node.name for node in graph.nodes}
+    assert not [d for d in graph.diagnostics if d.code == "confusing-name"]
+    taken = build(parse("u1 * w1"), "u1 * w1", ["u1", "w1"])
+    assert taken.id(0) == "n1"
 
 
 def test_with_exact_a_folded_constant_stays_a_fraction_inside_its_node() -> None:

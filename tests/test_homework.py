@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from autodiff_cli.answers import read_answer
+from autodiff_cli.errors import AdexplainError
 from autodiff_cli.homework import Tolerance
 from autodiff_cli.render import REPORTS
 
@@ -350,3 +355,185 @@ def test_a_student_s_partial_is_carried_from_their_arguments_not_their_own_answe
     )
     document = json.loads(run("check", str(submission), "--format", "json").stdout)
     assert answered(document) == {"w2": "wrong", "w2/w1": "wrong"}
+
+
+# --- Grading against a key, entry by entry (issue 13) -------------------------------------
+
+KINKS = [
+    # (expression, point, partial key, convention, (low, high)) — worked by hand.
+    ("relu(x) + y", "{ x = 0, y = 1 }", "w3/w1", 0, (0, 1)),
+    ("abs(x) + y", "{ x = 0, y = 1 }", "w3/w1", 0, (-1, 1)),
+    ("max(x, y)", "{ x = 2, y = 2 }", "w3/w1", 0.5, (0, 1)),
+    ("min(x, y)", "{ x = 2, y = 2 }", "w3/w2", 0.5, (0, 1)),
+]
+
+
+def submission(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("expr", "at", "key", "convention", "interval"), KINKS)
+def test_at_a_kink_any_value_of_the_subdifferential_is_right(
+    tmp_path: Path, expr: str, at: str, key: str, convention: float, interval: tuple[int, int]
+) -> None:
+    low, high = interval
+    inside = [low, (low + high) / 2, high, convention]
+    outside = [low - 0.5, high + 0.5]
+    for answer in inside + outside:
+        path = submission(tmp_path, f'expr = "{expr}"\nat = {at}\n[partials]\n"{key}" = {answer}\n')
+        document = json.loads(run("check", str(path), "--format", "json").stdout)
+        assert answered(document)[key] == ("right" if answer in inside else "wrong"), answer
+        strict = run("check", str(path), "--format", "json", "--kink-convention").stdout
+        expected = "right" if answer == convention else "wrong"
+        assert answered(json.loads(strict))[key] == expected, answer
+
+
+def test_the_gradient_at_a_kink_is_right_for_every_choice_of_the_kink_partial(
+    tmp_path: Path,
+) -> None:
+    """Z = relu(x) * y at x = 0, y = 3: ∂Z/∂x = relu'(0) · 3, anything in [0, 3]."""
+    for answer, verdict in [(0, "right"), (1.5, "right"), (3, "right"), (3.5, "wrong")]:
+        path = submission(
+            tmp_path, f'expr = "relu(x) * y"\nat = {{ x = 0, y = 3 }}\n[gradient]\nx = {answer}\n'
+        )
+        document = json.loads(run("check", str(path), "--format", "json").stdout)
+        assert answered(document) == {"x": verdict}, answer
+
+
+def test_a_step_right_only_through_a_rounded_earlier_answer_earns_no_carried_credit(
+    tmp_path: Path,
+) -> None:
+    """w2 = ln 2 written 0.693 is right; w3 = w2 - 0.69 is 0.00314718, and 0.003 is what the
+    rounded 0.693 gives, but no earlier answer is wrong, so nothing is carried: wrong."""
+    path = submission(
+        tmp_path, 'expr = "log(x) - 0.69"\nat = { x = 2 }\n[values]\nw2 = 0.693\nw3 = 0.003\n'
+    )
+    document = json.loads(run("check", str(path), "--format", "json").stdout)
+    assert answered(document) == {"w2": "right", "w3": "wrong"}
+    (w3,) = [i for i in document["submissions"][0]["items"] if i["key"] == "w3"]
+    assert "right only as rounded" in w3["feedback"]
+
+
+def test_a_slip_that_makes_a_step_zero_earns_no_carried_credit(tmp_path: Path) -> None:
+    """relu(x*y) at x = 2, y = 3: w3 = 6, w4 = 6. Writing w3 = -6 makes relu 0; a 0 for w4
+    is the right step from it, but a step a slip turned into 0 is not credited."""
+    path = submission(
+        tmp_path, 'expr = "relu(x*y)"\nat = { x = 2, y = 3 }\n[values]\nw3 = -6\nw4 = 0\n'
+    )
+    document = json.loads(run("check", str(path), "--format", "json").stdout)
+    assert answered(document) == {"w3": "wrong", "w4": "wrong"}
+    path = submission(
+        tmp_path, 'expr = "relu(x*y)"\nat = { x = 2, y = 3 }\n[values]\nw3 = 5\nw4 = 5\n'
+    )
+    document = json.loads(run("check", str(path), "--format", "json").stdout)
+    assert answered(document) == {"w3": "wrong", "w4": "follows"}
+
+
+def test_without_a_key_the_report_says_it_graded_the_file_s_own_problem() -> None:
+    out = run("check", str(HOMEWORK / "dan.toml")).stdout
+    assert "Graded against the problem written in each file itself (no --key)" in out
+    assert "dan (" in out and "3 of 6 points" in out  # x*x + x has 6 entries
+
+
+def test_a_key_with_weights_sets_the_same_maximum_for_everyone(tmp_path: Path) -> None:
+    key = submission(
+        tmp_path,
+        'expr = "x*y"\nat = { x = 2, y = 3 }\n[weights]\nvalues = 2\ngradient = 3\n"w3/w1" = 0\n',
+        "key.toml",
+    )
+    # 1 value at 2, the partials w3/w1 at 0 and w3/w2 at 1, 2 gradients at 3: 9.
+    blank = submission(tmp_path, 'expr = "x*y"\nat = { x = 2, y = 3 }\n', "blank.toml")
+    half = submission(tmp_path, "[values]\nw3 = 6\n[gradient]\nx = 3\n", "half.toml")
+    document = json.loads(
+        run("check", "--key", str(key), str(blank), str(half), "--format", "json").stdout
+    )
+    scores = [(s["score"], s["max_score"]) for s in document["submissions"]]
+    assert scores == [(0, 9), (5, 9)]  # half: w3 (2) and ∂Z/∂x (3)
+
+
+def test_a_bad_key_is_a_usage_error_naming_it(tmp_path: Path) -> None:
+    key = submission(tmp_path, 'expr = "x +"\nat = { x = 1 }\n', "key.toml")
+    result = run("check", "--key", str(key), str(HOMEWORK / "dan.toml"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("adexplain: error[syntax]: --key: ")
+
+
+def test_a_quiz_key_is_an_assignment(tmp_path: Path) -> None:
+    run("quiz", "--seed", "4", "--out", str(tmp_path / "week"))
+    key = tmp_path / "week" / "problem-01.key.toml"
+    blank = tmp_path / "week" / "problem-01.toml"
+    result = run("check", "--key", str(key), str(key), str(blank), "--format", "json")
+    # The key graded against itself is full marks; the blank template scores 0 of the same.
+    (full, empty) = json.loads(result.stdout)["submissions"]
+    assert full["score"] == full["max_score"] == empty["max_score"] > 0
+    assert empty["score"] == 0 and result.exit_code == 1
+
+
+def test_folders_are_read_recursively_with_any_case_and_skipped_files_named(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "HW.TOML").write_bytes((HOMEWORK / "alice.toml").read_bytes())
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / "bob.toml").write_bytes((HOMEWORK / "bob.toml").read_bytes())
+    (tmp_path / "bob" / "scan.pdf").write_bytes(b"%PDF")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config.toml").write_text("")
+    result = run("check", str(tmp_path))
+    assert "alice (" in result.stdout and "bob (" in result.stdout
+    assert f"Skipped (not .toml): {tmp_path / 'bob' / 'scan.pdf'}" in result.stdout
+    assert "config.toml" not in result.stdout
+
+
+def test_an_answer_for_an_input_is_noted_and_earns_nothing(tmp_path: Path) -> None:
+    path = submission(tmp_path, 'expr = "x*y"\nat = { x = 2, y = 3 }\n[values]\nw1 = 2\nw2 = 3\n')
+    document = json.loads(run("check", str(path), "--format", "json").stdout)
+    (graded,) = document["submissions"]
+    assert graded["score"] == 0 and graded["max_score"] == 5
+    assert graded["notes"] == [
+        "w1 is an input: it is given, not graded",
+        "w2 is an input: it is given, not graded",
+    ]
+
+
+HANDWRITTEN = [
+    ("−1/2", -0.5),
+    ("– 3", -3),
+    ("2×3", 6),
+    ("2 · 3", 6),
+    ("6 ÷ 4", 1.5),
+    ("e²", math.e**2),
+    ("e⁻¹", 1 / math.e),
+    ("x²".replace("x", "3"), 9),
+    ("7,389", 7.389),
+    ("-0,5", -0.5),
+    ("sin 2", math.sin(2)),
+    ("−sin 2", -math.sin(2)),
+    ("ln 2 + 1", math.log(2) + 1),
+    ("√2", math.sqrt(2)),
+    ("π/2", math.pi / 2),
+    ("max(1,2)", 2),  # a comma inside parentheses separates arguments
+]
+
+
+@pytest.mark.parametrize(("written", "value"), HANDWRITTEN)
+def test_hand_written_answers_are_read(written: str, value: float) -> None:
+    assert read_answer("w5", written) == pytest.approx(value, rel=1e-12)
+
+
+@pytest.mark.parametrize("written", ["about 7.4", "7.4?", "sin", "1,2,3", "x + 1"])
+def test_what_is_not_a_number_stays_unreadable_with_a_hint(written: str) -> None:
+    with pytest.raises(AdexplainError) as caught:
+        read_answer("w5", written)
+    assert caught.value.message
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, width=64))
+def test_a_number_written_any_of_these_ways_reads_back_as_itself(value: float) -> None:
+    text = repr(value)
+    assert read_answer("w5", text) == value
+    assert read_answer("w5", text.replace("-", "−")) == value
+    if "e" not in text:
+        assert read_answer("w5", text.replace(".", ",")) == value

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from .helpers import REPO
@@ -170,6 +171,37 @@ def test_non_editable_wheel_runs_from_another_directory(tmp_path: Path) -> None:
         timeout=60,
     )
     assert probe.stdout.strip() == "False", probe.stderr
+    # An installed wheel writes the autograder bundle from its own files, each once.
+    bundle = elsewhere / "autograder.zip"
+    key = str(REPO / "samples" / "kink.toml")
+    written = subprocess.run(
+        [sys.executable, "-m", "autodiff_cli", "autograder", "--key", key, "--out", str(bundle)],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=60,
+    )
+    assert written.returncode == 0, written.stderr
+    names = zipfile.ZipFile(bundle).namelist()
+    assert len(names) == len(set(names))
+    assert "lib/autodiff_cli/grammar/expr.tables.json" in names
+    assert "lib/autodiff_cli/render/assets/page.js" in names
+    # The page's script, style and dagre ship with it: the page is whole from a wheel too.
+    page = subprocess.run(
+        [sys.executable, "-m", "autodiff_cli", *EXAMPLE, "--format", "html"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=60,
+    )
+    assert page.returncode == 0, page.stderr
+    for shipped in ("page.js", "page.css", "dagre.min.js", "dagre.LICENSE.txt"):
+        text = (target / "autodiff_cli" / "render" / "assets" / shipped).read_text("utf-8")
+        if shipped.endswith(".txt"):  # the licence sits inside a /* comment */
+            text = text.replace("*/", "* /")
+        assert text in page.stdout, shipped
 
 
 def test_only_the_process_entry_point_turns_the_cycle_collector_off() -> None:

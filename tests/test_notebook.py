@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from autodiff_cli import AdexplainError, explain
 
-from .helpers import REPO, output
+from .helpers import REPO, compile_latex, output
 
 EXAMPLE = ("y - max(0,w*x+b)", {"y": 5, "w": 2, "x": 1, "b": 1})
 
@@ -51,6 +52,9 @@ def test_numpy_scalars_are_values() -> None:
 
 def test_any_real_number_type_is_a_value() -> None:
     assert explain("x*x", at={"x": Fraction(1, 3)}, exact=True).gradient["x"] == Fraction(2, 3)
+    # A Decimal is its digits: 0.1 exactly, so x*x is 1/100 exactly.
+    assert explain("x*x", at={"x": Decimal("0.1")}, exact=True).output_value == Fraction(1, 100)
+    assert explain("x*x", at={"x": Decimal("0.5")}).gradient["x"] == 1
     with pytest.raises(AdexplainError, match="must be a number"):
         explain("x", at={"x": complex(1, 2)})  # type: ignore[dict-item]
     with pytest.raises(AdexplainError, match="must be a number"):
@@ -84,7 +88,7 @@ def test_printing_a_result_shows_the_tables() -> None:
 def test_the_html_display_holds_tables_tex_and_the_graph() -> None:
     result = explain(*EXAMPLE, wrt="w")
     shown = result._repr_html_()
-    assert shown.count("<table>") == 2  # the values and the partials
+    assert shown.count('<table class="adexplain-table">') == 2  # the values and the partials
     assert "<td><code>max(0, w6)</code></td>" in shown
     assert r"$$ \frac{\partial Z}{\partial w} = " in shown
     from autodiff_cli.render.graphviz import dot_program
@@ -102,6 +106,7 @@ CELLS = [
     '%adexplain "x*x + x" --at x=3 --format json',
     '%adexplain "x + * 2" --at x=1',
     '%adexplain "x" --at x=1 --show bogus',
+    '%adexplain "x*x" --at x=3 --format html',
 ]
 
 
@@ -139,7 +144,7 @@ def _stderr(cell: object) -> str:
 def test_a_result_shows_itself_in_a_kernel(notebook: object) -> None:
     bundle = _bundle(notebook.cells[0])  # type: ignore[attr-defined]
     assert {"text/html", "text/markdown", "text/latex", "text/plain"} <= set(bundle)
-    assert "<table>" in bundle["text/html"]
+    assert '<table class="adexplain-table">' in bundle["text/html"]
     assert r"\frac{\partial Z}{\partial w}" in bundle["text/latex"]
     assert "| w7 | `max(0, w6)` |" in bundle["text/markdown"]
     assert bundle["text/plain"].startswith("<Explanation of 'y - max(0,w*x+b)'")
@@ -157,6 +162,12 @@ def test_the_magic_takes_the_command_lines_options(notebook: object) -> None:
     assert '"gradient": {"x": 7}' in json_out  # 2x + 1 at 3
 
 
+def test_the_magic_shows_a_page_in_a_frame(notebook: object) -> None:
+    bundle = _bundle(notebook.cells[6])  # type: ignore[attr-defined]
+    assert bundle["text/html"].startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+    assert "adexplain-page" in bundle["text/html"]
+
+
 def test_the_magic_reports_errors_without_a_traceback(notebook: object) -> None:
     cells = notebook.cells  # type: ignore[attr-defined]
     for cell, code in ((cells[4], "syntax"), (cells[5], "usage")):
@@ -171,3 +182,19 @@ def test_the_notebook_converts_to_html(notebook: object, tmp_path: Path) -> None
     assert page.count('class="adexplain"') == 2
     assert "Forward pass: node values" in page
     (tmp_path / "demo.html").write_text(page, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("expression", "at"),
+    [(EXAMPLE[0], EXAMPLE[1]), ("a = x*x; b = a*a; b + x", {"x": 3}), ("x", {"x": 1})],
+)
+def test_the_latex_display_is_tex_that_compiles(
+    tmp_path: Path, expression: str, at: dict[str, float]
+) -> None:
+    """What a front end's MathJax typesets, compiled by the real pdflatex with amsmath."""
+    math = explain(expression, at=at)._repr_latex_()
+    assert math.startswith("$$") and math.endswith("$$")
+    document = (
+        "\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n%s\n\\end{document}\n"
+    )
+    compile_latex(tmp_path / "display.tex", document % math)

@@ -320,7 +320,9 @@ def test_predict_mode_says_right_or_wrong(browser: Any, tmp_path: Path) -> None:
     page.keyboard.press("p")
     page.keyboard.press("ArrowRight")
     assert page.is_visible("#answer")
-    assert "What is the value of w5 = w2 * w3?" in opened.text("#verdict")
+    assert "What is the value of w5 = w2 * w3? (right within 3 significant digits)" in opened.text(
+        "#verdict"
+    )
     assert opened.column("values", "value")["w5"] == "?"  # not revealed before the answer
     page.fill("#answer", "2")
     page.press("#answer", "Enter")
@@ -341,6 +343,8 @@ def test_programs_kinks_and_warnings_are_shown(browser: Any, tmp_path: Path) -> 
     opened = Opened(browser, _page(tmp_path, "--file", "samples/shared_program.toml"))
     labels = opened.page.eval_on_selector_all("g.node .head", "els => els.map(e => e.textContent)")
     assert any(re.fullmatch(r"w\d+ \(\w+\)( {2}= Z)?", text) for text in labels)  # named
+    assert opened.text("#expression") == "a1 = x * x; a2 = a1 * a1; a2 + x"
+    assert opened.page.title() == "adexplain: a1 = x * x; a2 = a1 * a1; a2 + x"
     kinked = Opened(browser, _page(tmp_path, "--file", "samples/kink.toml", name="kink.html"))
     assert kinked.page.query_selector_all("g.edge.kink")
     assert "not differentiable" in kinked.text("#warnings")

@@ -114,7 +114,7 @@ def test_check_explains_a_kink() -> None:
     assert not check.agree
     assert check.reverse == check.forward == 0
     assert check.finite_difference == pytest.approx(0.5)
-    assert "w2 is not differentiable here" in check.note
+    assert "w2 is not differentiable at this point" in check.note
 
 
 def test_check_finds_a_step_inside_the_domain() -> None:

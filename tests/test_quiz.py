@@ -227,3 +227,19 @@ def test_a_blank_problem_has_a_student_line_and_states_the_rules() -> None:
     assert tomllib.loads(blank)["student"] == ""
     assert "3 significant digits" in blank and "At a kink" in blank
     assert "student" not in tomllib.loads(problem.toml(with_answers=True))
+
+
+def test_practice_at_a_kink_takes_any_slope_of_the_subdifferential() -> None:
+    """relu(x - 2) at x = 2 (say): relu'(0) = 1 and 1/2 are right, as in `check`; 2 is not."""
+    (problem,) = generate(3, 1, Options(kink=True))
+    ex = problem.explanation
+    (kink,) = [e for e in ex.edges if e.nondifferentiable]
+    kink_key = f"{ex.graph.id(kink.target)}/{ex.graph.id(kink.source)}"
+    answers = problem.answers()
+    order = [(s, k) for s in ("values", "partials", "gradient") for k in answers[s]]
+    for slope, score in (("1", len(order)), ("1/2", len(order)), ("2", len(order) - 1)):
+        given = [slope if key == kink_key else str(answers[s][key]) for s, key in order]
+        result = run("quiz", "--practice", "--seed", "3", "--kink", input="\n".join(given) + "\n")
+        assert f"Score: {score} of {len(order)}" in result.stdout, slope
+        if slope == "2":
+            assert "this is any value in [0, 1], not 2" in result.stdout

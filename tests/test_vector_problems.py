@@ -23,11 +23,11 @@ def test_check_grades_a_matrix_answered_whole_or_by_element(tmp_path: Path) -> N
     whole.write_text(LAYER_PROBLEM + "[gradient]\nW = [[1, 1], [1, 2]]\n")
     result = run("check", str(whole))
     assert result.exit_code == 1
-    assert "✓ ∂Z/∂W[1,1] = 1 is right" in result.stdout
-    assert "✗ ∂Z/∂W[2,2]" in result.stdout
+    assert "✓ ∂y/∂W[1,1] = 1 is right" in result.stdout
+    assert "✗ ∂y/∂W[2,2]" in result.stdout
     elements = tmp_path / "elements.toml"
     elements.write_text(LAYER_PROBLEM + '[gradient]\n"W[2,2]" = 1\n')
-    assert "✓ ∂Z/∂W[2,2] = 1 is right" in run("check", str(elements)).stdout
+    assert "✓ ∂y/∂W[2,2] = 1 is right" in run("check", str(elements)).stdout
 
 
 def test_a_ragged_matrix_answer_is_reported_not_graded(tmp_path: Path) -> None:

@@ -32,13 +32,13 @@ def block_view(ex: Explanation, digits: int) -> list[Lines]:
         Lines(
             (
                 "Backprop by blocks: each statement a block, from the output down; "
-                "an adjoint x̄ is ∂Z/∂x, element by element",
+                f"an adjoint x̄ is ∂{ex.graph.output_name}/∂x, element by element",
             ),
             style="bold",
         )
     ]
     view += [BlockLines(tuple(_statement_lines(b, digits)), block=b) for b in reversed(statements)]
-    view.append(Lines(("Inputs, with their gradients ∂Z/∂x",), style="bold"))
+    view.append(Lines((f"Inputs, with their gradients ∂{ex.graph.output_name}/∂x",), style="bold"))
     view += [BlockLines(tuple(_input_lines(b, digits)), block=b) for b in inputs]
     return view
 

@@ -16,13 +16,14 @@ from .report import Report, duplicates, remarks
 
 
 def render_csv(report: Report) -> str:
-    entries = _entries(report.submissions)
+    several = len({s.expr for s in report.submissions if s.error is None}) > 1
+    entries = _entries(report.submissions, several)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "file", "score", "max", "percent", *entries, "remarks"])
     repeated = duplicates(report.submissions)
     for s in report.submissions:
-        earned = {_column(s, item.key, item.section): item.points for item in s.items}
+        earned = {_column(s, item.section, item.key, several): item.points for item in s.items}
         if s.error is not None:
             cells = [s.student, s.path, 0, s.max_score, 0, *[""] * len(entries)]
         else:
@@ -33,15 +34,16 @@ def render_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def _column(s: Submission, key: str, section: str) -> str:
-    return f"{section}:{key}"
+def _column(s: Submission, section: str, key: str, several: bool) -> str:
+    """``values:w5``; with files of different problems, ``values:w5 (x*x + x)``."""
+    return f"{section}:{key} ({s.expr})" if several else f"{section}:{key}"
 
 
-def _entries(submissions: tuple[Submission, ...]) -> list[str]:
-    """Every graded entry in the order of the first submission that has them all."""
+def _entries(submissions: tuple[Submission, ...], several: bool) -> list[str]:
+    """Every graded entry, in the order the submissions first have them."""
     columns: dict[str, None] = {}
     for s in submissions:
         for item in s.items:
             if item.step:  # a key that names nothing is no column
-                columns.setdefault(_column(s, item.key, item.section), None)
+                columns.setdefault(_column(s, item.section, item.key, several), None)
     return list(columns)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from ..explain import ChainRule, Explanation
 from ..formula import tex_factor
-from ..labels import OUTPUT
+from ..labels import ordinal
 from ..labels import partial_tex as _partial
 from ..numbers import format_count, format_number
 from ..passes import Edge, edge_formula
@@ -27,9 +28,82 @@ def tex_id(node_id: str) -> str:
 
 
 def tex_number(value: str) -> str:
-    """A printed number in math: parentheses around negatives, as a product needs."""
-    value = value.replace("≈", r"\approx ")
+    """A printed number in math: parentheses around negatives, as a product needs, and a
+    power of ten as a calculus handout writes it (6.37473 × 10⁻⁷, not 6.37473e−7)."""
+    value = _POWER_OF_TEN.sub(_times_ten, value.replace("≈", r"\approx "))
     return f"({value})" if value.startswith("-") else value
+
+
+def tex_result(value: str) -> str:
+    """A printed number standing alone (a product, a sum): no parentheses around a negative."""
+    negative = value.startswith("-")
+    typeset = tex_number(value.removeprefix("-"))
+    return f"-{typeset}" if negative else typeset
+
+
+_POWER_OF_TEN = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)e([+-]?)0*(\d+)(?![\w.])")
+"""A number printed with an exponent: 6.37473e-7, 1e+20."""
+
+
+def _times_ten(match: re.Match[str]) -> str:
+    mantissa, sign, exponent = match.groups()
+    power = f"10^{{{'-' if sign == '-' else ''}{exponent}}}"
+    return power if mantissa == "1" else rf"{mantissa} \times {power}"
+
+
+_LABEL = re.compile(
+    r"∂([^\W\d_]+[\w₋₀-₉]*)/∂([^\W\d_]+[\w₋₀-₉]*)"  # ∂w5/∂w2, ∂loss/∂w11
+    r"|([^\W\d_]+)([\u0304\u0307])([\d₋₀-₉]+|ᵢ)"  # w̄5, ẇ5, w̄ᵢ
+    r"|(Z)\u0304"  # Z̄
+)
+
+
+def latex_line(text: str, *, numbers: bool = True) -> str:
+    """Text for a document, with what the tool writes as math typeset as the equations do:
+    ∂w5/∂w2 as ∂w₅/∂w₂, w̄5 and ẇ5 with their accents, 6.37473e-7 as 6.37473 × 10⁻⁷
+    (unless ``numbers`` is False: a formula's constants stay as typed). One notation for
+    tables, headings and equations."""
+    out: list[str] = []
+    last = 0
+    for match in _LABEL.finditer(text):
+        out.append(_plain_part(text[last : match.start()], numbers))
+        out.append(f"${_label_math(match)}$")
+        last = match.end()
+    out.append(_plain_part(text[last:], numbers))
+    return "".join(out)
+
+
+def _plain_part(text: str, numbers: bool) -> str:
+    if not numbers or not _POWER_OF_TEN.search(text):
+        return latex_text(text)
+    pieces = _POWER_OF_TEN.split(text)
+    out = []
+    for i in range(0, len(pieces), 4):
+        out.append(latex_text(pieces[i]))
+        if i + 3 < len(pieces):
+            mantissa, sign, exponent = pieces[i + 1 : i + 4]
+            number = f"{mantissa}e{sign}{exponent}"
+            out.append(f"${_POWER_OF_TEN.sub(_times_ten, number)}$")
+    return "".join(out)
+
+
+def _math_name(name: str) -> str:
+    """A name in a label: a variable, a node id, or a generic ``wᵢ``."""
+    if name.endswith("ᵢ"):
+        return f"{tex_variable(name[:-1])}_{{i}}"
+    return tex_variable(name)
+
+
+def _label_math(match: re.Match[str]) -> str:
+    numerator, denominator, letters, accent, index, seed = match.groups()
+    if numerator is not None:
+        # Inline, as a table row or a heading holds it: a \frac there is too small to read.
+        return rf"\partial {_math_name(numerator)}/\partial {_math_name(denominator)}"
+    if seed is not None:
+        return r"\bar{Z}"
+    command = r"\bar" if accent == "\u0304" else r"\dot"
+    subscript = "i" if index == "ᵢ" else index.translate(_SUBSCRIPTS)
+    return rf"{command}{{{letters}}}_{{{subscript}}}"
 
 
 def chain_rule_tex(ex: Explanation, chain: ChainRule, digits: int) -> list[list[str]]:
@@ -37,34 +111,40 @@ def chain_rule_tex(ex: Explanation, chain: ChainRule, digits: int) -> list[list[
     the ∂ factors, their formulas, their numbers, the product. A document writes a line's
     forms side by side (``a = b = c``) or one under the other."""
     graph = ex.graph
-    whole = _partial(OUTPUT, _variable(chain.variable))
+    whole = _partial(tex_variable(graph.output_name), tex_variable(chain.variable))
     if chain.node == graph.output or chain.path_count == 0:
         value = format_number(chain.gradient, digits)
-        return [[whole, tex_number(value)]]
+        return [[whole, tex_result(value)]]
     steps = {step for path in chain.paths for step in zip(path.nodes, path.positions, strict=False)}
     formulas = {
         (edge.target, edge.position): _formula_factor(ex, edge)
         for edge in ex.edges
         if (edge.target, edge.position) in steps
     }
+    repeated = _repeated_pairs(ex)
     lines = []
     for path in chain.paths:
         factors = [
             _partial(tex_id(graph.id(target)), tex_id(graph.id(source)))
-            for target, source in zip(path.nodes, path.nodes[1:], strict=False)
+            + _argument(repeated, target, source, position)
+            for target, source, position in zip(
+                path.nodes, path.nodes[1:], path.positions, strict=False
+            )
         ]
-        product = tex_number(format_number(path.product, digits))
-        if len(factors) > 12:
+        product = tex_result(format_number(path.product, digits))
+        if len(factors) > MAX_TYPESET_FACTORS:
             lines.append([rf"\text{{a path of {len(factors)} edges}}", product])
             continue
         written = [formulas[step] for step in zip(path.nodes, path.positions, strict=False)]
         numbers = [tex_number(format_number(f, digits)) for f in path.factors]
         forms = [" ".join(factors)]
-        for form in (r" \cdot ".join(written), r" \cdot ".join(numbers), product):
-            if form != forms[-1]:  # one factor: its number is already the product
+        # One factor: its number is already the product.
+        last = product if len(numbers) > 1 else r" \cdot ".join(numbers)
+        for form in (r" \cdot ".join(written), r" \cdot ".join(numbers), last):
+            if form != forms[-1]:
                 forms.append(form)
         lines.append(forms)
-    total = tex_number(format_number(chain.gradient, digits))
+    total = tex_result(format_number(chain.gradient, digits))
     if chain.unlisted:
         more = format_count(chain.unlisted)
         lines.append([rf"\text{{and {more} more paths: }} {whole}", total])
@@ -74,6 +154,24 @@ def chain_rule_tex(ex: Explanation, chain: ChainRule, digits: int) -> list[list[
     else:
         lines[0] = [whole, *lines[0]]
     return lines
+
+
+MAX_TYPESET_FACTORS = 40
+"""A longer path is named by its length only: the document breaks a product over lines,
+but a page of ones helps nobody."""
+
+
+def _repeated_pairs(ex: Explanation) -> set[tuple[int, int]]:
+    """The (target, source) pairs joined by more than one edge (x*x): their factors name
+    the argument, as the tables do."""
+    counts = Counter((edge.target, edge.source) for edge in ex.edges)
+    return {pair for pair, count in counts.items() if count > 1}
+
+
+def _argument(repeated: set[tuple[int, int]], target: int, source: int, position: int) -> str:
+    if (target, source) not in repeated:
+        return ""
+    return rf"\big|_{{\text{{{ordinal(position + 1)} arg}}}}"
 
 
 def _formula_factor(ex: Explanation, edge: Edge) -> str:
@@ -99,13 +197,13 @@ def _constant(text: str) -> str:
 _NUMBER = re.compile(r"^\d*\.?\d+([eE][+-]?\d+)?$")
 
 
-def _variable(name: str) -> str:
+def tex_variable(name: str) -> str:
     """A variable's name in math mode: x1 as x_{1}, θ as \theta, long names upright-italic;
     an element W[1,2] as W_{1,2}."""
     element = parse_element_name(name)
     if element is not None:
         base, index = element
-        return f"{_variable(base)}_{{{','.join(str(i + 1) for i in index)}}}"
+        return f"{tex_variable(base)}_{{{','.join(str(i + 1) for i in index)}}}"
     if _ID.match(name):
         return tex_id(name)
     pieces = [_greek(char).strip("$") if not char.isascii() else char for char in name]

@@ -18,7 +18,7 @@ from ..crosscheck import CrossCheck
 from ..explain import ChainRule, Explanation
 from ..formula import factor, number_precedence, precedence
 from ..graph import Graph, Node
-from ..numbers import Value, format_count, format_number, is_finite
+from ..numbers import Value, format_count, format_number, is_finite, is_nan
 from ..passes import MAX_LISTED_STEPS, Edge, Path, edge_formula
 from ..tensor import point_text
 
@@ -60,7 +60,10 @@ class TableView:
 def _output_line(ex: Explanation, digits: int) -> str:
     output = ex.graph.nodes[ex.graph.output]
     if not ex.graph.outputs:
-        return f"Output:     Z = {output.id} = {format_number(ex.output_value, digits)}"
+        return (
+            f"Output:     {ex.graph.output_name} = {label.node(ex.graph, output.index)} = "
+            f"{format_number(ex.output_value, digits)}"
+        )
     from ..jacobian import describe_output
 
     values = point_text(
@@ -69,7 +72,7 @@ def _output_line(ex: Explanation, digits: int) -> str:
     )
     return (
         f"Output:     {values} ({describe_output(ex.graph)}); the paths and adjoints below are "
-        f"for Z = {output.name} = {output.id}"
+        f"for its first element, {output.name} = {label.node(ex.graph, output.index)}"
     )
 
 
@@ -77,17 +80,33 @@ def summary_lines(ex: Explanation, digits: int) -> list[str]:
     point = point_text(ex.point, lambda v: format_number(v, digits))
     expression = " ".join(ex.expression.split()) if "\n" not in ex.expression.strip() else ""
     # A program written on one line (a = x*x; a + a) is still a program.
-    label = (
+    heading = (
         "Program:   "
         if any(node.kind == "op" and node.name for node in ex.graph.nodes)
         else "Expression:"
     )
-    lines = [f"{label} {expression}"] if expression else ["Program:", *_program_lines(ex)]
+    lines = [f"{heading} {expression}"] if expression else ["Program:", *_program_lines(ex)]
+    note = label.notation_note(ex.graph)
     return [
         *lines,
+        *([f"Nodes:      {note}"] if note else []),
         f"Point:      {point}",
         _output_line(ex, digits),
     ]
+
+
+def statements(expression: str) -> list[str]:
+    """A program's statements one per line, as a document lists them: split at new lines
+    and at ``;`` (``a = x*x; a + a`` is two); comments stay on their lines."""
+    found = []
+    for line in expression.strip().splitlines():
+        text, hash_sign, comment = line.partition("#")
+        parts = [part.strip() for part in text.split(";") if part.strip()]
+        if hash_sign:
+            tail = f"{parts.pop()}  " if parts else ""
+            parts.append(f"{tail}#{comment}".strip())
+        found.extend(parts)
+    return found
 
 
 def _program_lines(ex: Explanation) -> list[str]:
@@ -99,9 +118,10 @@ def values_table(ex: Explanation, digits: int) -> TableView:
     for node, value in zip(ex.graph.nodes, ex.values, strict=True):
         excerpt = ex.graph.source_excerpt(node, 4 * SOURCE_WIDTH)
         source = "" if node.kind == "input" else shorten(excerpt)
-        rows.append((node.id, node.formula, source, format_number(value, digits)))
+        name = label.node(ex.graph, node.index)
+        rows.append((name, node.formula, source, format_number(value, digits)))
     output = ex.graph.nodes[ex.graph.output]
-    rows.append(("Z", output.id, "", format_number(ex.output_value, digits)))
+    rows.append((ex.graph.output_name, output.id, "", format_number(ex.output_value, digits)))
     return TableView(
         title="Forward pass: node values",
         headers=("node", "expression", "source", "value"),
@@ -144,7 +164,7 @@ def adjoint_table(ex: Explanation, digits: int, labels: Sequence[str]) -> TableV
         uses[edge.source].append(i)
     rows = []
     for node in reversed(graph.nodes):
-        symbolic = ["Z̄"] if node.index == graph.output else []
+        symbolic = [label.seed(graph.output_name)] if node.index == graph.output else []
         numeric = ["1"] if node.index == graph.output else []
         for i in uses[node.index]:
             edge = ex.edges[i]
@@ -155,7 +175,7 @@ def adjoint_table(ex: Explanation, digits: int, labels: Sequence[str]) -> TableV
             )
         rows.append(
             (
-                notation.adjoint(node.index),
+                notation.adjoint(node.index) + _named(graph, node),
                 " + ".join(symbolic) or "(used by no node)",
                 " + ".join(numeric),
                 format_number(ex.adjoints[node.index], digits),
@@ -163,7 +183,8 @@ def adjoint_table(ex: Explanation, digits: int, labels: Sequence[str]) -> TableV
         )
     return TableView(
         title=f"Reverse sweep: adjoints {notation.adjoint_symbol}ᵢ = "
-        f"{label.gradient(notation.style + 'ᵢ')}, from Z̄ = 1 down",
+        f"{label.gradient(notation.symbol + 'ᵢ', graph.output_name)}, "
+        f"from {label.seed(graph.output_name)} = 1 down",
         headers=("adjoint", "sum over uses", "terms", "value"),
         code=(False, True, True, False),
         rows=tuple(rows),
@@ -183,9 +204,9 @@ def tangent_table(
         incoming[edge.target].append(i)
     rows = []
     for node in graph.nodes:
-        name = notation.tangent(node.index)
+        name = notation.tangent(node.index) + _named(graph, node)
         value = format_number(tangent[node.index], digits)
-        if node.kind == "input":
+        if node.kind == "input" or node.index == chain.node:
             seed = "the seed" if node.index == chain.node else "another input"
             rows.append((name, f"({seed})", value, value))
             continue
@@ -202,7 +223,7 @@ def tangent_table(
     return TableView(
         # NOTE: the index ᵢ matters: with a variable named w, "ẇ = ∂w/∂w" would read as 1.
         title=f"Forward sweep for {chain.variable}: tangents {notation.tangent_symbol}ᵢ = "
-        f"{label.partial(notation.style + 'ᵢ', chain.variable)}, seeded with {seed} = 1",
+        f"{label.partial(notation.symbol + 'ᵢ', chain.variable)}, seeded with {seed} = 1",
         headers=("tangent", "sum over arguments", "terms", "value"),
         code=(False, True, True, False),
         rows=tuple(rows),
@@ -215,17 +236,18 @@ def chain_rule_lines(
 ) -> list[str]:
     """The chain rule for one variable: each listed path multiplied out, then the sum."""
     graph = ex.graph
-    z = label.gradient(chain.variable)
+    out = graph.output_name
+    z = label.gradient(chain.variable, out)
     var_id = graph.id(chain.node)
     output_id = graph.id(graph.output)
     plural = "path" if chain.path_count == 1 else "paths"
     count = format_count(chain.path_count)
-    lines = [f"{z}: {chain.variable} is {var_id}, Z is {output_id}; {count} {plural}"]
+    lines = [f"{z}: {chain.variable} is {var_id}, {out} is {output_id}; {count} {plural}"]
     if chain.node == graph.output:
-        lines.append(f"  Z is {chain.variable} itself, so {z} = 1")
+        lines.append(f"  {out} is {chain.variable} itself, so {z} = 1")
         return lines
     if chain.path_count == 0:
-        lines.append(f"  no path leads from Z to {var_id}, so {z} = 0")
+        lines.append(f"  no path leads from {out} to {var_id}, so {z} = 0")
         return lines
     # Only the listed paths' edges are printed as factors: finding each one's tree for
     # every edge of a 100 000-node graph would be wasted.
@@ -241,7 +263,7 @@ def chain_rule_lines(
         lines.extend(
             _path_lines(graph, by_step, path, number, chain.path_count, digits, ex.arithmetic)
         )
-    lines.extend(_sum_lines(chain, digits, ex.max_paths))
+    lines.extend(_sum_lines(chain, digits, ex.max_paths, out))
     return lines
 
 
@@ -254,7 +276,7 @@ def _path_lines(
     digits: int,
     arithmetic: Arithmetic,
 ) -> list[str]:
-    route = " → ".join(_elide([graph.id(n) for n in path.nodes]))
+    route = " → ".join(_elide([label.node(graph, n) for n in path.nodes]))
     heading = f"  {route}" if total == 1 else f"  path {number}: {route}"
     steps = list(zip(path.nodes, path.positions, strict=False))  # the last node has no step
     shown, note = _factors_shown(path, arithmetic)
@@ -273,12 +295,31 @@ def _path_lines(
     return lines
 
 
+def _named(graph: Graph, node: Node) -> str:
+    """`` (h1)`` after a named intermediate's adjoint or tangent, else nothing."""
+    return label.node(graph, node.index).removeprefix(node.id)
+
+
 def _elide(items: list[str]) -> list[str]:
-    """The first and last few nodes of a long route, with a count of the ones between."""
+    """The first and last few nodes of a long route, and a program's named intermediates
+    (``u17 (h1)``: the student's own landmarks), with a count of the ones left out."""
     if len(items) <= PATH_STEPS:
         return items
     keep = PATH_STEPS // 2
-    return [*items[:keep], f"…({len(items) - 2 * keep} more)…", *items[-keep:]]
+    shown = [
+        i < keep or i >= len(items) - keep or item.endswith(")") for i, item in enumerate(items)
+    ]
+    out: list[str] = []
+    hidden = 0
+    for item, visible in zip(items, shown, strict=True):
+        if not visible:
+            hidden += 1
+            continue
+        if hidden:
+            out.append(f"…({hidden} more)…")
+            hidden = 0
+        out.append(item)
+    return out
 
 
 def _factors_shown(path: Path, arithmetic: Arithmetic) -> tuple[list[int], str]:
@@ -332,8 +373,8 @@ def _formula_factor(ex: Explanation, edge: Edge) -> str:
     return factor(edge.formula, precedence(edge_formula(ex.graph, edge)))
 
 
-def _sum_lines(chain: ChainRule, digits: int, max_paths: int) -> list[str]:
-    z = label.gradient(chain.variable)
+def _sum_lines(chain: ChainRule, digits: int, max_paths: int, output: str) -> list[str]:
+    z = label.gradient(chain.variable, output)
     gradient = format_number(chain.gradient, digits)
     if chain.unlisted:
         bound = (
@@ -367,7 +408,7 @@ def _sum_lines(chain: ChainRule, digits: int, max_paths: int) -> list[str]:
     return lines
 
 
-def check_lines(check: CrossCheck, digits: int) -> list[str]:
+def check_lines(check: CrossCheck, digits: int, output: str = label.OUTPUT) -> list[str]:
     """One line comparing the routes, and a second saying why when they do not all agree."""
     routes = []
     if check.path_sum is not None:
@@ -376,13 +417,23 @@ def check_lines(check: CrossCheck, digits: int) -> list[str]:
     routes.append(f"forward sweep {format_number(check.forward, digits)}")
     if check.finite_difference is not None:
         routes.append(f"finite difference {format_number(check.finite_difference, digits)}")
-    verdict = (
-        ("agree ✓" if len(routes) == 2 else "all agree ✓") if check.agree else "do not all agree"
-    )
-    lines = [f"Check {label.gradient(check.variable)}: {', '.join(routes)}: {verdict}"]
+    verdict = _verdict(check, len(routes))
+    lines = [f"Check {label.gradient(check.variable, output)}: {', '.join(routes)}: {verdict}"]
     if check.note:
         lines.append(f"  ({check.note})")
     return lines
+
+
+def _verdict(check: CrossCheck, routes: int) -> str:
+    """What the routes say together. Three nan are one outcome, not a disagreement; at a
+    kink AD's routes can agree only on a convention, for there is no derivative to find."""
+    if check.exact_agree and is_nan(check.reverse):
+        return "AD's routes all give nan"
+    if check.kinks and check.exact_agree:
+        return "AD's routes agree on the convention; no derivative exists here"
+    if check.agree:
+        return "agree ✓" if routes == 2 else "all agree ✓"
+    return "do not all agree"
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,7 +520,8 @@ def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block
         if "tangents" in sections and chain.variable in ex.tangents:
             blocks.append(tangent_table(ex, chain, digits, labels))
         if "check" in sections and chain.variable in ex.checks:
-            blocks.append(CheckLines(tuple(check_lines(ex.checks[chain.variable], digits))))
+            check = ex.checks[chain.variable]
+            blocks.append(CheckLines(tuple(check_lines(check, digits, ex.graph.output_name))))
     if ex.jacobian is not None or ex.product is not None or ex.graph.outputs:
         from .jacobian_view import jacobian_view  # several outputs, or a seed
 
@@ -494,8 +546,9 @@ def tree_lines(ex: Explanation, digits: int) -> list[str]:
     graph = ex.graph
     partial = {(e.target, e.position): e for e in ex.edges}
     root = graph.nodes[graph.output]
-    lines = ["Graph: Z at the top; each node's value, and [the partial of its parent by it]"]
-    lines.append(f"Z = {_tree_label(ex, root, digits)}")
+    out = graph.output_name
+    lines = [f"Graph: {out} at the top; each node's value, and [the partial of its parent by it]"]
+    lines.append(f"{out} = {_tree_label(ex, root, digits)}")
     drawn = {root.index}
     stack = [(root.index, position, "") for position in reversed(range(len(root.args)))]
     while stack and len(lines) < TREE_LINES:
@@ -530,13 +583,17 @@ def _tree_label(ex: Explanation, node: Node, digits: int) -> str:
     value = format_number(ex.values[node.index], digits)
     if node.kind == "input":
         return f"{node.id} = {node.name} = {value}"
-    return f"{node.id} = {node.formula} = {value}"
+    return f"{label.node(ex.graph, node.index)} = {node.formula} = {value}"
 
 
 def gradient_line(ex: Explanation, digits: int) -> str:
     # A gradient by a whole vector or matrix is written as one (∂Z/∂W = [[...], [...]]).
     gradient = {c.variable: c.gradient for c in ex.chains}
-    return "Gradient: " + point_text(gradient, lambda v: format_number(v, digits), label.gradient)
+    output = ex.graph.output_name
+    named = point_text(
+        gradient, lambda v: format_number(v, digits), lambda name: label.gradient(name, output)
+    )
+    return "Gradient: " + named
 
 
 def warning_lines(ex: Explanation) -> list[str]:

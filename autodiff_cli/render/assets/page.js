@@ -136,7 +136,7 @@
 
   function edgeText(i) {
     var info = page.edges[i];
-    return [info.label + (info.kink ? " *" : ""), " = " + info.formula + " = " + info.value];
+    return [info.label + (info.kink ? " *" : ""), " = " + info.written];
   }
 
   function curve(points, straight) {
@@ -393,7 +393,7 @@
   function openPrediction(step) {
     state.pending = true;
     $("predict").hidden = false;
-    $("verdict").textContent = "What is " + step.ask + "?";
+    $("verdict").textContent = "What is " + step.ask + "? (right within " + page.tolerance + ")";
     $("verdict").className = "";
     $("answer").value = "";
     $("answer").focus();
@@ -503,7 +503,8 @@
     if (info.source) panel.appendChild(el("p", {}, "From the text: " + info.source));
     var incoming = [], outgoing = [];
     doc.edges.forEach(function (edge, i) {
-      var text = page.edges[i].label + " = " + page.edges[i].formula + " = " + (partialShown(i) ? page.edges[i].value : "?");
+      var known = partialShown(i) ? page.edges[i].written : page.edges[i].formula + " = ?";
+      var text = page.edges[i].label + " = " + known;
       if (edge.to === id) incoming.push(text);
       if (edge.from === id) outgoing.push(text);
     });
@@ -535,7 +536,9 @@
   // --- start --------------------------------------------------------------------------------
 
   function start() {
-    $("expression").textContent = doc.expression.split(/\s+/).join(" ");
+    // A program's statements, one after another, as "a = x*x; a + x".
+    var statements = doc.expression.split(/[\n;]+/).map(function (line) { return line.trim(); });
+    $("expression").textContent = statements.filter(Boolean).join("; ").split(/\s+/).join(" ");
     $("summary").textContent = page.summary.join("\n");
     stages.forEach(function (stage, i) {
       var b = el("button", { role: "tab", "data-stage": stage.key, title: "Key " + (i + 1) }, (i + 1) + " " + stage.title);

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...explain import Explanation
 from .. import RenderOptions
-from ..picture import edge_captions, highlighted_nodes, node_label, title
+from ..picture import caption, edge_captions, highlighted_nodes, node_label, title
 
 SUFFIX = "dot"
 """How the golden files of this format are named."""
@@ -22,7 +22,8 @@ def render(ex: Explanation, options: RenderOptions) -> str:
     lines = [
         "digraph adexplain {",
         "  rankdir=BT;",
-        f"  label={_quote(title(ex, options.digits))}; labelloc=t; fontsize=12;",
+        f"  label={_quote(chr(10).join([title(ex, options.digits), *caption(ex)]))}; "
+        "labelloc=t; fontsize=12;",
         '  node [shape=box, style=rounded, fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=10];',
     ]
@@ -31,13 +32,18 @@ def render(ex: Explanation, options: RenderOptions) -> str:
         if node.kind == "input":
             attributes.append("shape=ellipse")
         if node.index == graph.output:
-            attributes[0] = f"label={_quote('Z = ' + node_label(ex, node, options.digits))}"
+            named = f"{graph.output_name} = {node_label(ex, node, options.digits)}"
+            attributes[0] = f"label={_quote(named)}"
             attributes.append("peripheries=2")
         if node.index in lit:
             attributes.append(f'color="{HIGHLIGHT}"')
         lines.append(f"  n{node.index} [{', '.join(attributes)}];")
     inputs = " ".join(f"n{node.index};" for node in graph.inputs)
     lines.append(f"  {{ rank=min; {inputs} }}")
+    if graph.input_count > 1:
+        # Invisible edges along the bottom row keep the inputs in numbering order.
+        chain = " -> ".join(f"n{node.index}" for node in graph.inputs)
+        lines.append(f"  {chain} [style=invis];")
     for label in edge_captions(ex, options.digits):
         attributes = [f"label={_quote(label.text)}"]
         if label.highlighted:

@@ -46,7 +46,8 @@ TOLERANCE = Tolerance()
 
 
 def render(ex: Explanation, options: RenderOptions) -> str:
-    title = html.escape(" ".join(ex.expression.split()))
+    statements = (line.strip() for line in ex.expression.replace(";", "\n").splitlines())
+    title = html.escape(" ".join("; ".join(filter(None, statements)).split()))
     document = _safe(json_format.render(ex, options))
     data = _safe(_dumps(page_data(ex, options)))
     css, dagre, script = (asset(name) for name in ASSETS)
@@ -132,6 +133,7 @@ def page_data(ex: Explanation, options: RenderOptions) -> dict[str, Any]:
             "label": edge_labels[i],
             "formula": edge.formula,
             "value": shown(edge.value),
+            "written": _written(edge.formula, shown(edge.value)),
             "kink": edge.nondifferentiable,
         }
         for i, edge in enumerate(ex.edges)
@@ -217,8 +219,7 @@ def _partials(ex: Explanation, labels: Sequence[str], shown: Shown) -> dict[str,
     steps = []
     for i, edge in enumerate(ex.edges):
         kink = "  (not differentiable here: see the warnings)" if edge.nondifferentiable else ""
-        value = shown(edge.value)
-        written = f"{edge.formula} = {value}" if edge.formula != value else value
+        written = _written(edge.formula, shown(edge.value))
         steps.append(
             {
                 "edge": i,
@@ -239,12 +240,15 @@ def _partials(ex: Explanation, labels: Sequence[str], shown: Shown) -> dict[str,
 
 def _reverse(ex: Explanation, labels: Sequence[str], shown: Shown) -> dict[str, Any]:
     notation = ex.graph.notation
+    out = ex.graph.output_name
+    seed, whole = label.seed(out), label.partial(out, out)
     steps = []
     for step in reverse_steps(ex):
         symbol = notation.adjoint(step.node)
         if step.edge is None:
-            term, text = "", f"{symbol} = Z̄ = 1: the seed (∂Z/∂Z = 1)"
-            ask = f"the seed {symbol} = Z̄"
+            first = f"{seed} = 1" if seed == whole else f"{seed} = 1: the seed ({whole} = 1)"
+            term, text = "", f"{symbol} = {first}" + ("" if seed != whole else ": the seed")
+            ask = f"the seed {symbol} = {seed}"
         else:
             edge = ex.edges[step.edge]
             term = f"{_factor(shown(ex.adjoints[edge.target]))} · {_factor(shown(edge.value))}"
@@ -258,8 +262,8 @@ def _reverse(ex: Explanation, labels: Sequence[str], shown: Shown) -> dict[str, 
     return {
         "key": "adjoints",
         "title": "Reverse sweep",
-        "intro": "From Z̄ = 1 down: each node's adjoint gathers one term per use, "
-        "w̄ᵢ += w̄ⱼ · ∂wⱼ/∂wᵢ, and an input's adjoint is ∂Z/∂ of its variable.",
+        "intro": f"From {seed} = 1 down: each node's adjoint gathers one term per use, "
+        f"w̄ᵢ += w̄ⱼ · ∂wⱼ/∂wᵢ, and an input's adjoint is ∂{out}/∂ of its variable.",
         "start": [],
         "steps": steps,
     }
@@ -292,8 +296,8 @@ def _tangents(
         "variable": chain.variable,
         "title": f"Forward sweep for {chain.variable}",
         "intro": f"Seeded with {notation.tangent(chain.node)} = 1 on {chain.variable}: each "
-        f"node's tangent gathers one term per argument, ending at {label.gradient(chain.variable)}"
-        " at Z.",
+        "node's tangent gathers one term per argument, ending at "
+        f"{label.gradient(chain.variable, ex.graph.output_name)} at {ex.graph.output_name}.",
         "start": [],
         "steps": steps,
     }
@@ -311,6 +315,11 @@ def _sweep_step(
         "total": shown(step.total),
         **_ask(step.total, shown(step.total)),
     }
+
+
+def _written(formula: str, value: str) -> str:
+    """``w3 = 1``, or just ``-1`` where the formula is the number itself."""
+    return value if formula == value else f"{formula} = {value}"
 
 
 def _factor(number: str) -> str:
@@ -381,7 +390,7 @@ def layout_source(
     inputs = " ".join(f"n{node.index};" for node in ex.graph.inputs)
     lines.append(f"  {{ rank=min; {inputs} }}")
     for edge, shown in zip(ex.edges, edges, strict=True):
-        text = f"{shown['label']} = {shown['formula']} = {shown['value']}"
+        text = f"{shown['label']} = {shown['written']}"
         lines.append(f"  n{edge.source} -> n{edge.target} [label={_quote(text)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ from typing import Any
 from ...crosscheck import CrossCheck
 from ...explain import ChainRule, Explanation
 from ...graph import Constant, Graph, Node
+from ...labels import notation_note
 from ...numbers import Value, json_count, json_number
 from ...passes import Edge, Path
 from .. import RenderOptions
@@ -123,6 +124,7 @@ def document(ex: Explanation) -> dict[str, Any]:
         "at": {name: json_number(value) for name, value in ex.point.items()},
         "nodes": Lines(lambda: _nodes(ex, ids)),
         "output": ids[graph.output],
+        "output_name": graph.output_name,
         "value": json_number(ex.output_value),
         "edges": Lines(lambda: _edges(ex, ids)),
         "gradient": {name: json_number(value) for name, value in ex.gradient.items()},
@@ -132,6 +134,9 @@ def document(ex: Explanation) -> dict[str, Any]:
             {"code": d.code, "node": ids[d.node], "message": d.message} for d in ex.diagnostics
         ],
     }
+    note = notation_note(graph)
+    if note:  # the ids are not w1…wn, since the student's names look like them
+        doc["notation_note"] = note
     if ex.graph.statements:
         from ..blocks_view import block_json  # a program with vectors: its blocks
 
@@ -212,6 +217,8 @@ def _check(check: CrossCheck) -> dict[str, Any]:
         ),
         "step": json_number(check.step),
         "agree": check.agree,
+        "exact_agree": check.exact_agree,
+        "kinks": list(check.kinks),
         "note": check.note,
     }
 

@@ -6,7 +6,16 @@ from ...explain import Explanation
 from ...labels import gradient
 from .. import RenderOptions
 from ..tex import chain_rule_tex
-from ..view import BlockLines, ChainLines, GraphLines, Lines, TableView, layout
+from ..view import (
+    BlockLines,
+    ChainLines,
+    GraphLines,
+    Lines,
+    SummaryLines,
+    TableView,
+    layout,
+    statements,
+)
 from .mermaid import flowchart
 
 SUFFIX = "md"
@@ -15,15 +24,15 @@ SUFFIX = "md"
 
 def render(ex: Explanation, options: RenderOptions) -> str:
     digits = options.digits
-    expression = " ".join(ex.expression.split())
-    out = [f"# Automatic differentiation of `{expression}`", ""]
+    out = [_title(ex), ""]
     for block in layout(ex, options.sections, digits):
         if isinstance(block, TableView):
             out += [f"## {block.title}", "", *_table(block), ""]
             out += [f"{_cell(note)}" for note in block.notes] + ([""] if block.notes else [])
         elif isinstance(block, ChainLines):
             chain = block.chain
-            out += [f"## Chain rule for {gradient(chain.variable)}", "", _cell(block.lines[0]), ""]
+            heading = gradient(chain.variable, ex.graph.output_name)
+            out += [f"## Chain rule for {heading}", "", _cell(block.lines[0]), ""]
             lines = chain_rule_tex(ex, chain, digits)
             out += [f"$$ {' = '.join(forms)} $$" for forms in lines] + [""]
         elif isinstance(block, GraphLines):
@@ -34,11 +43,21 @@ def render(ex: Explanation, options: RenderOptions) -> str:
             out += [f"### {_cell(block.lines[0])}", ""]
             out += [f"$$ {line} $$" for line in block_tex(block.block, digits)] + [""]
         else:
-            out += [*_paragraph(block), ""]
+            out += [*_paragraph(block, ex), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _paragraph(block: Lines) -> list[str]:
+def _title(ex: Explanation) -> str:
+    """A program is not run together into one line of the title: the summary under it lists
+    its statements, one per line, in a code block."""
+    if any(node.kind == "op" and node.name for node in ex.graph.nodes):
+        return "# Automatic differentiation of a program"
+    return f"# Automatic differentiation of `{' '.join(ex.expression.split())}`"
+
+
+def _paragraph(block: Lines, ex: Explanation) -> list[str]:
+    if isinstance(block, SummaryLines) and block.lines[0].startswith("Program:"):
+        return _summary_of_program(block, ex)
     # Two trailing spaces keep each line a line in Markdown.
     return [f"{_cell(line)}  " for line in block.lines]
 
@@ -65,3 +84,10 @@ def _cell(text: str) -> str:
     for char in "\\|*_`<>[]":
         text = text.replace(char, "\\" + char)
     return text
+
+
+def _summary_of_program(block: SummaryLines, ex: Explanation) -> list[str]:
+    """The program as a code block, one statement per line, then the rest of the summary."""
+    rest = [line for line in block.lines[1:] if not line.startswith("  ")]
+    code = ["Program:", "", "```", *statements(ex.expression), "```", ""]
+    return [*code, *(f"{_cell(line)}  " for line in rest)]

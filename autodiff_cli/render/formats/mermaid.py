@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...explain import Explanation
 from .. import RenderOptions
-from ..picture import edge_captions, highlighted_nodes, node_label, title
+from ..picture import caption, edge_captions, highlighted_nodes, node_label, title
 
 SUFFIX = "mmd"
 """How the golden files of this format are named."""
@@ -20,11 +20,13 @@ def render(ex: Explanation, options: RenderOptions) -> str:
 def flowchart(ex: Explanation, digits: int) -> list[str]:
     graph = ex.graph
     lit = highlighted_nodes(ex)
-    lines = [f"%% {_comment(title(ex, digits))}", "flowchart BT"]
+    notes = [f"%% {_comment(line)}" for line in caption(ex)]
+    heading = [f"%% {_comment(line)}" for line in title(ex, digits).split("\n")]
+    lines = [*heading, *notes, "flowchart BT"]
     for node in graph.nodes:
         text = node_label(ex, node, digits)
         if node.index == graph.output:
-            text = f"Z = {text}"
+            text = f"{graph.output_name} = {text}"
         shape = ('(["', '"])') if node.kind == "input" else ('["', '"]')
         lines.append(f"  n{node.index}{shape[0]}{_escape(text)}{shape[1]}")
     styles = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rich import box
 from rich.console import Console, Group
@@ -12,7 +13,8 @@ from rich.text import Text
 
 from ...explain import Explanation
 from .. import RenderOptions
-from ..view import Lines, TableView, layout
+from ..view import Lines, SummaryLines, TableView, layout
+from .plain import display_width
 
 SUFFIX = "rich.txt"
 """How the golden files of this format are named."""
@@ -67,16 +69,24 @@ def _print(console: Console, ex: Explanation, options: RenderOptions) -> None:
                 console.print(Text(note, style="yellow"))
             after_table = not block.notes
         else:
-            console.print(_lines(block))
+            console.print(_lines(block, console.width))
             after_table = False
 
 
-def _lines(block: Lines) -> Text | Panel:
+PANEL_MARGIN = 4
+"""Columns a panel takes from its body: a border and a space on each side."""
+
+
+def _lines(block: Lines, width: int) -> Text | Panel:
     if not block.boxed:
-        return Text("\n".join(block.lines), style=block.style)
+        # A summary continues under its values (after "Point:      "), other text under itself.
+        extra = SUMMARY_INDENT if isinstance(block, SummaryLines) else 4
+        wrapped = [part for line in block.lines for part in hang(line, width, extra)]
+        return Text("\n".join(wrapped), style=block.style)
     title, *body = block.lines
+    inside = width - PANEL_MARGIN
     return Panel(
-        Group(*(Text(line) for line in body)),
+        Group(*(Text(part) for line in body for part in hang(line, inside, 4))),
         title=Text(title, style="bold"),
         title_align="left",
         box=box.ROUNDED,
@@ -96,3 +106,28 @@ def _table(view: TableView) -> Table:
     for row in view.rows:
         table.add_row(*row)
     return table
+
+
+SUMMARY_INDENT = len("Point:      ")
+_BREAKS = re.compile(r"(?<=, )|(?= · )|(?= → )|(?= \+ )")
+"""Where a long line may break: after a comma, before a product's, a route's or a sum's
+operator; never inside ``w22 = 0.2``."""
+
+
+def hang(line: str, width: int, extra: int) -> list[str]:
+    """``line`` broken to ``width`` columns at its natural breaks, each continuation
+    indented ``extra`` past the line's own indent: at 80 columns a chain-rule product stays
+    inside its column instead of wrapping to column 1."""
+    if display_width(line) <= width:
+        return [line]
+    indent = " " * (len(line) - len(line.lstrip(" ")) + extra)
+    lines: list[str] = []
+    current = ""
+    for piece in _BREAKS.split(line):
+        if current.strip() and display_width(current) + display_width(piece) > width:
+            lines.append(current.rstrip())
+            current = indent + piece.lstrip()
+        else:
+            current += piece
+    lines.append(current.rstrip())
+    return lines
