@@ -27,7 +27,7 @@ from .errors import AdexplainError
 from .notation import Notation
 from .numbers import Value
 from .ops import FUNCTIONS
-from .point import evaluate_value
+from .point import evaluate_value, kind_of
 
 if TYPE_CHECKING:
     from .explain import Explanation
@@ -149,13 +149,7 @@ def read_answer(key: str, answer: object, arithmetic: Arithmetic = FLOAT) -> Val
     if isinstance(answer, bool) or not isinstance(answer, int | float | str):
         raise AdexplainError(
             f"{key} must be a number or a constant expression in quotes "
-            f'(2.5, "1/3", "e^2"), not {_kind(answer)}',
+            f'(2.5, "1/3", "e^2"), not {kind_of(answer)}',
             code="bad-answer",
         )
     return evaluate_value(key, answer, arithmetic, allow_infinite=True)
-
-
-def _kind(value: object) -> str:
-    from .point import kind_of
-
-    return kind_of(value)

@@ -471,6 +471,8 @@ def _read_answers(data: Mapping[str, Any], ex: Explanation) -> _Answers:
         for key, answer in entries.items():
             if section == "values" and key in inputs:
                 read.notes.append(f"{key} is an input: it is given, not graded")
+            elif section == "gradient" and key in known[section] and key not in ex.gradient:
+                read.notes.append(f"{labels.gradient(key)} is not asked for (wrt), so not graded")
             elif key not in known[section]:
                 read.strays.append(_stray(section, key, answer, known[section], ex))
             else:

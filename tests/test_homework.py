@@ -537,3 +537,12 @@ def test_a_number_written_any_of_these_ways_reads_back_as_itself(value: float) -
     assert read_answer("w5", text.replace("-", "−")) == value
     if "e" not in text:
         assert read_answer("w5", text.replace(".", ",")) == value
+
+
+def test_a_gradient_not_asked_for_is_noted_not_graded(tmp_path: Path) -> None:
+    key = submission(tmp_path, 'expr = "x*y"\nat = { x = 2, y = 3 }\nwrt = ["x"]\n', "key.toml")
+    answers = submission(tmp_path, "[gradient]\nx = 3\ny = 2\n")
+    document = json.loads(run("check", "--key", str(key), str(answers), "--format", "json").stdout)
+    (graded,) = document["submissions"]
+    assert answered(document) == {"x": "right"} and graded["max_score"] == 4
+    assert graded["notes"] == ["∂Z/∂y is not asked for (wrt), so not graded"]

@@ -155,3 +155,23 @@ def test_a_long_route_keeps_the_named_intermediates_it_passes() -> None:
     text = output("--file", str(REPO / "samples" / "net_4_8_1.toml"), "--format", "plain")
     route = next(line for line in text.splitlines() if line.startswith("  u145 → "))
     assert "more)…" in route and " (h1) → " in route and " (out) → " in route
+
+
+@pytest.mark.parametrize("sample", ["net_2_2_1", "net_4_8_1"])
+def test_the_network_samples_differentiate_as_sympy_does(sample: str) -> None:
+    import tomllib
+
+    problem = tomllib.loads((REPO / "samples" / f"{sample}.toml").read_text(encoding="utf-8"))
+    names = {name: sympy.Symbol(name) for name in problem["at"]}
+    known = {**names, "tanh": sympy.tanh, "sigmoid": lambda z: 1 / (1 + sympy.exp(-z))}
+    for line in problem["expr"].strip().splitlines():
+        name, expression = (part.strip() for part in line.split("="))
+        known[name] = sympy.sympify(expression.replace("^", "**"), locals=known)
+    point = {names[name]: sympy.Rational(str(value)) for name, value in problem["at"].items()}
+    result = explain(problem["expr"], at=problem["at"])
+    loss = known["loss"]
+    # Every variable of the small net; a few of the large one's (SymPy takes a second each).
+    chosen = names if sample == "net_2_2_1" else {n: names[n] for n in ("w11", "v1", "b8", "x4")}
+    for name, symbol in chosen.items():
+        wanted = float(sympy.diff(loss, symbol).xreplace(point).evalf(30))
+        assert result.gradient[name] == pytest.approx(wanted, rel=1e-12, abs=1e-15), name
