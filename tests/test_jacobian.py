@@ -143,3 +143,9 @@ def test_a_tanh_layers_jacobian_is_diag_of_the_slope_times_W() -> None:
     for i in range(2):
         slope = 1 - math.tanh(sum(w[i][k] * x[k] for k in range(3))) ** 2
         assert jac.rows[i] == pytest.approx([slope * w[i][j] for j in range(3)], rel=1e-12)
+
+
+def test_an_unnamed_vector_output_is_an_expression_not_a_program() -> None:
+    out = run("W @ x", "--at", "W=[[1,2],[3,4]],x=[1,1]", "--format", "plain").stdout
+    assert out.splitlines()[0] == "Expression: W @ x"
+    assert "for its first element, Z[1] = w9" in out.splitlines()[2]

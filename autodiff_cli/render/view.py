@@ -76,15 +76,20 @@ def _output_line(ex: Explanation, digits: int) -> str:
     )
 
 
+def is_program(ex: Explanation) -> bool:
+    """Whether the text names a statement (``a = x*x; a + a``). The elements of an unnamed
+    vector output are named (``Z[1]``, ``Z[2]``) without making it a program."""
+    graph = ex.graph
+    if graph.statements:
+        return any(statement.name for statement in graph.statements)
+    return any(node.kind == "op" and node.name for node in graph.nodes)
+
+
 def summary_lines(ex: Explanation, digits: int) -> list[str]:
     point = point_text(ex.point, lambda v: format_number(v, digits))
     expression = " ".join(ex.expression.split()) if "\n" not in ex.expression.strip() else ""
     # A program written on one line (a = x*x; a + a) is still a program.
-    heading = (
-        "Program:   "
-        if any(node.kind == "op" and node.name for node in ex.graph.nodes)
-        else "Expression:"
-    )
+    heading = "Program:   " if is_program(ex) else "Expression:"
     lines = [f"{heading} {expression}"] if expression else ["Program:", *_program_lines(ex)]
     note = label.notation_note(ex.graph)
     return [

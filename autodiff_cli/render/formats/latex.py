@@ -13,6 +13,7 @@ from ..view import (
     GraphLines,
     SummaryLines,
     TableView,
+    is_program,
     layout,
     statements,
 )
@@ -80,7 +81,7 @@ def _title(ex: Explanation) -> str:
     """The expression in the title when it is short; a program is listed one statement per
     line by the summary under the title instead."""
     flat = " ".join(ex.expression.split())
-    program = any(node.kind == "op" and node.name for node in ex.graph.nodes)
+    program = is_program(ex)
     if program or len(flat) > TITLE_CHARS:
         what = "a program" if program else "an expression"
         return rf"\section*{{Automatic differentiation of {what}}}"

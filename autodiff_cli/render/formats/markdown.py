@@ -13,6 +13,7 @@ from ..view import (
     Lines,
     SummaryLines,
     TableView,
+    is_program,
     layout,
     statements,
 )
@@ -50,7 +51,7 @@ def render(ex: Explanation, options: RenderOptions) -> str:
 def _title(ex: Explanation) -> str:
     """A program is not run together into one line of the title: the summary under it lists
     its statements, one per line, in a code block."""
-    if any(node.kind == "op" and node.name for node in ex.graph.nodes):
+    if is_program(ex):
         return "# Automatic differentiation of a program"
     return f"# Automatic differentiation of `{' '.join(ex.expression.split())}`"
 
