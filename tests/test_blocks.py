@@ -193,3 +193,25 @@ def test_the_block_view_of_a_64_wide_layer_stays_readable() -> None:
     section = out[out.index("Backprop by blocks") : out.index("Gradient:")]
     assert max(len(line) for line in section.splitlines()) < 160
     assert _same(["W̄ = δ xᵀ"])[0] in unicodedata.normalize("NFD", section)
+
+
+@pytest.mark.parametrize(
+    ("program", "at", "rule"),
+    [
+        ("z = logsumexp(s); z", {"s": "[1, 2]"}, "s̄ = z̄ · softmax(s)"),
+        ("p = softmax(s); p[1]", {"s": "[1, 2]"}, "s̄ = p ⊙ (p̄ - dot(p̄, p))"),
+        (
+            "y = sum(transpose(W) @ x); y",
+            {"W": "[[1, 2], [3, 4]]", "x": "[1, 1]"},
+            "W̄ = δ₂ᵀ",
+        ),
+        ("y = x[2]; y", {"x": "[1, 2]"}, "x̄ = ȳ · onehot(2)"),
+        ("y = sum([a * x[1], b]); y", {"a": 1, "b": 2, "x": "[1]"}, "b̄ = δ₁[2]"),
+    ],
+)
+def test_each_vector_operation_has_its_rule(program: str, at: dict[str, object], rule: str) -> None:
+    found = blocks(explain(program, at))  # type: ignore[arg-type]
+    rules = [r for block in found for r in block.rules]
+    assert unicodedata.normalize("NFD", rule) in [unicodedata.normalize("NFD", r) for r in rules], (
+        rules
+    )

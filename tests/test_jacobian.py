@@ -149,3 +149,13 @@ def test_an_unnamed_vector_output_is_an_expression_not_a_program() -> None:
     out = run("W @ x", "--at", "W=[[1,2],[3,4]],x=[1,1]", "--format", "plain").stdout
     assert out.splitlines()[0] == "Expression: W @ x"
     assert "for its first element, Z[1] = w9" in out.splitlines()[2]
+
+
+def test_past_the_sweep_bound_the_jacobian_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autodiff_cli import jacobian
+
+    monkeypatch.setattr(jacobian, "MAX_SWEEPS", 2)
+    result = run("y = W @ x", "--at", "W=[[1,2,3],[4,5,6]],x=[1,1,1]", "--format", "plain")
+    assert result.exit_code == 0
+    assert "The Jacobian is left out" in result.stdout
+    assert "Forward mode" not in result.stdout

@@ -449,3 +449,37 @@ def test_the_gradient_line_writes_a_matrix_as_one() -> None:
     assert whole.splitlines()[-1] == "Gradient: ∂Z/∂W = [[1, 1], [1, 1]]"
     one = run("sum(W @ x)", "--at", at, "--wrt", "W[2,1],x", "--format", "plain").stdout
     assert one.splitlines()[-1] == "Gradient: ∂Z/∂W[2,1] = 1, ∂Z/∂x = [4, 6]"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[1] [2]", "unexpected '['"),
+        ("[1, 2]]", "unexpected ']'"),
+        ("[1],2", "unexpected ','"),
+        ("[1, 2] 3", "unexpected text after the array"),
+    ],
+)
+def test_a_malformed_array_is_one_clear_error(text: str, message: str) -> None:
+    # Through the API, as a TOML string would come: --at splits its own commas first.
+    with pytest.raises(AdexplainError) as caught:
+        explain("sum(x)", {"x": text})
+    assert caught.value.code == "bad-at"
+    assert message in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("expression", "at", "fragment"),
+    [
+        ("cross_entropy(W, 1)", "W=[[1,2],[3,4]]", "needs a vector of scores"),
+        ("sum([W, W])", "W=[[1,2],[3,4]]", "an array holds scalars or vectors"),
+    ],
+)
+def test_more_shape_errors(expression: str, at: str, fragment: str) -> None:
+    result = run(expression, "--at", at)
+    assert result.exit_code == 2
+    assert fragment in result.stderr
+
+
+def test_transpose_of_a_vector_is_the_vector() -> None:
+    assert explain("sum(transpose(x) * x)", {"x": [1, 2]}).output_value == 5
