@@ -120,6 +120,21 @@ def grouped(names: Iterable[str]) -> dict[str, Shape]:
     return shapes
 
 
+def collapsed(names: Sequence[str]) -> list[str]:
+    """The names, each whole vector or matrix among them written once by its own name:
+    ``W[1,1], W[1,2], b`` → ``W, b`` when W is 1×2 (a picture's "paths to W highlighted")."""
+    shapes = grouped(names)
+    out: list[str] = []
+    for name in names:
+        parsed = parse_element_name(name)
+        base = parsed[0] if parsed is not None else None
+        if base is None or base not in shapes:
+            out.append(name)
+        elif base not in out:
+            out.append(base)
+    return out
+
+
 def elements_of(name: str, shape: Shape) -> list[str]:
     return [element_name(name, index) for index in indices(shape)]
 

@@ -483,3 +483,11 @@ def test_more_shape_errors(expression: str, at: str, fragment: str) -> None:
 
 def test_transpose_of_a_vector_is_the_vector() -> None:
     assert explain("sum(transpose(x) * x)", {"x": [1, 2]}).output_value == 5
+
+
+def test_a_picture_names_a_whole_matrix_once() -> None:
+    from autodiff_cli.tensor import collapsed
+
+    assert collapsed(["W[1,1]", "W[1,2]", "b", "x[2]"]) == ["W", "b", "x[2]"]
+    picture = run("sum(W @ x)", "--at", "W=[[1,2]],x=[1,1]", "--wrt", "W", "--format", "dot")
+    assert "paths to W highlighted" in picture.stdout

@@ -9,7 +9,7 @@ from .. import labels as label
 from ..explain import Explanation
 from ..graph import Node
 from ..numbers import format_number
-from ..tensor import point_parts
+from ..tensor import collapsed, point_parts
 from .view import statements as view_statements
 
 
@@ -83,7 +83,7 @@ def title(ex: Explanation, digits: int) -> str:
     point wrapped to lines of TITLE_WIDTH, and what is highlighted; lines joined by newlines."""
     statements = view_statements(ex.expression)
     pairs = point_parts(ex.point, lambda v: format_number(v, digits))  # W = [[1, 2], ...]
-    lit = [chain.variable for chain in ex.chains] if highlighted_nodes(ex) else []
+    lit = collapsed([chain.variable for chain in ex.chains]) if highlighted_nodes(ex) else []
     note = label.notation_note(ex.graph)
     lines = [*statements[:-1], f"{statements[-1]} at"] if len(statements) > 1 else []
     lines += _wrapped(pairs, "" if lines else f"{' '.join(ex.expression.split())} at ")
