@@ -161,6 +161,7 @@ def build(
     """
     scope = Scope(source, input_names, program)
     names = [*input_names, *(statement.name for statement in program if statement.name)]
+    names += list(tensor.grouped(input_names))  # w2 of w2[1] looks like node w2 as well
     numbering = Numbering(source, input_names, notation, free_letter(names))
     builder = _Builder(scope, Folder(source, arithmetic), numbering)
     result: Arg | Tensor = Constant(0.0, "0")

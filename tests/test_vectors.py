@@ -491,3 +491,11 @@ def test_a_picture_names_a_whole_matrix_once() -> None:
     assert collapsed(["W[1,1]", "W[1,2]", "b", "x[2]"]) == ["W", "b", "x[2]"]
     picture = run("sum(W @ x)", "--at", "W=[[1,2]],x=[1,1]", "--wrt", "W", "--format", "dot")
     assert "paths to W highlighted" in picture.stdout
+
+
+def test_a_vector_named_like_a_node_moves_the_node_letter() -> None:
+    out = run("sum(w2 * x)", "--at", "w2=[1,2],x=[3,4]", "--format", "plain").stdout
+    assert (
+        out.splitlines()[1]
+        == "Nodes:      u1…u7, not w1…, since your names w2 would read as node ids"
+    )
