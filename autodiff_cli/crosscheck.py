@@ -147,7 +147,7 @@ def _one_sided_mean(
     means = []
     for edge in edges:
         if edge.target == node.index and edge.nondifferentiable:
-            ends = op.partials[edge.position].subdifferential(args)
+            ends = op.partial(edge.position).subdifferential(args)
             if ends is None:
                 return None
             means.append(_Mean(node.op, edge.value, *ends))  # type: ignore[arg-type]

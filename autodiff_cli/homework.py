@@ -60,6 +60,7 @@ from .passes import Edge, adjoints, edge_partials, forward
 from .problem import (
     KNOWN_KEYS,
     Problem,
+    elementwise_answers,
     load_problem,
     parse_toml,
     problem_files,
@@ -461,6 +462,11 @@ def _read_answers(data: Mapping[str, Any], ex: Explanation) -> _Answers:
         entries = data.get(section, {})
         if not isinstance(entries, dict):
             read.notes.append(f"[{section}] is not a table, so nothing in it was graded")
+            continue
+        try:
+            entries = elementwise_answers(entries, "the submission", section)
+        except AdexplainError as err:
+            read.notes.append(f"[{section}]: {err.message}, so nothing in it was graded")
             continue
         for key, answer in entries.items():
             if section == "values" and key in inputs:

@@ -23,9 +23,17 @@ def readme_examples() -> list[tuple[str, list[str]]]:
     for block in re.findall(r"^```\n(.*?)^```", readme, flags=re.MULTILINE | re.DOTALL):
         if not block.startswith("$ adexplain"):
             continue  # a file's text, or a command shown without its output
+        continued = False
         for line in block.splitlines():
-            if line.startswith("$ adexplain"):
-                examples.append((line[2:], []))
+            if line.startswith("$ adexplain") or continued:
+                command = line[2:] if line.startswith("$ ") else line
+                if continued:
+                    examples[-1] = (examples[-1][0] + " " + command.strip(), [])
+                else:
+                    examples.append((command, []))
+                continued = examples[-1][0].endswith("\\")
+                if continued:
+                    examples[-1] = (examples[-1][0][:-1].rstrip(), [])
             else:
                 examples[-1][1].append(line.rstrip())
     return [

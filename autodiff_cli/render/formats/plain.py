@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -75,7 +76,7 @@ def hang(line: str, width: int, extra: int = SUMMARY_INDENT) -> list[str]:
     indent = " " * (len(line) - len(line.lstrip(" ")) + extra)
     lines: list[str] = []
     current = ""
-    for piece in _BREAKS.split(line):
+    for piece in _pieces(line, width - len(indent)):
         if current.strip() and display_width(current) + display_width(piece) > width:
             lines.append(current.rstrip())
             current = indent + piece.lstrip()
@@ -83,3 +84,39 @@ def hang(line: str, width: int, extra: int = SUMMARY_INDENT) -> list[str]:
             current += piece
     lines.append(current.rstrip())
     return lines
+
+
+def _pieces(line: str, width: int) -> list[str]:
+    """``line`` cut at its natural breaks, but not inside a vector's brackets (``[-0.38,
+    -0.38]`` stays whole) unless that vector alone is wider than ``width``; a piece still
+    wider than ``width`` is cut before its words too."""
+    inside = bytearray(len(line) + 1)  # 1 where a break would split a vector that fits
+    depth, start = 0, 0
+    for i, char in enumerate(line):
+        if char == "[":
+            depth, start = depth + 1, i if depth == 0 else start
+        elif char == "]" and depth > 0:
+            depth -= 1
+            if depth == 0 and display_width(line[start : i + 1]) <= width:
+                inside[start + 1 : i + 1] = b"\x01" * (i - start)
+    pieces = []
+    for begin, end in _spans(line, _BREAKS, inside, 0, len(line)):
+        if display_width(line[begin:end]) > width:
+            pieces += [line[a:b] for a, b in _spans(line, _WORDS, inside, begin, end)]
+        else:
+            pieces.append(line[begin:end])
+    return pieces
+
+
+_WORDS = re.compile(r"(?<= )(?! )")
+"""Where a piece too wide for the line may break besides: before any word."""
+
+
+def _spans(
+    line: str, breaks: re.Pattern[str], inside: bytearray, begin: int, end: int
+) -> list[tuple[int, int]]:
+    """``line[begin:end]`` cut where ``breaks`` match, outside the vectors marked ``inside``."""
+    cuts = [begin]
+    cuts += [m.start() for m in breaks.finditer(line, begin, end) if m.start() > begin]
+    cuts = [cut for cut in cuts if cut == begin or not inside[cut]] + [end]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
