@@ -96,3 +96,16 @@ def test_plain_wraps_a_long_point_under_its_values_as_rich_does() -> None:
     pairs = " ".join(line[len("Point:      ") :] for line in point).split(", ")
     given = tomllib.loads((REPO / "samples" / "net_4_8_1.toml").read_text())["at"]
     assert pairs == [f"{name} = {value:g}" for name, value in given.items()]
+
+
+def test_a_wrapped_line_keeps_a_vector_that_fits_whole() -> None:
+    from autodiff_cli.render.formats.plain import hang
+
+    line = "Output:     y = [-0.379949, -0.379949] (y is a vector of 2); " + "the rest " * 8
+    parts = hang(line, 60)
+    assert all(len(part) <= 60 for part in parts)
+    assert "[-0.379949, -0.379949]" in parts[0]
+    assert " ".join(" ".join(part.split()) for part in parts) == " ".join(line.split())
+    # A vector wider than the line is still broken at its commas.
+    wide = "Point:      W = [" + ", ".join(["0.123456"] * 20) + "]"
+    assert all(len(part) <= 60 for part in hang(wide, 60))
