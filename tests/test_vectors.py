@@ -497,5 +497,5 @@ def test_a_vector_named_like_a_node_moves_the_node_letter() -> None:
     out = run("sum(w2 * x)", "--at", "w2=[1,2],x=[3,4]", "--format", "plain").stdout
     assert (
         out.splitlines()[1]
-        == "Nodes:      u1…u7, not w1…, since your names w2 would read as node ids"
+        == "Nodes:      u1…u7, not w1…, since your name w2 would read as a node id"
     )
