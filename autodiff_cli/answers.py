@@ -2,11 +2,16 @@
 
 One vocabulary for the problem loader, the grader and the quiz generator:
 
-- ``[values]``: a node, keyed by its id in the w numbering (``w5``) whatever
-  ``--notation`` shows, so a submission is written once;
+- ``[values]``: a node, keyed by its id in the numbered notation (``w5``) whatever
+  ``--notation`` shows, so a submission is written once. Where the student's own names
+  are w1, w11, … the tool numbers nodes u1, u2, … (notation.free_letter), and the key is
+  the id printed (``u5``); the w form SPEC.md's files use (``w5``) is read as the same
+  node, unless it is also a variable's name, where it could mean either;
 - ``[partials]``: a pair of nodes, ``"wJ/wI"`` for ∂wJ/∂wI. A pair sums every edge
   from wI into wJ: for w2 = w1 * w1 it is w1 + w1, the product rule a student writes
-  as 2·w1;
+  as 2·w1. One key per pair keeps SPEC.md's ``"wJ/wI"`` the whole key syntax (an
+  argument position would need a form no file in the wild has), so the template, the
+  worksheet and the feedback say where an entry is such a sum;
 - ``[gradient]``: a variable, by name.
 
 It also reads answers as students write them by hand or paste them from a document
@@ -54,13 +59,18 @@ class Pair(NamedTuple):
     """Positions in the explanation's edge list, in order."""
 
 
+def key_notation(graph: Graph) -> Notation:
+    """The ids answer keys use: the numbered notation with the letter the tool prints."""
+    return Notation("w", graph.input_count, graph.notation.letter)
+
+
 def node_key(graph: Graph, index: int) -> str:
-    return Notation("w", graph.input_count).id(index)
+    return key_notation(graph).id(index)
 
 
 def pairs(graph: Graph, edges: Sequence[Edge]) -> dict[str, Pair]:
     """Every answerable pair, in edge order, by its key."""
-    ids = Notation("w", graph.input_count)
+    ids = key_notation(graph)
     found: dict[str, list[int]] = {}
     ends: dict[str, tuple[int, int]] = {}
     for position, edge in enumerate(edges):
@@ -85,6 +95,50 @@ def known_keys(ex: Explanation) -> dict[str, list[str]]:
         "partials": list(pairs(graph, ex.edges)),
         "gradient": [node.name for node in graph.inputs if node.name is not None],
     }
+
+
+class Resolved(NamedTuple):
+    """What a key a student wrote names: an entry's key, or None (with why, if it helps)."""
+
+    key: str | None
+    reason: str = ""
+
+
+_W_ID = re.compile(r"w(\d+)\Z")
+
+
+class Keys:
+    """The keys a submission may use for one problem, and what each key written names."""
+
+    def __init__(self, ex: Explanation) -> None:
+        self.graph = ex.graph
+        self.known = known_keys(ex)
+        self._sets = {section: set(keys) for section, keys in self.known.items()}
+        self._names = {node.name for node in ex.graph.inputs}
+
+    def resolve(self, section: str, key: str) -> Resolved:
+        """The entry ``key`` names in ``section``: itself, or where nodes are numbered u1,
+        u2, … (the student's names are w1, w11, …) SPEC.md's w form of it too."""
+        known = self._sets[section]
+        if key in known or section == "gradient" or self.graph.notation.letter == "w":
+            return Resolved(key if key in known else None)
+        parts = [part.strip() for part in key.split("/")]
+        if len(parts) != (2 if section == "partials" else 1):
+            return Resolved(None)
+        numbers = [_W_ID.match(part) for part in parts]
+        if not all(number and int(number[1]) <= len(self.graph.nodes) for number in numbers):
+            return Resolved(None)
+        shown = "/".join(node_key(self.graph, int(n[1]) - 1) for n in numbers if n)
+        if shown not in known:
+            return Resolved(None)
+        clash = next((part for part in parts if part in self._names), None)
+        if clash is not None:
+            return Resolved(
+                None,
+                f"reads two ways, as {clash} is also a variable's name: the nodes here are "
+                f"{node_key(self.graph, 0)}, {node_key(self.graph, 1)}, …, so write {shown!r}",
+            )
+        return Resolved(shown)
 
 
 def answer_sheet(ex: Explanation) -> dict[str, dict[str, Value]]:

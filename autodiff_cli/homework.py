@@ -48,12 +48,19 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from . import labels
-from .answers import SECTIONS, WHAT_A_KEY_NAMES, known_keys, node_key, pair_sums, pairs, read_answer
+from .answers import (
+    SECTIONS,
+    WHAT_A_KEY_NAMES,
+    Keys,
+    node_key,
+    pair_sums,
+    pairs,
+    read_answer,
+)
 from .arithmetic import Arithmetic
 from .errors import AdexplainError
 from .explain import Explanation, explain
 from .graph import suggestion
-from .notation import Notation
 from .numbers import Value, format_number, is_finite, is_nan, to_float
 from .ops import OPS
 from .passes import Edge, adjoints, edge_partials, forward
@@ -350,7 +357,17 @@ def assignment_of(
         entries.append(
             Entry("gradient", chain.variable, label, 1, chain.gradient, low, high, step, kink)
         )
-    return Assignment(origin, problem, ex, _weighed(entries, problem.weights, origin), own)
+    weights = _weight_keys(problem.weights, Keys(ex))
+    return Assignment(origin, problem, ex, _weighed(entries, weights, origin), own)
+
+
+def _weight_keys(weights: Mapping[str, float | int], keys: Keys) -> dict[str, float | int]:
+    """The weights by their entries' keys: ``w5`` is ``u5`` where nodes are numbered u."""
+    found: dict[str, float | int] = {}
+    for key, weight in weights.items():
+        named = (keys.resolve(section, key).key for section in SECTIONS)
+        found[next((k for k in named if k is not None), key)] = weight
+    return found
 
 
 def _weighed(
@@ -454,7 +471,8 @@ class _Answers:
 
 
 def _read_answers(data: Mapping[str, Any], ex: Explanation) -> _Answers:
-    known = known_keys(ex)
+    keys = Keys(ex)
+    known = keys.known
     inputs = set(known["values"][: ex.graph.input_count])
     read = _Answers()
     for section in SECTIONS:
@@ -462,13 +480,19 @@ def _read_answers(data: Mapping[str, Any], ex: Explanation) -> _Answers:
         if not isinstance(entries, dict):
             read.notes.append(f"[{section}] is not a table, so nothing in it was graded")
             continue
-        for key, answer in entries.items():
-            if section == "values" and key in inputs:
-                read.notes.append(f"{key} is an input: it is given, not graded")
-            elif section == "gradient" and key in known[section] and key not in ex.gradient:
+        for written_key, answer in entries.items():
+            resolved = keys.resolve(section, written_key)
+            key = resolved.key
+            if key is None:
+                read.strays.append(_stray(section, written_key, answer, resolved.reason, keys, ex))
+            elif section == "values" and key in inputs:
+                read.notes.append(f"{written_key} is an input: it is given, not graded")
+            elif section == "gradient" and key not in ex.gradient:
                 read.notes.append(f"{labels.gradient(key)} is not asked for (wrt), so not graded")
-            elif key not in known[section]:
-                read.strays.append(_stray(section, key, answer, known[section], ex))
+            elif key in read.section(section) or (section, key) in read.unreadable:
+                read.notes.append(
+                    f"[{section}] {written_key!r} names {key} again; the first answer was graded"
+                )
             else:
                 _read_one(read, section, key, answer, ex.arithmetic)
     return read
@@ -493,9 +517,13 @@ def _written(answer: object) -> str:
     return answer if isinstance(answer, str) else repr(answer).lower()
 
 
-def _stray(section: str, key: str, answer: object, known: list[str], ex: Explanation) -> ItemResult:
-    hint = suggestion(key, known) or _derivative_hint(section, key, ex)
-    reason = f"[{section}] {key!r} is not {WHAT_A_KEY_NAMES[section]} of this problem{hint}"
+def _stray(
+    section: str, key: str, answer: object, why: str, keys: Keys, ex: Explanation
+) -> ItemResult:
+    hint = suggestion(key, keys.known[section]) or _derivative_hint(section, key, ex)
+    reason = f"[{section}] {key!r} " + (
+        why or f"is not {WHAT_A_KEY_NAMES[section]} of this problem{hint}"
+    )
     return ItemResult(
         section,
         key,
@@ -952,12 +980,16 @@ def _expected_quantity(ex: Explanation, name: str) -> Value:
     if intermediate is not None:  # ∂loss/∂h1: the node's adjoint
         return ex.adjoints[intermediate]
     edges = pairs(ex.graph, ex.edges)
-    if name in edges:
-        return ex.arithmetic.total([ex.edges[i].value for i in edges[name].edges])
-    keys = Notation("w", ex.graph.input_count)
-    for node in ex.graph.nodes:
-        if name in (keys.id(node.index), node.id):  # w5 as problem files key it, or as shown
-            return ex.values[node.index]
+    keys = Keys(ex)
+    edge = keys.resolve("partials", name).key
+    if edge is not None:
+        return ex.arithmetic.total([ex.edges[i].value for i in edges[edge].edges])
+    node = keys.resolve("values", name).key
+    if node is not None:  # as problem files key it (u5, or SPEC's w5)
+        return ex.values[keys.known["values"].index(node)]
+    for one in ex.graph.nodes:
+        if name == one.id:  # as shown, in any notation (v₁)
+            return ex.values[one.index]
     raise AdexplainError(
         f"--expect {name}: not a variable asked for with --wrt, a named intermediate, "
         "a node id or an edge (as w8/w7)" + suggestion(name, [*ex.gradient, *edges]),

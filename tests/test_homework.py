@@ -546,3 +546,58 @@ def test_a_gradient_not_asked_for_is_noted_not_graded(tmp_path: Path) -> None:
     (graded,) = document["submissions"]
     assert answered(document) == {"x": "right"} and graded["max_score"] == 4
     assert graded["notes"] == ["∂Z/∂y is not asked for (wrt), so not graded"]
+
+
+# Where the student's own names are w1, w11, the tool prints nodes as u1, u2, … (issue 14):
+# inputs in the order of `at`, so u1 = w11, u2 = x, u3 = w1, u4 = u1*u2, u5 = u4 + u3.
+NAMED_LIKE_NODES = 'expr = "w11*x + w1"\nat = { w11 = 2, x = 3, w1 = 1 }\n'
+
+
+def test_answer_keys_are_the_ids_the_tool_prints_where_names_look_like_node_ids(
+    tmp_path: Path,
+) -> None:
+    # u4 = w11*x = 2*3 = 6 and ∂u4/∂u1 = x = 3, by hand.
+    path = submission(tmp_path, NAMED_LIKE_NODES + '[values]\nu4 = 6\n[partials]\n"u4/u1" = 3\n')
+    out = run("check", str(path)).stdout
+    assert "✓ u4 = 6 is right" in out
+    assert "✓ ∂u4/∂u1 = 3 is right" in out
+    assert "not a node" not in out and "not an edge" not in out
+    explained = run("--file", str(path))
+    assert explained.exit_code == 0, explained.output
+
+
+def test_spec_s_w_form_names_the_same_node_unless_it_is_also_a_variable_s_name(
+    tmp_path: Path,
+) -> None:
+    text = NAMED_LIKE_NODES + '[values]\nw4 = 6\n[partials]\n"w5/w4" = 1\n"w4/w1" = 3\n'
+    out = run("check", str(submission(tmp_path, text))).stdout
+    assert "✓ u4 = 6 is right" in out
+    assert "✓ ∂u5/∂u4 = 1 is right" in out
+    # w1 is the student's variable (u3) as well as the w form of u1: it reads two ways.
+    assert "'w4/w1' reads two ways, as w1 is also a variable's name" in out
+    assert "write 'u4/u1'" in out
+    refused = run("--file", str(submission(tmp_path, text, "f.toml")))
+    assert refused.exit_code == 2
+    assert "reads two ways" in refused.output
+
+
+def test_a_key_for_names_like_node_ids_names_its_columns_and_tests_as_printed(
+    tmp_path: Path,
+) -> None:
+    key = submission(tmp_path, NAMED_LIKE_NODES + "[weights]\nw5 = 2\n", "key.toml")
+    answers = tmp_path / "class"
+    answers.mkdir()
+    submission(answers, NAMED_LIKE_NODES + "[values]\nu4 = 6\nu5 = 7\n", "a.toml")
+    submission(answers, NAMED_LIKE_NODES + "[values]\nw4 = 6\n", "b.toml")
+    csv_out = run("check", "--key", str(key), str(answers), "--format", "csv").stdout
+    header = csv_out.splitlines()[0].split(",")
+    assert "values:u4" in header and "values:u5" in header
+    assert not any(column.startswith("values:w") for column in header)
+    rows = {line.split(",")[0]: line.split(",") for line in csv_out.splitlines()[1:]}
+    # Nine entries, u5 worth 2 (its weight given in the w form): the maximum is 10.
+    assert rows["a"][2:4] == ["3", "10"] and rows["b"][2:4] == ["1", "10"]
+    document = json.loads(
+        run("check", "--key", str(key), str(answers / "a.toml"), "--format", "gradescope").stdout
+    )
+    names = [test["name"] for test in document["tests"]]
+    assert "values: u4" in names and "partials: ∂u4/∂u1" in names
