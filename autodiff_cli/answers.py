@@ -80,6 +80,31 @@ def pairs(graph: Graph, edges: Sequence[Edge]) -> dict[str, Pair]:
     return {key: Pair(key, *ends[key], tuple(positions)) for key, positions in found.items()}
 
 
+def _edges_named(graph: Graph, pair: Pair) -> str:
+    count = len(pair.edges)
+    many = {2: "two", 3: "three"}.get(count, str(count))
+    return f"{many} edges {node_key(graph, pair.source)} → {node_key(graph, pair.target)}"
+
+
+def sum_note(graph: Graph, pair: Pair) -> str:
+    """What a pair of several edges (``w2 * w2``) asks for, where a student could answer one
+    edge's partial: empty for a pair of one edge."""
+    if len(pair.edges) < 2:
+        return ""
+    return f"the sum over the {_edges_named(graph, pair)}"
+
+
+def sum_notes(ex: Explanation) -> dict[str, str]:
+    """:func:`sum_note` for every pair that has one, by key."""
+    found = pairs(ex.graph, ex.edges).items()
+    return {key: note for key, pair in found if (note := sum_note(ex.graph, pair))}
+
+
+def one_edge_note(graph: Graph, pair: Pair) -> str:
+    """Feedback for an answer that is one edge's partial of a pair of several."""
+    return f"that is one of the {_edges_named(graph, pair)}; this entry is their sum"
+
+
 def pair_sums(
     pairs: dict[str, Pair], per_edge: Sequence[Value], arithmetic: Arithmetic
 ) -> dict[str, Value]:

@@ -53,6 +53,7 @@ from .answers import (
     WHAT_A_KEY_NAMES,
     Keys,
     node_key,
+    one_edge_note,
     pair_sums,
     pairs,
     read_answer,
@@ -772,6 +773,14 @@ class _StudentWorld:
         ]
         return f"; with {' and '.join(used)}" if used else ""
 
+    def _one_edge(self, key: str, answer: Value, tolerance: Tolerance) -> str:
+        """Why an answer is wrong when it is one edge's partial of a pair of several."""
+        pair = self.pairs[key]
+        edges = [self.ex.edges[i].value for i in pair.edges]
+        if len(edges) > 1 and any(tolerance.accepts(answer, value) for value in edges):
+            return one_edge_note(self.graph, pair)
+        return ""
+
     def _carried_value(self, entry: Entry) -> Value:
         if entry.section == "values":
             return self.carried_values[self.by_key[entry.key]]
@@ -840,6 +849,8 @@ class _StudentWorld:
         if not right and rules.tolerance.accepts(answer, carried.value):
             carried = self.carried(entry)  # which answers it used: only for a follows
         verdict, reason = _verdict(answer, entry, carried, rules.tolerance, blanket)
+        if verdict is Verdict.WRONG and not reason and entry.section == "partials":
+            reason = self._one_edge(entry.key, answer, rules.tolerance)
         return ItemResult(
             entry.section,
             entry.key,

@@ -25,7 +25,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from . import labels
-from .answers import answer_sheet, pairs, read_answer
+from .answers import answer_sheet, pairs, read_answer, sum_notes
 from .arithmetic import EXACT
 from .errors import AdexplainError
 from .explain import Explanation, explain
@@ -112,9 +112,13 @@ class QuizProblem:
         else:
             lines.append(f"expr = {expr}")
         lines += [f"at = {{ {at} }}", 'wrt = "all"', ""]
+        notes = sum_notes(self.explanation)
         for section, entries in self.answers().items():
             lines.append(f"[{section}]")
             for key, value in entries.items():
+                if section == "partials" and key in notes:  # w2 * w2: a student may write one
+                    label = labels.partial(*key.split("/"))
+                    lines.append(f"# {label} is {notes[key]}: one entry, not one per edge")
                 # The blank problem lists what to fill in, as comments to uncomment.
                 answer = _toml_value(value) if with_answers else ""
                 lines.append(f"{'' if with_answers else '# '}{json.dumps(key)} = {answer}")

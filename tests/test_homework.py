@@ -601,3 +601,17 @@ def test_a_key_for_names_like_node_ids_names_its_columns_and_tests_as_printed(
     )
     names = [test["name"] for test in document["tests"]]
     assert "values: u4" in names and "partials: ∂u4/∂u1" in names
+
+
+def test_one_edge_s_partial_for_a_pair_of_two_edges_is_told_the_entry_is_their_sum(
+    tmp_path: Path,
+) -> None:
+    # w3 = w2 * w2 at y = -1: each edge's partial is y = -1, the pair's entry 2y = -2.
+    at = 'expr = "y*y - x"\nat = { x = 1, y = -1 }\n[partials]\n'
+    out = run("check", str(submission(tmp_path, at + '"w3/w2" = -1\n'))).stdout
+    assert "✗ ∂w3/∂w2 = w2 + w2; with w2 = -1 this is -2, not -1" in out
+    assert "(that is one of the two edges w2 → w3; this entry is their sum)" in out
+    other = run("check", str(submission(tmp_path, at + '"w3/w2" = 5\n', "t.toml"))).stdout
+    assert "✗ ∂w3/∂w2" in other and "one of the two edges" not in other
+    right = run("check", str(submission(tmp_path, at + '"w3/w2" = -2\n', "u.toml"))).stdout
+    assert "✓ ∂w3/∂w2 = -2 is right" in right

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
@@ -243,3 +244,25 @@ def test_practice_at_a_kink_takes_any_slope_of_the_subdifferential() -> None:
         assert f"Score: {score} of {len(order)}" in result.stdout, slope
         if slope == "2":
             assert "this is any value in [0, 1], not 2" in result.stdout
+
+
+def test_a_pair_of_two_edges_says_in_template_key_and_worksheet_that_it_is_their_sum() -> None:
+    repeated_somewhere = False
+    for problem in generate(1, 4, Options()):
+        ex = problem.explanation
+        ids = {node.index: node.id for node in ex.graph.nodes}
+        twice = Counter((ids[edge.target], ids[edge.source]) for edge in ex.edges)
+        for blank in (problem.toml(), problem.toml(with_answers=True)):
+            tomllib.loads(blank)  # the note is a comment: the file still reads
+        template = problem.toml().splitlines()
+        sheet = WORKSHEETS["markdown"].load()([problem])
+        for (target, source), count in twice.items():
+            entry = template.index(f'# "{target}/{source}" = ')
+            note = f"the sum over the two edges {source} → {target}"
+            if count == 2:
+                repeated_somewhere = True
+                assert note in template[entry - 1], template[entry - 1]
+                assert f"∂{target}/∂{source} ({note})" in sheet
+            else:
+                assert "sum over" not in template[entry - 1]
+    assert repeated_somewhere, "seed 1 has a w2 * w2 somewhere: the test must see one"
