@@ -820,7 +820,9 @@ def quiz_command(
         program=program,
     )
     try:
-        problems = quiz.generate(seed, count, options)
+        ctx = click.get_current_context()
+        typed = ctx.get_parameter_source("operations") is not click.core.ParameterSource.DEFAULT
+        problems = quiz.generate(seed, count, options, ops_given=typed)
         if practice:
             quiz.practice(problems, _ask, click.echo, Tolerance())
         elif out_dir is None:

@@ -177,13 +177,20 @@ def _toml_value(value: Value) -> str:
     return repr(float(value))
 
 
-def generate(seed: int, count: int, options: Options) -> list[QuizProblem]:
-    """``count`` problems from ``seed``; raises AdexplainError if the options allow none."""
-    if options.operations < _fewest_operations(options):
+def generate(seed: int, count: int, options: Options, ops_given: bool = True) -> list[QuizProblem]:
+    """``count`` problems from ``seed``; raises AdexplainError if the options allow none.
+    ``ops_given``: the user typed ``--ops`` (else the message says it is the default)."""
+    fewest = _fewest_operations(options)
+    if options.operations < fewest:
+        ops = (
+            f"--ops {options.operations} is"
+            if ops_given
+            else f"--ops is {options.operations} by default, which is"
+        )
         raise AdexplainError(
-            f"--ops {options.operations} is too few operations for what is asked: these "
-            f"options need at least {_fewest_operations(options)} (each function also needs "
-            f"a sum to join it in, and a kink takes {KINK_OPERATIONS})",
+            f"{ops} too few operations for what is asked: these options need at "
+            f"least {fewest} (each function also needs a sum to join it in, and a kink "
+            f"takes {KINK_OPERATIONS}); give --ops {fewest} or more",
             code="usage",
         )
     for name in options.functions:

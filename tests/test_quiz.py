@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shlex
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
@@ -17,7 +18,7 @@ from autodiff_cli.problem import tomllib  # the standard library's, or tomli on 
 from autodiff_cli.quiz import Options, generate
 from autodiff_cli.render import WORKSHEETS
 
-from .helpers import compile_latex, run
+from .helpers import REPO, compile_latex, run
 
 OPTION_SETS = {
     "plain": Options(),
@@ -266,3 +267,28 @@ def test_a_pair_of_two_edges_says_in_template_key_and_worksheet_that_it_is_their
             else:
                 assert "sum over" not in template[entry - 1]
     assert repeated_somewhere, "seed 1 has a w2 * w2 somewhere: the test must see one"
+
+
+def readme_quiz_examples() -> list[list[str]]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    lines = re.findall(r"^adexplain (quiz [^#\n]*)", readme, flags=re.MULTILINE)
+    return [shlex.split(line) for line in lines]
+
+
+def test_every_quiz_example_of_the_readme_runs(tmp_path: Path, monkeypatch) -> None:
+    examples = readme_quiz_examples()
+    assert len(examples) >= 4, examples
+    monkeypatch.chdir(tmp_path)  # --out week5/ is written here
+    for words in examples:
+        result = run(*words, input="")  # --practice: the end of input stops it
+        assert result.exit_code == 0, (words, result.output)
+
+
+def test_too_few_ops_by_default_says_that_4_is_the_default() -> None:
+    result = run("quiz", "--seed", "7", "--kink", "--functions", "exp,sin")
+    assert result.exit_code == 2
+    assert "--ops is 4 by default, which is too few operations" in result.stderr
+    assert "need at least 7" in result.stderr  # two functions, two sums, the kink's three
+    assert (
+        run("quiz", "--seed", "7", "--kink", "--functions", "exp,sin", "--ops", "7").exit_code == 0
+    )
