@@ -266,6 +266,9 @@ class Submission:
     """How the file's expr, at or wrt differ from the assignment's."""
     notes: tuple[str, ...] = ()
     """Things in the file that were not graded (answers for given inputs, unknown keys)."""
+    strays: tuple[ItemResult, ...] = ()
+    """Answers under keys that name nothing (``w9``, ``"dZ/dx"``): no entry, no item of the
+    assignment (the entry meant is missing), but said, with a hint."""
 
     @property
     def score(self) -> float | int:
@@ -278,7 +281,8 @@ class Submission:
     @property
     def all_right(self) -> bool:
         """Every entry right or following, and no answer under a key that names nothing."""
-        return self.error is None and all(item.verdict.earns for item in self.items)
+        earned = all(item.verdict.earns for item in self.items)
+        return self.error is None and earned and not self.strays
 
     @property
     def percent(self) -> float:
@@ -578,6 +582,7 @@ def check_file(
         path,
         student,
         grade(assignment, read, rules),
+        strays=tuple(read.strays),
         expr=" ".join(assignment.problem.expr.split()),
         max_score=assignment.max_score,
         against="" if own else assignment.origin,
@@ -640,7 +645,7 @@ def grade(assignment: Assignment, read: _Answers, rules: Rules) -> tuple[ItemRes
     numbers = [to_float(v) for name in SECTIONS for v in read.section(name).values()]
     blanket = len(numbers) >= BLANKET and len(set(numbers)) == 1
     items = [world.item(entry, read, rules, blanket) for entry in assignment.entries]
-    return (*items, *read.strays)
+    return tuple(items)
 
 
 class _Carried(NamedTuple):

@@ -269,7 +269,8 @@ def test_a_class_of_200_with_slips_and_malformed_files(tmp_path: Path) -> None:
     assert len(graded) == 204
     stray = graded["zz_unknown_node.toml"]
     assert stray["error"] is None and stray["score"] == 1
-    assert {i["key"]: i["verdict"] for i in stray["items"]}["w9"] == "unreadable"
+    assert {i["key"]: i["verdict"] for i in stray["strays"]}["w9"] == "unreadable"
+    assert "w9" not in {i["key"] for i in stray["items"]}
     for name, verdicts in expected.items():
         submission = graded[name]
         assert submission["error"] is None, submission["error"]
@@ -615,3 +616,35 @@ def test_one_edge_s_partial_for_a_pair_of_two_edges_is_told_the_entry_is_their_s
     assert "✗ ∂w3/∂w2" in other and "one of the two edges" not in other
     right = run("check", str(submission(tmp_path, at + '"w3/w2" = -2\n', "u.toml"))).stdout
     assert "✓ ∂w3/∂w2 = -2 is right" in right
+
+
+def test_the_gradebook_counts_unreadable_apart_and_a_stray_key_is_no_item(
+    tmp_path: Path,
+) -> None:
+    # x*y + x at x = 2, y = 3: w3 = w1*w2, w4 = w3 + w1; 2 values, 4 pairs, 2 gradients: 8.
+    problem = 'expr = "x*y + x"\nat = { x = 2, y = 3 }\n'
+    submission(tmp_path, problem + '[values]\nw3 = "about 6"\nw4 = 8\nw9 = 1\n', "a.toml")
+    submission(tmp_path, problem + "[values]\nw3 = 6\n", "b.toml")
+    document = json.loads(run("check", str(tmp_path), "--format", "json").stdout)
+    a = next(s for s in document["submissions"] if s["file"].endswith("a.toml"))
+    assert len(a["items"]) == 8 and [s["key"] for s in a["strays"]] == ["w9"]
+    out = run("check", str(tmp_path)).stdout
+    header = next(line for line in out.splitlines() if line.strip().startswith("student"))
+    assert header.split()[:7] == [
+        "student",
+        "points",
+        "right",
+        "follows",
+        "wrong",
+        "unreadable",
+        "missing",
+    ]
+    gradebook = out.split("Gradebook:")[1].splitlines()
+    row = next(line for line in gradebook if line.strip().startswith("a "))
+    # a: w4 right; w3 unreadable; the other 6 entries missing (w9 counts nowhere).
+    assert row.split()[1:7] == ["1/8", "1", "0", "0", "1", "6"]
+    assert "a key names nothing: w9" in row
+    items = next(line for line in out.splitlines() if line.strip().startswith("item"))
+    assert "unreadable" in items.split()
+    w3 = next(line for line in out.splitlines() if line.strip().startswith("w3 "))
+    assert w3.split()[1:6] == ["2", "1", "0", "0", "1"]

@@ -48,6 +48,7 @@ def _graded(s: Submission, report: Report) -> dict[str, Any]:
         lines.append("Your file changes the problem; it was graded as assigned:")
         lines.extend(f"  {visible(change)}" for change in s.changes)
     lines.extend(f"Not graded: {visible(note)}" for note in s.notes)
+    lines.extend(f"Not graded: {visible(feedback(stray))}" for stray in s.strays)
     slip = s.first_slip
     if slip is not None:
         lines.append(f"First slip: {feedback(slip, report.hide_answers)}")

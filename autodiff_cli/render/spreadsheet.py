@@ -44,6 +44,5 @@ def _entries(submissions: tuple[Submission, ...], several: bool) -> list[str]:
     columns: dict[str, None] = {}
     for s in submissions:
         for item in s.items:
-            if item.step:  # a key that names nothing is no column
-                columns.setdefault(_column(s, item.section, item.key, several), None)
+            columns.setdefault(_column(s, item.section, item.key, several), None)
     return list(columns)
