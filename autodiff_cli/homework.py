@@ -573,7 +573,9 @@ def check_file(
             ex = _explain_located(problem, path, rules)
             assignment = assignment_of(problem, ex, path, rules, own=True)
     except AdexplainError as err:
-        return Submission(path, _student_named(path, None), error=err)
+        # Graded against a key, the file still had the assignment's maximum to earn.
+        maximum = 0 if own or assignment is None else assignment.max_score
+        return Submission(path, _student_named(path, None), error=err, max_score=maximum)
     named = data.get("student")
     student = _student_named(path, named if isinstance(named, str) else None)
     read = _read_answers(data, assignment.explanation)
