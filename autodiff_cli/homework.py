@@ -158,6 +158,12 @@ class Tolerance:
         allowed = 0.5 * 10.0 ** (exponent - int(self.amount) + 1) * (1 + 1e-9)
         return (t - allowed, t + allowed)
 
+    def said(self, truth: Value) -> Value:
+        """A true value as feedback states it: what the rule takes for 0 (cos(pi/2) is
+        6e-17 in floating point) is said as 0, not as the noise."""
+        noise = self.kind == "digits" and is_finite(truth) and abs(to_float(truth)) < NOISE
+        return 0 if noise else truth
+
     def describe(self) -> str:
         if self.kind == "digits":
             return f"{int(self.amount)} significant digits"
@@ -667,6 +673,7 @@ class _StudentWorld:
 
     def __init__(self, assignment: Assignment, read: _Answers, tolerance: Tolerance) -> None:
         self.ex = ex = assignment.explanation
+        self.tolerance = tolerance
         self.graph = graph = ex.graph
         arithmetic = ex.arithmetic
         self.by_key = {node_key(graph, node.index): node.index for node in graph.nodes}
@@ -775,7 +782,7 @@ class _StudentWorld:
     def _with_true_arguments(self, target: int) -> str:
         node = self.graph.nodes[target]
         used = [
-            f"{self.graph.id(arg)} = {format_number(self.ex.values[arg])}"
+            f"{self.graph.id(arg)} = {format_number(self.tolerance.said(self.ex.values[arg]))}"
             for arg in dict.fromkeys(a for a in node.args if isinstance(a, int))
         ]
         return f"; with {' and '.join(used)}" if used else ""
@@ -817,12 +824,14 @@ class _StudentWorld:
             step += self._with_true_arguments(self.by_key[entry.key])
         elif entry.section == "partials":
             step += self._with_true_arguments(self.pairs[entry.key].target)
+        said = rules.tolerance.said
         common: dict[str, Any] = {
             "weight": entry.weight,
-            "low": entry.low,
-            "high": entry.high,
+            "low": said(entry.low),
+            "high": said(entry.high),
             "kink": entry.kink,
         }
+        truth = said(entry.truth)
         where = (entry.section, entry.key)
         if where in read.unreadable:
             written, hint = read.unreadable[where]
@@ -831,7 +840,7 @@ class _StudentWorld:
                 entry.key,
                 entry.label,
                 None,
-                entry.truth,
+                truth,
                 Verdict.UNREADABLE,
                 step,
                 written=written,
@@ -845,7 +854,7 @@ class _StudentWorld:
                 entry.key,
                 entry.label,
                 None,
-                entry.truth,
+                truth,
                 Verdict.MISSING,
                 step,
                 **common,
@@ -863,7 +872,7 @@ class _StudentWorld:
             entry.key,
             entry.label,
             answer,
-            entry.truth,
+            truth,
             verdict,
             step,
             written=read.written.get(where, ""),

@@ -648,3 +648,12 @@ def test_the_gradebook_counts_unreadable_apart_and_a_stray_key_is_no_item(
     assert "unreadable" in items.split()
     w3 = next(line for line in out.splitlines() if line.strip().startswith("w3 "))
     assert w3.split()[1:6] == ["2", "1", "0", "0", "1"]
+
+
+def test_a_true_value_that_is_float_noise_around_0_is_said_as_0(tmp_path: Path) -> None:
+    # cos(pi/2) is 0; in floating point it is 6.12323e-17, which the rule counts as 0.
+    text = 'expr = "cos(x) * y"\nat = { x = "pi/2", y = 2 }\n[values]\nw3 = 0.0001\nw4 = 0.5\n'
+    out = run("check", str(submission(tmp_path, text))).stdout
+    assert "w3 = cos(w1); with w1 = 1.5708 this is 0, not 0.0001" in out
+    assert "w4 = w3 * w2; with w3 = 0 and w2 = 2 this is 0, not 0.5" in out
+    assert "e-17" not in out
