@@ -947,7 +947,8 @@ def feedback(item: ItemResult, hide_answers: bool = False) -> str:
                 else ("a kink lies on its paths")
             )
             return (
-                f"{item.label} = {answer} is right: {where}, so any value in {_interval(item)} is"
+                f"{item.label} = {answer} is right: {where}, so any value in "
+                f"{_interval(item)} is right"
             )
         return f"{item.label} = {answer} is right"
     if item.verdict is Verdict.FOLLOWS:

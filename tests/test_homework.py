@@ -657,3 +657,13 @@ def test_a_true_value_that_is_float_noise_around_0_is_said_as_0(tmp_path: Path) 
     assert "w3 = cos(w1); with w1 = 1.5708 this is 0, not 0.0001" in out
     assert "w4 = w3 * w2; with w3 = 0 and w2 = 2 this is 0, not 0.5" in out
     assert "e-17" not in out
+
+
+def test_a_right_answer_at_a_kink_is_said_in_a_whole_sentence(tmp_path: Path) -> None:
+    path = submission(
+        tmp_path, 'expr = "relu(x) + y"\nat = { x = 0, y = 1 }\n[partials]\n"w3/w1" = 0.5\n'
+    )
+    out = run("check", str(path)).stdout
+    assert (
+        "✓ ∂w3/∂w1 = 0.5 is right: relu has a kink here, so any value in [0, 1] is right\n" in out
+    )
