@@ -349,7 +349,7 @@ def practice_one(
     entries = assignment_of(blank, ex, "quiz", Rules(tolerance)).entries
     for (label, _, step), entry in zip(_questions(ex), entries, strict=True):
         try:
-            answer = _read_number(label, ask, say)
+            typed = _read_number(label, ask, say)
         except EOFError:
             say("  (end of input)")
             ended = True
@@ -358,14 +358,15 @@ def practice_one(
         truth = format_number(entry.truth)
         if entry.low != entry.high:
             truth = f"any value in [{format_number(entry.low)}, {format_number(entry.high)}]"
-        if answer is None:
+        if typed is None:
             say(f"  skipped: {step} this is {truth}")
             continue
+        answer, text = typed
         if tolerance.accepts_range(answer, entry.low, entry.high):
             right += 1
             say("  ✓ right")
         else:
-            say(f"  ✗ {step} this is {truth}, not {format_number(answer)}")
+            say(f"  ✗ {step} this is {truth}, not {text}")  # as typed: 7,5 stays 7,5
     say(f"\nScore: {right} of {asked}")
     return right, asked, ended
 
@@ -400,8 +401,9 @@ def _questions(ex: Explanation) -> list[tuple[str, Value, str]]:
     return questions
 
 
-def _read_number(label: str, ask: Ask, say: Say) -> Value | None:
-    """The student's number; None when they skip; EOFError when the input has ended."""
+def _read_number(label: str, ask: Ask, say: Say) -> tuple[Value, str] | None:
+    """The student's number and what they typed; None when they skip; EOFError when the
+    input has ended."""
     while True:
         text = ask(f"{label} = ? ")
         if text is None:
@@ -409,6 +411,6 @@ def _read_number(label: str, ask: Ask, say: Say) -> Value | None:
         if not text.strip():
             return None
         try:
-            return read_answer(label, text.strip(), EXACT)
+            return read_answer(label, text.strip(), EXACT), text.strip()
         except AdexplainError as err:
             say(f"  not a number: {err.message}; try again")

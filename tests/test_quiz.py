@@ -292,3 +292,11 @@ def test_too_few_ops_by_default_says_that_4_is_the_default() -> None:
     assert (
         run("quiz", "--seed", "7", "--kink", "--functions", "exp,sin", "--ops", "7").exit_code == 0
     )
+
+
+def test_practice_echoes_a_wrong_answer_as_it_was_typed() -> None:
+    first = Fraction(answers_in_order(11)[0])
+    assert first.denominator == 1, "seed 11 starts with a whole number"
+    typed = f"{int(first) + 7},5"  # a decimal comma: 7.5 too many
+    result = run("quiz", "--practice", "--seed", "11", input=typed + "\n")
+    assert f", not {typed}\n" in result.stdout, result.stdout
