@@ -44,6 +44,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -927,10 +928,24 @@ def _range(item: ItemResult) -> str:
     return f"any value in {_interval(item)}"
 
 
+def _echo(item: ItemResult) -> str:
+    """The answer as the student wrote it: ``"−1/3"`` stays −1/3 and, with --exact, 0.667
+    stays 0.667 (not 667/1000)."""
+    if item.written:
+        return item.written
+    answer = item.answer
+    if answer is None:
+        return ""
+    if isinstance(answer, int) or (isinstance(answer, Fraction) and answer.denominator == 1):
+        return str(int(answer))
+    text = repr(to_float(answer))  # a TOML number: its shortest form is what was written
+    return text.removesuffix(".0")
+
+
 def feedback(item: ItemResult, hide_answers: bool = False) -> str:
     """One sentence about an entry, as a tutor would say it. A number called "this is" or
     "that gives" is always the true one; a carried value is never shown as if it were."""
-    answer = "" if item.answer is None else format_number(item.answer)
+    answer = _echo(item)
     if item.verdict is Verdict.UNREADABLE:
         if not item.step:
             return f"{item.reason}; nothing was graded for it"

@@ -667,3 +667,16 @@ def test_a_right_answer_at_a_kink_is_said_in_a_whole_sentence(tmp_path: Path) ->
     assert (
         "✓ ∂w3/∂w1 = 0.5 is right: relu has a kink here, so any value in [0, 1] is right\n" in out
     )
+
+
+def test_answers_are_echoed_as_the_student_wrote_them(tmp_path: Path) -> None:
+    # x/y at x = 2, y = 3: w3 = 2/3, ∂w3/∂w1 = 1/y = 1/3.
+    text = (
+        'expr = "x/y"\nat = { x = 2, y = 3 }\n[values]\nw3 = 0.667\n[partials]\n"w3/w1" = "−1/3"\n'
+    )
+    path = submission(tmp_path, text)
+    out = run("check", str(path)).stdout
+    assert "✓ w3 = 0.667 is right" in out
+    assert "with w1 = 2 and w2 = 3 this is 0.333333, not −1/3" in out
+    exact = run("check", str(path), "--exact").stdout
+    assert "this is 2/3, not 0.667" in exact and "667/1000" not in exact
