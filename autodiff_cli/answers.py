@@ -24,7 +24,7 @@ read this leniently, because an answer is a number, never a program.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from .arithmetic import FLOAT, Arithmetic
@@ -218,6 +218,33 @@ def handwritten(text: str) -> str:
     if "(" not in text:
         text = _DECIMAL_COMMA.sub(".", text)
     return _CALL_WITHOUT_PARENTHESES.sub(r"\1(\2)", text)
+
+
+_WORD = re.compile(r"[^\W\d]\w*")
+_CONSTANTS = ("pi", "e", "inf", "nan")
+
+
+_SPACED_DIGITS = re.compile(r"\d\s+\d")
+
+
+def answer_hint(text: str, variables: Collection[str]) -> str:
+    """Why an answer is not read, in words that fit what was typed (``"about 0.068"``,
+    ``"x*y"``, ``"7 389"``); empty where the expression parser's own message says it."""
+    if _SPACED_DIGITS.search(text):
+        return "a space between digits: write one number (7.389), or an operator between two"
+    for word in _WORD.findall(handwritten(text)):
+        if word in FUNCTIONS or word.lower() in _CONSTANTS:
+            continue
+        if word in variables:
+            return (
+                f"{word} is a variable: an answer is the number at the point, not a formula "
+                "(7.389, not exp(x))"
+            )
+        return (
+            f"{word!r} is not a number, a constant (pi, e) or a function: write the number "
+            'alone (7.389, "1/3", "e^2")'
+        )
+    return ""
 
 
 def read_answer(key: str, answer: object, arithmetic: Arithmetic = FLOAT) -> Value:

@@ -53,13 +53,13 @@ from .answers import (
     SECTIONS,
     WHAT_A_KEY_NAMES,
     Keys,
+    answer_hint,
     node_key,
     one_edge_note,
     pair_sums,
     pairs,
     read_answer,
 )
-from .arithmetic import Arithmetic
 from .errors import AdexplainError
 from .explain import Explanation, explain
 from .graph import suggestion
@@ -506,19 +506,20 @@ def _read_answers(data: Mapping[str, Any], ex: Explanation) -> _Answers:
                     f"[{section}] {written_key!r} names {key} again; the first answer was graded"
                 )
             else:
-                _read_one(read, section, key, answer, ex.arithmetic)
+                _read_one(read, section, key, answer, ex)
     return read
 
 
-def _read_one(
-    read: _Answers, section: str, key: str, answer: object, arithmetic: Arithmetic
-) -> None:
+def _read_one(read: _Answers, section: str, key: str, answer: object, ex: Explanation) -> None:
     try:
-        read.section(section)[key] = read_answer(key, answer, arithmetic)
+        read.section(section)[key] = read_answer(key, answer, ex.arithmetic)
     except AdexplainError as err:
-        hint = err.message
-        if err.code != "bad-answer":  # the parser's words are about expressions in general
-            hint += '; an answer is a number or a constant expression (7.389, "e^2")'
+        variables = [name for node in ex.graph.inputs if (name := node.name)]
+        hint = answer_hint(answer, variables) if isinstance(answer, str) else ""
+        if not hint:
+            hint = err.message
+            if err.code != "bad-answer":  # the parser's words are about expressions
+                hint += '; an answer is a number or a constant expression (7.389, "e^2")'
         read.unreadable[(section, key)] = (_written(answer), hint)
         return
     if isinstance(answer, str):

@@ -680,3 +680,20 @@ def test_answers_are_echoed_as_the_student_wrote_them(tmp_path: Path) -> None:
     assert "with w1 = 2 and w2 = 3 this is 0.333333, not −1/3" in out
     exact = run("check", str(path), "--exact").stdout
     assert "this is 2/3, not 0.667" in exact and "667/1000" not in exact
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("about 0.068", "'about' is not a number, a constant (pi, e) or a function"),
+        ("y", "y is a variable: an answer is the number at the point"),
+        ("7 389", "a space between digits"),
+    ],
+)
+def test_an_unreadable_answer_s_hint_fits_what_was_typed(
+    tmp_path: Path, written: str, hint: str
+) -> None:
+    text = f'expr = "x*y"\nat = {{ x = 2, y = 3 }}\n[values]\nw3 = "{written}"\n'
+    out = run("check", str(submission(tmp_path, text))).stdout
+    assert f"? w3 = '{written}' could not be read: {hint}" in out
+    assert "write 2*x, not 2x" not in out  # the parser's advice on programs is not for answers

@@ -103,7 +103,8 @@ def _submission_lines(submission: Submission, hide_answers: bool) -> list[str]:
     )
     if missing:
         worth = points(sum(i.weight for i in missing))
-        lines.append(f"  - Not answered ({worth} points): {', '.join(i.label for i in missing)}")
+        unit = "point" if worth == "1" else "points"
+        lines.append(f"  - Not answered ({worth} {unit}): {', '.join(i.label for i in missing)}")
     lines.extend(f"  Not graded: {visible(note)}" for note in submission.notes)
     slip = submission.first_slip
     if slip is not None:
