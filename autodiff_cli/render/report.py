@@ -47,6 +47,11 @@ class Report:
     """Files in the folders given that are not problem files."""
     visibility: Visibility = "visible"
     """When Gradescope shows the results to the student."""
+    total: float | int | None = None
+    """The assignment's maximum (``--key``), stated even when nothing could be graded."""
+    root: str = ""
+    """The submission folder, when one was given: Gradescope's output names files from it,
+    not by the autograder's paths."""
 
 
 def points(value: float | int) -> str:
@@ -57,7 +62,9 @@ def against(report: Report, short: bool = False) -> str:
     """What the report graded against; ``short`` names the key without its folder (a
     student on Gradescope has no use for the autograder's paths)."""
     if report.key:
-        maximum = next((s.max_score for s in report.submissions if s.error is None), None)
+        maximum = report.total
+        if maximum is None:
+            maximum = next((s.max_score for s in report.submissions if s.error is None), None)
         total = f" ({points(maximum)} points)" if maximum is not None else ""
         key = Path(report.key).name if short else report.key
         return f"Graded against the assignment {visible(key)}{total}."
