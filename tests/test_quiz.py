@@ -300,3 +300,12 @@ def test_practice_echoes_a_wrong_answer_as_it_was_typed() -> None:
     typed = f"{int(first) + 7},5"  # a decimal comma: 7.5 too many
     result = run("quiz", "--practice", "--seed", "11", input=typed + "\n")
     assert f", not {typed}\n" in result.stdout, result.stdout
+
+
+def test_the_latex_worksheet_keeps_the_command_s_double_dashes_and_says_each_rule_once() -> None:
+    problems = generate(1, 1, Options())
+    tex = WORKSHEETS["latex"].load()(problems)
+    # "--" in TeX is an en dash: each hyphen is cut off, so --seed can be pasted back.
+    assert r"-{}-{}seed" in tex and "--seed" not in tex
+    for sheet in (tex, WORKSHEETS["markdown"].load()(problems)):
+        assert sheet.lower().count("as fractions") == 1

@@ -25,7 +25,7 @@ def markdown(problems: Sequence[QuizProblem], key: bool = False) -> str:
     if not key:
         out += [
             "For each problem: the value of every node, the partial on every edge, and the "
-            "gradient. Write fractions as fractions (1/3).",
+            "gradient.",
             "",
             RULES_NOTE,
             "",
@@ -63,11 +63,13 @@ def latex(problems: Sequence[QuizProblem], key: bool = False) -> str:
     if not key:
         out.append(
             "For each problem: the value of every node, the partial on every edge, "
-            "and the gradient. Write fractions as fractions (1/3)."
+            "and the gradient."
         )
         out += ["", latex_text(RULES_NOTE)]
     if problems and problems[0].generated:
-        out += ["", rf"\texttt{{{latex_text(problems[0].generated)}}}"]
+        # -{} keeps TeX from joining -- into a dash, so the command can be pasted back.
+        command = latex_text(problems[0].generated).replace("-", "-{}")
+        out += ["", rf"\texttt{{{command}}}"]
     for problem in problems:
         out += [
             rf"\subsection*{{Problem {problem.number}}}",
