@@ -129,7 +129,7 @@ class Resolved(NamedTuple):
     reason: str = ""
 
 
-_W_ID = re.compile(r"w(\d+)\Z")
+_W_ID = re.compile(r"w(\d{1,9})\Z")  # more digits than nodes a file can hold: no node
 
 
 class Keys:

@@ -697,3 +697,11 @@ def test_an_unreadable_answer_s_hint_fits_what_was_typed(
     out = run("check", str(submission(tmp_path, text))).stdout
     assert f"? w3 = '{written}' could not be read: {hint}" in out
     assert "write 2*x, not 2x" not in out  # the parser's advice on programs is not for answers
+
+
+def test_a_w_form_key_of_thousands_of_digits_is_a_key_that_names_nothing(tmp_path: Path) -> None:
+    # int() refuses more than 4 300 digits: such a key must not reach it.
+    text = NAMED_LIKE_NODES + "[values]\nw" + "9" * 6000 + " = 1\nw0 = 2\n"
+    result = run("check", str(submission(tmp_path, text)))
+    assert result.exit_code == 1, result.output
+    assert result.stdout.count("is not a node of this problem") == 2
