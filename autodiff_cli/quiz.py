@@ -25,7 +25,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from . import labels
-from .answers import answer_sheet, pairs, read_answer, sum_notes
+from .answers import answer_hint, answer_sheet, pairs, read_answer, sum_notes
 from .arithmetic import EXACT
 from .errors import AdexplainError
 from .explain import Explanation, explain
@@ -349,7 +349,7 @@ def practice_one(
     entries = assignment_of(blank, ex, "quiz", Rules(tolerance)).entries
     for (label, _, step), entry in zip(_questions(ex), entries, strict=True):
         try:
-            typed = _read_number(label, ask, say)
+            typed = _read_number(label, ask, say, [name for name, _ in problem.at])
         except EOFError:
             say("  (end of input)")
             ended = True
@@ -401,7 +401,9 @@ def _questions(ex: Explanation) -> list[tuple[str, Value, str]]:
     return questions
 
 
-def _read_number(label: str, ask: Ask, say: Say) -> tuple[Value, str] | None:
+def _read_number(
+    label: str, ask: Ask, say: Say, variables: Sequence[str] = ()
+) -> tuple[Value, str] | None:
     """The student's number and what they typed; None when they skip; EOFError when the
     input has ended."""
     while True:
@@ -413,4 +415,5 @@ def _read_number(label: str, ask: Ask, say: Say) -> tuple[Value, str] | None:
         try:
             return read_answer(label, text.strip(), EXACT), text.strip()
         except AdexplainError as err:
-            say(f"  not a number: {err.message}; try again")
+            hint = answer_hint(text, variables) or f"not a number: {err.message}"
+            say(f"  {hint}; try again")

@@ -309,3 +309,9 @@ def test_the_latex_worksheet_keeps_the_command_s_double_dashes_and_says_each_rul
     assert r"-{}-{}seed" in tex and "--seed" not in tex
     for sheet in (tex, WORKSHEETS["markdown"].load()(problems)):
         assert sheet.lower().count("as fractions") == 1
+
+
+def test_practice_says_why_a_word_or_a_variable_is_no_answer() -> None:
+    result = run("quiz", "--practice", "--seed", "11", input="about 3\nx\n")
+    assert "  'about' is not a number, a constant (pi, e) or a function" in result.stdout
+    assert "  x is a variable: an answer is the number at the point" in result.stdout
