@@ -150,7 +150,7 @@ def test_practice_explains_a_wrong_step_and_survives_bad_input_and_the_end() -> 
     result = run("quiz", "--practice", "--seed", "11", input=script)
     assert result.exit_code == 0
     out = result.stdout
-    assert "not a number:" in out and "try again" in out
+    assert "'not' is not a number" in out and "try again" in out
     assert f"this is {answers[0]}, not {wrong}" in out
     assert "skipped:" in out
     assert "(end of input)" in out
