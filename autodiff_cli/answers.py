@@ -139,7 +139,8 @@ class Keys:
         self.graph = ex.graph
         self.known = known_keys(ex)
         self._sets = {section: set(keys) for section, keys in self.known.items()}
-        self._names = {node.name for node in ex.graph.inputs}
+        # A vector w2's elements are inputs w2[1], w2[2]: the key w2 could mean it too.
+        self._names = {node.name.split("[")[0] for node in ex.graph.inputs if node.name}
 
     def resolve(self, section: str, key: str) -> Resolved:
         """The entry ``key`` names in ``section``: itself, or where nodes are numbered u1,

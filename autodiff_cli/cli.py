@@ -433,6 +433,14 @@ def tolerance_options(command: _Command) -> _Command:
 )
 @exact_option()
 @click.option(
+    "--seed",
+    "seed_options",
+    multiple=True,
+    metavar="NAME=VALUE,...",
+    help="One seeded sweep: a tangent on inputs (--seed x=[1,0]) gives the Jacobian-vector "
+    "product J v, a cotangent on the output (--seed y=[0,1]) the vector-Jacobian product uᵀ J.",
+)
+@click.option(
     "--expect",
     "expect_options",
     multiple=True,
@@ -462,6 +470,7 @@ def explain_command(
     show: str | None,
     notation: NotationStyle,
     exact: bool,
+    seed_options: tuple[str, ...],
     expect_options: tuple[str, ...],
     save_svg: str | None,
     save_html: str | None,
@@ -483,6 +492,7 @@ def explain_command(
         forward_mode="tangents" in sections,
         check="check" in sections,
         exact=exact,
+        seed=_seed(seed_options),
     )
     try:
         result = _run(expression, at_options, wrt, problem_file, compute)
@@ -503,6 +513,19 @@ def explain_command(
         _tell(f"adexplain: check failed: {failure}")
     if failures:
         sys.exit(ExitCode.WRONG_ANSWER)
+
+
+def _seed(options: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    """--seed's assignments, in order; None without the option."""
+    if not options:
+        return None
+    pairs: list[tuple[str, str]] = []
+    for option in options:
+        try:
+            pairs.extend(parse_assignments(option))
+        except AdexplainError as err:
+            raise err.with_origin("--seed") from None
+    return pairs
 
 
 def _save_pictures(
@@ -756,6 +779,7 @@ Examples:
   adexplain quiz --seed 7 --count 20 --out week5/ --worksheet latex
   adexplain quiz --seed 7 --division --shared-variable --program
   adexplain quiz --practice                          # practise in the terminal
+  adexplain quiz --layer --out week9/                # a dense layer with a matrix
 """,
 )
 @click.option(
@@ -781,6 +805,12 @@ Examples:
 @click.option("--division", is_flag=True, help="Include a division.")
 @click.option("--program", is_flag=True, help="Name an intermediate and use it twice.")
 @click.option(
+    "--layer",
+    is_flag=True,
+    help="A small dense layer instead: h = relu(W @ x + b), a linear output and a squared "
+    "loss, with a 2x2 matrix and small integers (--ops does not apply).",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),
@@ -804,6 +834,7 @@ def quiz_command(
     kink: bool,
     division: bool,
     program: bool,
+    layer: bool,
     out_dir: str | None,
     worksheet: str | None,
     force: bool,
@@ -824,6 +855,7 @@ def quiz_command(
         kink=kink,
         division=division,
         program=program,
+        layer=layer,
     )
     try:
         ctx = click.get_current_context()
@@ -926,7 +958,8 @@ def _sections(show: str | None, format_name: str | None = None) -> frozenset[str
 
 
 def _split_names(wrt: str) -> str | list[str]:
-    names = [name.strip() for name in wrt.split(",") if name.strip()]
+    # A comma inside brackets is part of a name: --wrt 'W[1,2],b'.
+    names = [name.strip() for name in re.split(r",(?![^\[]*\])", wrt) if name.strip()]
     return "all" if names == ["all"] else names
 
 

@@ -15,6 +15,9 @@ from .arithmetic import FLOAT, Arithmetic
 from .arithmetic import arithmetic as choose_arithmetic
 from .errors import AdexplainError, clip
 from .graph import Diagnostic, Graph, Node, build, suggestion
+from .jacobian import Jacobian, Product
+from .jacobian import jacobian as jacobian_of
+from .jacobian import product as product_of
 from .notation import NotationStyle
 from .numbers import Value, format_number
 from .parser import parse
@@ -35,6 +38,7 @@ from .passes import (
     uses,
 )
 from .point import PointValue, resolve_point
+from .scope import tensor_inputs
 
 if TYPE_CHECKING:
     from .crosscheck import CrossCheck
@@ -95,6 +99,11 @@ class Explanation:
     """Per variable asked for, ẇᵢ for every node (one forward sweep each); empty unless asked."""
     checks: Mapping[str, CrossCheck] = field(default_factory=lambda: MappingProxyType({}))
     """Per variable, the four routes compared; empty unless asked."""
+    jacobian: Jacobian | None = None
+    """With several outputs (or on request), ∂outputs/∂variables by forward and by reverse
+    sweeps; None unless asked, or when it would take too many sweeps."""
+    product: Product | None = None
+    """The one sweep a --seed asks for: J v or uᵀ J; None without a seed."""
 
     @property
     def exact(self) -> bool:
@@ -192,6 +201,8 @@ def explain(
     forward_mode: bool = False,
     check: bool = False,
     exact: bool = False,
+    jacobian: bool = False,
+    seed: Iterable[tuple[str, PointValue]] | None = None,
 ) -> Explanation:
     """Explain how reverse-mode AD differentiates ``expression`` at the point ``at``.
 
@@ -244,6 +255,16 @@ def explain(
         for chain in chains
         if check
     }
+    variables = [chain.node for chain in chains]
+    wanted = jacobian or bool(graph.outputs)  # several outputs: their Jacobian is the point
+    matrix = jacobian_of(graph, edges, variables, arithmetic) if wanted else None
+    seeded = None
+    if seed is not None:
+        try:
+            cotangent = resolve_point(seed, arithmetic)
+        except AdexplainError as err:
+            raise err.with_origin("--seed") from None
+        seeded = product_of(graph, edges, cotangent, variables, arithmetic)
     warnings = graph.diagnostics + overflow + kinks
     diagnostics = tuple(sorted(warnings, key=lambda d: (d.node, d.code)))
     return Explanation(
@@ -259,6 +280,8 @@ def explain(
         tangents=MappingProxyType(sweeps),
         checks=MappingProxyType(checks),
         arithmetic=arithmetic,
+        jacobian=matrix,
+        product=seeded,
     )
 
 
@@ -287,9 +310,16 @@ def _variables(graph: Graph, wrt: str | Sequence[str]) -> dict[str, int]:
         if node.name is not None and node.index != graph.output
     }
     chosen: dict[str, int] = {}
+    # --wrt W (or a named vector intermediate, h): every element, in row-major order.
+    whole = {**tensor_inputs(named), **tensor_inputs(nodes)}
     for name in wrt:
         if name in named:
             chosen[name] = named[name]
+            continue
+        if name not in nodes and name in whole:
+            for element in whole[name].elements:
+                assert isinstance(element, int), "a vector's elements here are its nodes"
+                chosen[graph.nodes[element].name or name] = element
             continue
         if name not in nodes:
             raise AdexplainError(

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import NamedTuple, TypeGuard
 
 from .arithmetic import FLOAT, Arithmetic, underflows
-from .errors import AdexplainError, clip
-from .formula import ATOM
-from .numbers import Value, is_finite, is_infinite, underflowed
+from .errors import AdexplainError, Span, clip
+from .formula import ATOM, number_precedence
+from .numbers import Value, constant_text, is_finite, is_infinite, underflowed
 from .ops import CONSTANTS, Op
 from .scope import not_a_constant, operation
 from .syntax import Call, Expr, Name, Number, Operator
@@ -90,6 +90,24 @@ class Folder:
         overflowed = overflowed or any(arg.overflowed for arg in args)
         underflowed = underflows(op, values, folded) or any(arg.underflowed for arg in args)
         binds = ATOM if _grouped(expr, self.source) else op.written.precedence
+        return Constant(folded, text, overflowed, binds, underflowed)
+
+    def apply_values(self, op: Op, args: Sequence[Constant], span: Span) -> Constant:
+        """An element of a vector operation on constants (``[1, 2] * 3``), written as its
+        value: the text of the whole operation would not be this element's."""
+        values = [arg.value for arg in args]
+        reason = op.undefined(values)
+        if reason is not None:
+            text = " ".join(self.source[span.start : span.end].split())
+            raise AdexplainError(
+                f"{text} is undefined: {reason}", code="domain", text=self.source, span=span
+            )
+        folded, _ = self.arithmetic.apply(op, values)
+        overflowed = is_infinite(folded) and all(is_finite(v) for v in values)
+        overflowed = overflowed or any(arg.overflowed for arg in args)
+        underflowed = underflows(op, values, folded) or any(arg.underflowed for arg in args)
+        text = constant_text(folded)
+        binds = number_precedence(folded) if is_finite(folded) else ATOM
         return Constant(folded, text, overflowed, binds, underflowed)
 
 

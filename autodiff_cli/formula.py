@@ -47,13 +47,18 @@ class Written(NamedTuple):
     right_associative: bool = False
     tex_binds: int | None = None
     """Precedence of the TeX form where it differs: ``\\frac`` is set apart by itself."""
+    variadic: bool = False
+    """Takes any number of arguments: an infix op is written ``a + b + c`` (folded left), a
+    call ``mean(a, b, c)``, whose TeX template then holds the joined arguments as ``{0}``."""
 
 
-def call(name: str, tex_name: str | None = None, arity: int = 1) -> Written:
+def call(
+    name: str, tex_name: str | None = None, arity: int = 1, *, variadic: bool = False
+) -> Written:
     """A function written by name: ``sin(w1)``; in TeX ``\\sin\\left(w_{1}\\right)``."""
     head = tex_name if tex_name is not None else rf"\operatorname{{{{{name}}}}}"
-    inside = ", ".join(f"{{{i}}}" for i in range(arity))
-    return Written("call", name, ATOM, rf"{head}\left({inside}\right)")
+    inside = "{0}" if variadic else ", ".join(f"{{{i}}}" for i in range(arity))
+    return Written("call", name, ATOM, rf"{head}\left({inside}\right)", variadic=variadic)
 
 
 # --- Trees -------------------------------------------------------------------
@@ -283,6 +288,8 @@ class _Printer:
 
     def _apply(self, formula: Apply, tight: bool) -> tuple[str, int]:
         written = self._written(formula.op)
+        if written.form == "infix" and len(formula.args) > 2:
+            return self._chain(formula, written, tight), written.precedence
         if written.form == "call":
             inside = ", ".join(self.print(arg)[0] for arg in formula.args)
             return f"{written.symbol}({inside})", ATOM
@@ -300,18 +307,32 @@ class _Printer:
         joint = f" {written.symbol} " if spaced else written.symbol
         return left_text + joint + right_text, written.precedence
 
+    def _chain(self, formula: Apply, written: Written, tight: bool) -> str:
+        """``a + b + c + d``: a variadic infix op, read as left-associative, so only the
+        operands after the first need to bind tighter than it. A loop, not a fold into
+        nested pairs: a layer's sum has thousands of terms, too deep to recurse into."""
+        floor = written.precedence
+        parts = [self._operand(formula.args[0], floor, tight)]
+        parts.extend(self._operand(arg, floor + 1, tight) for arg in formula.args[1:])
+        joint = f" {written.symbol} " if written.symbol in "+-" else written.symbol
+        return joint.join(parts)
+
     def _operand(self, formula: Formula, floor: int, tight: bool) -> str:
         text, precedence = self.print(formula, tight)
         return text if precedence >= floor else f"({text})"
 
     def _apply_tex(self, formula: Apply) -> tuple[str, int]:
         written = self._written(formula.op)
+        if written.form == "infix" and len(formula.args) > 2:
+            return self._chain(formula, written, False), written.precedence
         parts = []
         for position, arg in enumerate(formula.args):
             text, precedence = self.print(arg)
             needs = _tex_needs_parentheses(formula.op, written, position, precedence)
             parts.append(rf"\left({text}\right)" if needs else text)
         binds = written.precedence if written.tex_binds is None else written.tex_binds
+        if written.variadic and written.form == "call":
+            return written.tex.format(", ".join(parts)), binds
         return written.tex.format(*parts), binds
 
     def _cases(self, formula: Cases) -> str:

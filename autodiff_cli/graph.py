@@ -22,10 +22,12 @@ and only the numbering holds the growing node list.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from . import tensor
 from .arithmetic import FLOAT, Arithmetic
 from .errors import AdexplainError, Span
 from .fold import Constant, Folder, all_constant, fold_constant
@@ -35,6 +37,8 @@ from .numbers import format_number
 from .ops import OPS, Op, Operand
 from .scope import Scope, operation, suggestion
 from .syntax import Call, Name, Operator, Program, Statement
+from .tensor import Tensor, element_name, indices, shape_of
+from .vector_ops import Lowering, is_vector, lower
 from .walk import post_order
 
 __all__ = [
@@ -101,6 +105,12 @@ class Graph:
     output_name: str = "Z"
     """The output's name in every label: the last statement's name (``loss``), or Z for a
     bare expression, or another letter where Z is a name of the program."""
+    outputs: tuple[int, ...] = ()
+    """Every element of a vector output, row by row (``output`` is the first); empty when
+    the output is one number."""
+    statements: tuple[tensor.Statement, ...] = ()
+    """The program's statements as blocks (their shapes and elements), kept when the program
+    has vectors or matrices: the blocks view regroups the nodes by them."""
     _input_indices: dict[str, int] = field(init=False, repr=False, compare=False)
     """Made once: callers ask for every variable, and 4 000 variables made a scan quadratic."""
 
@@ -151,11 +161,14 @@ def build(
     """
     scope = Scope(source, input_names, program)
     names = [*input_names, *(statement.name for statement in program if statement.name)]
+    names += list(tensor.grouped(input_names))  # w2 of w2[1] looks like node w2 as well
     numbering = Numbering(source, input_names, notation, free_letter(names))
     builder = _Builder(scope, Folder(source, arithmetic), numbering)
-    output: Arg = Constant(0.0, "0")
+    result: Arg | Tensor = Constant(0.0, "0")
     for position, statement in enumerate(program):
-        output = builder.statement(statement, last=position == len(program) - 1)
+        result = builder.statement(statement, last=position == len(program) - 1)
+    outputs = _outputs(result, source, program[-1])
+    output = outputs[0]
     if isinstance(output, Constant):
         raise AdexplainError(
             f"the output has no variables (it is the constant {format_number(output.value)}), "
@@ -165,7 +178,30 @@ def build(
             span=program[-1].span,
         )
     scope.check_inputs_used(numbering.first_use)
-    return numbering.finish(output, scope.unused_intermediates(output), program[-1].name)
+    # A vector output's labels name its first element, which the tables are for: ∂y[1]/∂x.
+    last = program[-1].name if len(outputs) == 1 else numbering.nodes[output].name
+    graph = numbering.finish(output, scope.unused_intermediates(output), last)
+    if len(outputs) > 1:
+        nodes = tuple(o for o in outputs if isinstance(o, int))  # constants were refused
+        graph = dataclasses.replace(graph, outputs=nodes)
+    return graph
+
+
+def _outputs(result: Arg | Tensor, source: str, last: Statement) -> tuple[Arg, ...]:
+    """The output's elements: one, or a vector's (a function with several outputs, whose
+    Jacobian the tool shows). Every element of a vector output must depend on a variable."""
+    if not isinstance(result, Tensor) or result.size == 1:
+        return (result.elements[0],) if isinstance(result, Tensor) else (result,)
+    for index, element in zip(indices(result.shape), result.elements, strict=True):
+        if isinstance(element, Constant):
+            raise AdexplainError(
+                f"element {element_name(last.name or 'Z', index)} of the output is the "
+                f"constant {format_number(element.value)}, so it has no derivative to show",
+                code="no-variables",
+                text=source,
+                span=last.span,
+            )
+    return result.elements
 
 
 OUTPUT_NAMES = ("Z", "f", "F", "out")
@@ -193,7 +229,7 @@ class _Builder:
     folder: Folder
     numbering: Numbering
 
-    def statement(self, statement: Statement, *, last: bool) -> Arg:
+    def statement(self, statement: Statement, *, last: bool) -> Arg | Tensor:
         if statement.name is None and not last:
             raise AdexplainError(
                 "only the last statement may be a bare expression (it is the output); "
@@ -203,17 +239,39 @@ class _Builder:
                 span=statement.span,
             )
         created_before = len(self.numbering.nodes)
+        self.numbering.steps = [] if self.scope.tensors else None
         root = post_order(statement.expr, self.folder.number, self.name, self.apply)
+        self.numbering.keep(statement, root)
+        if last and statement.name is None and isinstance(root, Tensor):
+            # A vector output without a name: its elements are Z[1], Z[2], ... (Z is the
+            # output's name, as for one number).
+            self._name_elements(root, statement._replace(name="Z"), created_before)
         if statement.name is not None:
-            if isinstance(root, int) and root >= created_before:
+            if isinstance(root, Tensor):
+                self._name_elements(root, statement, created_before)
+            elif isinstance(root, int) and root >= created_before:
                 self.numbering.name(root, statement.name, statement.span)
             self.scope.define(statement.name, root)
         return root
 
-    def name(self, expr: Name) -> Arg:
+    def _name_elements(self, root: Tensor, statement: Statement, created_before: int) -> None:
+        """``h = tanh(W @ x + b)``: the elements this statement made are ``h[1]``, ``h[2]``…"""
+        assert statement.name is not None
+        named: set[int] = set()
+        for index, element in zip(indices(root.shape), root.elements, strict=True):
+            if isinstance(element, int) and element >= created_before and element not in named:
+                named.add(element)
+                self.numbering.name(element, element_name(statement.name, index), statement.span)
+
+    def name(self, expr: Name) -> Arg | Tensor:
         index = self.scope.inputs.get(expr.name)
         if index is not None:
             return self.numbering.input(index, expr.span)
+        tensor = self.scope.tensors.get(expr.name)
+        if tensor is not None:
+            for element in tensor.elements:
+                self.numbering.input(element, expr.span)  # type: ignore[arg-type]
+            return tensor
         meaning = self.scope.intermediate(expr)
         if meaning is not None:
             return meaning
@@ -222,11 +280,34 @@ class _Builder:
             raise self.scope.unknown(expr)
         return constant
 
-    def apply(self, expr: Operator | Call, args: tuple[Arg, ...]) -> Arg:
-        op = operation(expr, self.folder.source)
+    def apply(self, expr: Operator | Call, args: tuple[Arg | Tensor, ...]) -> Arg | Tensor:
+        result: Arg | Tensor
+        if is_vector(expr, args):
+            result = lower(Lowering(self.folder.source, self.emit), expr, args)
+        else:
+            op = operation(expr, self.folder.source)
+            if all_constant(args):  # type: ignore[arg-type]
+                result = self.folder.apply(op, expr, args)
+            else:
+                result = self.numbering.operation(op, args, expr.span)  # type: ignore[arg-type]
+        steps = self.numbering.steps
+        if steps is not None:
+            steps.append(tensor.Step(expr, tuple(map(shape_of, args)), shape_of(result)))
+        return result
+
+    def emit(self, op: Op, args: tuple[Arg, ...], span: Span) -> Arg:
+        """One scalar node of a vector operation, or the constant it folds to."""
         if all_constant(args):
-            return self.folder.apply(op, expr, args)
-        return self.numbering.operation(op, args, expr.span)
+            return self.folder.apply_values(op, args, span)
+        if len(self.numbering.nodes) >= tensor.MAX_NODES:
+            raise AdexplainError(
+                f"the vector operations here make more than {tensor.MAX_NODES:,} nodes, "
+                "more than a graph to read or a machine to hold; use smaller vectors",
+                code="too-large",
+                text=self.folder.source,
+                span=span,
+            )
+        return self.numbering.operation(op, args, span)
 
 
 class Numbering:
@@ -236,7 +317,7 @@ class Numbering:
     span in the graph) and the overflow notes; :meth:`finish` makes them a Graph.
     """
 
-    __slots__ = ("first_use", "nodes", "notation", "notes", "source")
+    __slots__ = ("first_use", "nodes", "notation", "notes", "source", "statements", "steps")
 
     def __init__(
         self,
@@ -254,6 +335,25 @@ class Numbering:
         ]
         self.first_use: dict[int, Span] = {}
         self.notes: list[Diagnostic] = []
+        self.statements: list[tensor.Statement] = []
+        self.steps: list[tensor.Step] | None = None
+        """The current statement's operations, while a program with vectors is built."""
+
+    def keep(self, statement: Statement, root: Arg | Tensor) -> None:
+        """The statement just built, as a block, when the program has vectors."""
+        if self.steps is None:
+            return
+        elements = root.elements if isinstance(root, Tensor) else (root,)
+        self.statements.append(
+            tensor.Statement(
+                statement.name,
+                statement.span,
+                shape_of(root),
+                elements,
+                statement.expr,
+                tuple(self.steps),
+            )
+        )
 
     def input(self, index: int, span: Span) -> int:
         """Input ``index``, used at ``span``: the first use is where the graph shows it."""
@@ -319,6 +419,7 @@ class Numbering:
             self.notation,
             (*self.notes, *unused_notes, *self._confusing_names()),
             output_name(self.nodes, output, last),
+            statements=tuple(self.statements),
         )
 
     def _confusing_names(self) -> list[Diagnostic]:

@@ -69,6 +69,7 @@ from .passes import Edge, adjoints, edge_partials, forward
 from .problem import (
     KNOWN_KEYS,
     Problem,
+    elementwise_answers,
     load_problem,
     parse_toml,
     problem_files,
@@ -487,10 +488,16 @@ def _read_answers(data: Mapping[str, Any], ex: Explanation) -> _Answers:
     known = keys.known
     inputs = set(known["values"][: ex.graph.input_count])
     read = _Answers()
+    first: dict[tuple[str, str], str] = {}  # (section, entry) to the key that first named it
     for section in SECTIONS:
         entries = data.get(section, {})
         if not isinstance(entries, dict):
             read.notes.append(f"[{section}] is not a table, so nothing in it was graded")
+            continue
+        try:
+            entries = elementwise_answers(entries, "the submission", section)
+        except AdexplainError as err:
+            read.notes.append(f"[{section}]: {err.message}, so nothing in it was graded")
             continue
         for written_key, answer in entries.items():
             resolved = keys.resolve(section, written_key)
@@ -501,11 +508,13 @@ def _read_answers(data: Mapping[str, Any], ex: Explanation) -> _Answers:
                 read.notes.append(f"{written_key} is an input: it is given, not graded")
             elif section == "gradient" and key not in ex.gradient:
                 read.notes.append(f"{labels.gradient(key)} is not asked for (wrt), so not graded")
-            elif key in read.section(section) or (section, key) in read.unreadable:
+            elif (section, key) in first:
                 read.notes.append(
-                    f"[{section}] {written_key!r} names {key} again; the first answer was graded"
+                    f"[{section}] {written_key!r} and {first[(section, key)]!r} both name {key}; "
+                    "the first was graded"
                 )
             else:
+                first[(section, key)] = written_key
                 _read_one(read, section, key, answer, ex)
     return read
 

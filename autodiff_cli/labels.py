@@ -41,12 +41,17 @@ def notation_note(graph: Graph) -> str:
     if notation.style != "w" or notation.letter == "w":
         return ""
     clashing = sorted(
-        {name for one in graph.nodes if (name := one.name) and _numbered(name, "w")},
+        # An element's vector counts by its own name: w2 of w2[1] reads as node w2.
+        {name for one in graph.nodes if (name := _base(one.name)) and _numbered(name, "w")},
         key=lambda name: (len(name), name),
     )
     shown = ", ".join(clashing[:4]) + (", …" if len(clashing) > 4 else "")
     last = graph.id(len(graph.nodes) - 1)
     return f"{graph.id(0)}…{last}, not w1…, since your names {shown} would read as node ids"
+
+
+def _base(name: str | None) -> str | None:
+    return name.split("[", 1)[0] if name else name
 
 
 def _numbered(name: str, letter: str) -> bool:

@@ -27,6 +27,7 @@ against PyTorch sees the same numbers.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -154,7 +155,26 @@ class Op:
     (finite) arguments are: both for ``a * b``, the dividend for ``a / b``."""
     sympy: str = ""
     """The op's definition in SymPy's syntax over ``{0}``, ``{1}``, for the test oracle only:
-    the oracle differentiates this text itself, so it shares nothing with ``partials``."""
+    the oracle differentiates this text itself, so it shares nothing with ``partials``.
+    For a variadic op, its definition at ``arity`` arguments."""
+    variadic: Callable[[int], Partial] | None = None
+    """For an op of any number of arguments (a sum of n terms is one node with n edges):
+    the partial by argument ``i``. ``arity`` and ``partials`` are then those of two
+    arguments, the case the registry's tests check; the graph may hold any number."""
+    sympy_variadic: Callable[[int], str] | None = None
+    """A variadic op's SymPy definition over ``{0}`` … ``{n-1}``, for n arguments."""
+
+    def partial(self, position: int) -> Partial:
+        """∂(op)/∂(argument ``position``)."""
+        if self.variadic is not None:
+            return self.variadic(position)
+        return self.partials[position]
+
+    def sympy_text(self, count: int) -> str:
+        """The SymPy definition for ``count`` arguments (the oracle's, see ``sympy``)."""
+        if self.sympy_variadic is not None:
+            return self.sympy_variadic(count)
+        return self.sympy
 
     def evaluate(self, args: Sequence[Real]) -> Real:
         """The value at ``args`` (inside the domain), with IEEE 754's inf and nan where
@@ -173,7 +193,11 @@ class Op:
         return Apply(self.name, tuple(Arg(i) for i in range(self.arity)))
 
     def formula(self, operands: Sequence[Operand]) -> str:
-        return self.display.format(*[operand.text for operand in operands])
+        display = self.display
+        if self.variadic is not None and len(operands) != self.arity:
+            tree = Apply(self.name, tuple(Arg(i) for i in range(len(operands))))
+            display = template(tree, "node")
+        return display.format(*[operand.text for operand in operands])
 
 
 # --- Helpers that follow IEEE 754 where Python raises instead ---------------
@@ -805,7 +829,95 @@ _TABLE = (
     ),
 )
 
-OPS: dict[str, Op] = {op.name: op for op in _TABLE}
+
+# --- Operations of any number of arguments -----------------------------------
+# A vector's sum, mean and log-sum-exp are each one node with an edge per element, so a
+# layer's paths stay short (``vector_ops.py`` makes them). A user may call them on
+# scalars too: ``sum(a, b, c)``.
+
+
+def _mean_partial(args: Sequence[Real], value: Real) -> Real:
+    return Fraction(1, len(args))
+
+
+def _logsumexp(*args: Real) -> Real:
+    """log(e^a1 + … + e^an), with the largest term taken out first, so it never overflows."""
+    top = max(args)
+    if math.isinf(top):
+        return float(top)
+    return top + math.log(math.fsum(math.exp(arg - top) for arg in args))
+
+
+_SUM_PARTIAL = _ONE
+
+
+def _sum_partial(position: int) -> Partial:
+    return _SUM_PARTIAL
+
+
+_MEAN_PARTIAL = Partial(
+    lambda operands: Num(Fraction(1, len(operands))), _mean_partial, rational=_always
+)
+
+
+def _mean_partial_at(position: int) -> Partial:
+    return _MEAN_PARTIAL
+
+
+@functools.cache
+def _logsumexp_partial(position: int) -> Partial:
+    """∂ logsumexp/∂aᵢ = e^(aᵢ - logsumexp(a)): the softmax of the i-th argument."""
+
+    def formula(operands: Sequence[Operand]) -> Formula:
+        everything = Apply("logsumexp", tuple(Arg(i) for i in range(len(operands))))
+        return apply("exp", Arg(position) - everything)
+
+    def compute(args: Sequence[Real], value: Real) -> Real:
+        return math.exp(args[position] - value)
+
+    return Partial(formula, compute)
+
+
+def _joined(count: int, each: str = "({})") -> str:
+    return " + ".join(each.format(f"{{{i}}}") for i in range(count))
+
+
+_VARIADIC = (
+    Op(
+        "sum",
+        2,
+        lambda *args: sum(args[1:], args[0]),
+        (_SUM_PARTIAL, _SUM_PARTIAL),
+        Written("infix", "+", SUM, "{0} + {1}", variadic=True),
+        rational=_always,
+        sympy="({0}) + ({1})",
+        variadic=_sum_partial,
+        sympy_variadic=_joined,
+    ),
+    Op(
+        "mean",
+        2,
+        lambda *args: sum(args[1:], args[0]) / len(args),
+        (_MEAN_PARTIAL, _MEAN_PARTIAL),
+        call("mean", variadic=True),
+        rational=_always,
+        sympy="(({0}) + ({1}))/2",
+        variadic=_mean_partial_at,
+        sympy_variadic=lambda count: f"({_joined(count)})/{count}",
+    ),
+    Op(
+        "logsumexp",
+        2,
+        _logsumexp,
+        (_logsumexp_partial(0), _logsumexp_partial(1)),
+        call("logsumexp", variadic=True),
+        sympy="log(exp({0}) + exp({1}))",
+        variadic=_logsumexp_partial,
+        sympy_variadic=lambda count: f"log({_joined(count, 'exp({})')})",
+    ),
+)
+
+OPS: dict[str, Op] = {op.name: op for op in (*_TABLE, *_VARIADIC)}
 """Every operation, by its canonical name."""
 
 OPERATORS = frozenset({"add", "sub", "mul", "div", "neg", "pow"})

@@ -29,6 +29,9 @@ _HUMAN_TOKEN_NAMES = {
     "NAME": "a name",
     "LPAR": "'('",
     "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "AT": "'@'",
     "MINUS": "'-'",
     "PLUS": "'+'",
     "STAR": "'*'",
@@ -79,7 +82,9 @@ def parse_expression(text: str, what: str = "a value") -> Expr:
     return statement.expr
 
 
-_CONTINUES_AFTER = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "EQUAL", "COMMA", "LPAR"})
+_CONTINUES_AFTER = frozenset(
+    {"PLUS", "MINUS", "STAR", "SLASH", "AT", "POW", "EQUAL", "COMMA", "LPAR", "LSQB"}
+)
 """A newline right after one of these continues the statement: ``a = x +`` ⏎ ``y``."""
 
 
@@ -93,9 +98,9 @@ def _without_layout(stream: Iterator[Token]) -> Iterator[Token]:
         if kind == "_SEP":
             if token[1] == "\n" and (depth > 0 or last in _CONTINUES_AFTER):
                 continue
-        elif kind == "LPAR":
+        elif kind == "LPAR" or kind == "LSQB":
             depth += 1
-        elif kind == "RPAR":
+        elif kind == "RPAR" or kind == "RSQB":
             depth -= 1
         last = kind
         yield token
@@ -389,6 +394,17 @@ class _TreeBuilder:
 
     def div(self, children: list[Any]) -> Operator:
         return _binary("div", children[0], children[-1])
+
+    def matmul(self, children: list[Any]) -> Operator:
+        return _binary("matmul", children[0], children[-1])
+
+    def index(self, children: list[Any]) -> Operator:
+        base, _open, positions, close = children
+        return Operator("index", (base, *positions), Span(base.span.start, close[3]))
+
+    def array(self, children: list[Any]) -> Operator:
+        opening, items, close = children
+        return Operator("array", tuple(items), Span(opening[2], close[3]))
 
 
 def _reference_builder() -> Any:

@@ -199,7 +199,7 @@ def edge_partials(
         for position, arg in enumerate(node.args):
             if arg.__class__ is not int:
                 continue  # a constant is not a node: no edge, no partial
-            partial = op.partials[position]
+            partial = op.partial(position)
             kink = None if undefined else partial.kink(args)
             if kink is not None and partial.kink_is_tie and _one_node(node.args):
                 kink = None  # max(x, x) is x: a node tied with itself is no kink
@@ -230,7 +230,7 @@ def edge_formula(graph: Graph, edge: Edge) -> Formula:
     """The tree ``edge.formula`` was printed from, for printers that need more than its text
     (its precedence, its TeX)."""
     node = graph.nodes[edge.target]
-    return OPS[node.op].partials[edge.position].tree(operands(graph, node))  # type: ignore[index]
+    return OPS[node.op].partial(edge.position).tree(operands(graph, node))  # type: ignore[index]
 
 
 def _or_nan(
@@ -247,7 +247,10 @@ def _or_nan(
 
 
 def adjoints(
-    graph: Graph, edges: Sequence[Edge], arithmetic: Arithmetic = FLOAT
+    graph: Graph,
+    edges: Sequence[Edge],
+    arithmetic: Arithmetic = FLOAT,
+    seed: Mapping[int, Value] | None = None,
 ) -> tuple[Value, ...]:
     """∂Z/∂wᵢ for every node: Z̄ = 1, then w̄ᵢ += w̄ⱼ · ∂wⱼ/∂wᵢ over every use of wᵢ.
 
@@ -262,9 +265,12 @@ def adjoints(
     """
     add, multiply = arithmetic.add, arithmetic.multiply
     adjoint = [arithmetic.zero] * len(graph.nodes)
-    adjoint[graph.output] = arithmetic.one
     reached = bytearray(len(graph.nodes))
-    reached[graph.output] = 1
+    # ``seed`` starts the sweep from other nodes than Z: a cotangent on several outputs
+    # (a vector-Jacobian product), or one output of several (a row of the Jacobian).
+    for node, start in (seed or {graph.output: arithmetic.one}).items():
+        adjoint[node] = start
+        reached[node] = 1
     for edge in reversed(edges):
         if reached[edge.target]:
             reached[edge.source] = 1
@@ -275,9 +281,13 @@ def adjoints(
 
 
 def tangents(
-    graph: Graph, edges: Sequence[Edge], seed: int, arithmetic: Arithmetic = FLOAT
+    graph: Graph,
+    edges: Sequence[Edge],
+    seed: int | Mapping[int, Value],
+    arithmetic: Arithmetic = FLOAT,
 ) -> tuple[Value, ...]:
-    """ẇᵢ = ∂wᵢ/∂x for every node, with ẋ = 1 on input ``seed`` and 0 on the others.
+    """ẇᵢ = ∂wᵢ/∂x for every node, with ẋ = 1 on input ``seed`` and 0 on the others (or,
+    ``seed`` a mapping, the tangent it gives each input).
 
     One forward sweep: ẇⱼ = Σ over wⱼ's arguments ∂wⱼ/∂wᵢ · ẇᵢ. Edges are ordered
     by target, and every argument comes before its user, so each ẇᵢ is final
@@ -291,9 +301,11 @@ def tangents(
     """
     add, multiply = arithmetic.add, arithmetic.multiply
     tangent = [arithmetic.zero] * len(graph.nodes)
-    tangent[seed] = arithmetic.one
     reached = bytearray(len(graph.nodes))
-    reached[seed] = 1
+    # A mapping seeds several inputs at once: a Jacobian-vector product in one sweep.
+    for node, start in seed.items() if isinstance(seed, Mapping) else ((seed, arithmetic.one),):
+        tangent[node] = start
+        reached[node] = 1
     for edge in edges:
         if not reached[edge.source]:
             continue

@@ -10,17 +10,19 @@ import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import SupportsFloat
+from typing import Any, SupportsFloat
 
 from .arithmetic import FLOAT, Arithmetic
 from .errors import AdexplainError, Span, clip
 from .fold import fold_constant
 from .numbers import Value, is_finite, underflowed
 from .parser import parse_expression
+from .tensor import flatten, split_array
 
-_NAME = re.compile(r"[^\W\d]\w*\Z")
+_NAME = re.compile(r"[^\W\d]\w*(\[\d+(,\d+)*\])?\Z")
+"""A name, or an element of a vector or matrix (``x[2]``, ``W[1,2]``: --expect, --seed)."""
 EDGE_KEY = re.compile(r"[^\W\d]\w*/[^\W\d]\w*\Z")
 """What ``--expect`` takes besides a name: an edge, ``w8/w7`` for ∂w8/∂w7."""
 
@@ -87,9 +89,9 @@ def _split_top_level(text: str) -> list[tuple[int, str]]:
     depth = 0
     start = 0
     for i, char in enumerate(text):
-        if char == "(":
+        if char in "([":
             depth += 1
-        elif char == ")":
+        elif char in ")]":
             depth -= 1
         elif char == "," and depth <= 0:
             pieces.append((start, text[start:i]))
@@ -98,9 +100,10 @@ def _split_top_level(text: str) -> list[tuple[int, str]]:
     return [(offset, piece) for offset, piece in pieces if piece.strip()]
 
 
-PointValue = SupportsFloat | str
+PointValue = SupportsFloat | str | Sequence[Any]
 """What a coordinate may be given as: any real number (int, float, Fraction, numpy's
-int64 and float32, ...) or a constant expression in a string."""
+int64 and float32, ...) or a constant expression in a string; a vector or matrix as a
+(nested) list of those, or an array with ``tolist()`` (``tensor.flatten``)."""
 
 
 def evaluate_value(
@@ -194,12 +197,24 @@ def _builtin_number(value: object) -> object:
 def resolve_point(
     pairs: Iterable[tuple[str, PointValue]], arithmetic: Arithmetic = FLOAT
 ) -> dict[str, Value]:
-    """Names to values, in the order given (which is the input numbering); no name twice."""
+    """Names to values, in the order given (which is the input numbering); no name twice.
+
+    A vector or matrix (``[1, 2, 3]`` in --at, or a TOML array) is one value per element,
+    named ``x[1]``, ``x[2]``…, row by row (``tensor.py``)."""
     point: dict[str, Value] = {}
+    given: set[str] = set()
     for name, value in pairs:
-        if name in point:
+        if name in given:
             raise AdexplainError(f"{name} is given a value twice", code="bad-at")
-        point[name] = evaluate_value(name, value, arithmetic)
+        given.add(name)
+        try:
+            elements = flatten(name, value, split_array)
+        except AdexplainError as err:
+            raise err.with_origin(f"the value of {name}") from None
+        for element, item in elements:
+            if element in point:  # x=[1,2] and x[1]=3 name the same input
+                raise AdexplainError(f"{element} is given a value twice", code="bad-at")
+            point[element] = evaluate_value(element, item, arithmetic)
     return point
 
 

@@ -27,7 +27,7 @@ from .answers import WHAT_A_KEY_NAMES, Keys, read_answer
 from .errors import AdexplainError
 from .explain import Explanation, explain
 from .graph import suggestion
-from .point import kind_of
+from .point import PointValue, kind_of
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,7 +60,8 @@ class Problem:
     expr: str
     expr_line: int
     """The line of the file on which the expression's text begins, for error messages."""
-    at: tuple[tuple[str, float | int | str], ...]
+    at: tuple[tuple[str, PointValue], ...]
+    """Each variable's value as written (a number, a constant's text, or a TOML array)."""
     wrt: str | tuple[str, ...]
     answers: Mapping[str, Mapping[str, Any]]
     student: str | None = None
@@ -232,7 +233,7 @@ def _problem(data: dict[str, Any], origin: str, expr_line: int = 1) -> Problem:
         entries = data.get(section, {})
         if not isinstance(entries, dict):
             raise AdexplainError(f"{origin}: [{section}] must be a table", code="problem")
-        answers[section] = entries
+        answers[section] = elementwise_answers(entries, origin, section)
     for key in ("student", "title", "description", "generated"):
         text = data.get(key)
         if text is not None and not isinstance(text, str):
@@ -262,6 +263,22 @@ def _weights(weights: object, origin: str) -> dict[str, float | int]:
                 code="problem",
             )
     return dict(weights)
+
+
+def elementwise_answers(entries: dict[str, Any], origin: str, section: str) -> dict[str, Any]:
+    """A matrix answered whole (``W = [[1, 2], [3, 4]]`` in [gradient]) is an answer per
+    element, ``W[1,1]`` …, as the tables name them."""
+    if not any(isinstance(answer, list) for answer in entries.values()):
+        return entries
+    from .tensor import flatten
+
+    found: dict[str, Any] = {}
+    for key, answer in entries.items():
+        try:
+            found.update(flatten(key, answer))
+        except AdexplainError as err:
+            raise err.with_origin(f"[{section}] in {origin}") from None
+    return found
 
 
 Compute = Callable[..., Explanation]

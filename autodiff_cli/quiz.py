@@ -31,6 +31,7 @@ from .errors import AdexplainError
 from .explain import Explanation, explain
 from .homework import Rules, Tolerance, assignment_of
 from .numbers import Value, format_number
+from .point import PointValue
 from .problem import KEY_SUFFIX, Problem
 from .render import WORKSHEETS
 
@@ -56,10 +57,12 @@ class Options:
     kink: bool = False
     division: bool = False
     program: bool = False
+    layer: bool = False
+    """A small dense layer with vectors and a matrix (``LAYER``) instead of an expression."""
 
     def arguments(self) -> list[str]:
         """The ``quiz`` options that ask for these, as a command line would give them."""
-        words = ["--ops", str(self.operations)]
+        words = [] if self.layer else ["--ops", str(self.operations)]
         if self.functions:
             words += ["--functions", ",".join(self.functions)]
         flags = {
@@ -67,6 +70,7 @@ class Options:
             "--kink": self.kink,
             "--division": self.division,
             "--program": self.program,
+            "--layer": self.layer,
         }
         return words + [flag for flag, given in flags.items() if given]
 
@@ -92,7 +96,8 @@ RULES_NOTE = (
 class QuizProblem:
     number: int
     expr: str
-    at: tuple[tuple[str, int], ...]
+    at: tuple[tuple[str, PointValue], ...]
+    """Each variable's value: an integer, or a list (of rows) for ``--layer``."""
     explanation: Explanation
     generated: str = ""
     """The command that made the set this problem is in (see :func:`command`)."""
@@ -177,11 +182,28 @@ def _toml_value(value: Value) -> str:
     return repr(float(value))
 
 
+LAYER = "h = relu(W @ x + b)\ny = v @ h\nloss = (y - t)^2"
+"""``quiz --layer``: a 2-2-1 network with a relu layer and a squared loss, as a course
+draws one; every weight, input and target a small integer."""
+
+
+def _layer_candidate(rng: random.Random, options: Options) -> tuple[str, dict[str, PointValue]]:
+    small = [-2, -1, 1, 2]
+    point: dict[str, PointValue] = {
+        "W": [[rng.choice(small) for _ in range(2)] for _ in range(2)],
+        "x": [rng.choice([-1, 1, 2]) for _ in range(2)],
+        "b": [rng.choice([-1, 0, 1]) for _ in range(2)],
+        "v": [rng.choice(small) for _ in range(2)],
+        "t": rng.choice([-1, 0, 1, 2]),
+    }
+    return LAYER, point
+
+
 def generate(seed: int, count: int, options: Options, ops_given: bool = True) -> list[QuizProblem]:
     """``count`` problems from ``seed``; raises AdexplainError if the options allow none.
     ``ops_given``: the user typed ``--ops`` (else the message says it is the default)."""
     fewest = _fewest_operations(options)
-    if options.operations < fewest:
+    if not options.layer and options.operations < fewest:
         ops = (
             f"--ops {options.operations} is"
             if ops_given
@@ -204,8 +226,10 @@ def generate(seed: int, count: int, options: Options, ops_given: bool = True) ->
     generated = command(seed, count, options)
     for number in range(1, count + 1):
         for _ in range(ATTEMPTS):
-            candidate = _candidate(rng, options)
-            problem = _accept(number, *candidate, options)
+            expr, point = (
+                _layer_candidate(rng, options) if options.layer else _candidate(rng, options)
+            )
+            problem = _accept(number, expr, dict(point), options)
             if problem is not None:
                 problems.append(dataclasses.replace(problem, generated=generated))
                 break
@@ -288,7 +312,9 @@ def _mentions(expr: str, name: str) -> bool:
     return re.search(rf"\b{re.escape(name)}\b", expr) is not None
 
 
-def _accept(number: int, expr: str, point: dict[str, int], options: Options) -> QuizProblem | None:
+def _accept(
+    number: int, expr: str, point: dict[str, PointValue], options: Options
+) -> QuizProblem | None:
     if not point or (options.division and "/" not in expr):
         return None
     try:

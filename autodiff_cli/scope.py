@@ -21,15 +21,33 @@ from typing import TYPE_CHECKING
 from .errors import AdexplainError, clip
 from .ops import CONSTANTS, FUNCTIONS, OPS, Op
 from .syntax import Call, Expr, Name, Operator, Statement
+from .tensor import Tensor, elements_of, grouped
 
 if TYPE_CHECKING:
     from .graph import Arg
 
 
+def tensor_inputs(inputs: dict[str, int]) -> dict[str, Tensor]:
+    """Each vector or matrix input by its name, made of its element inputs' nodes."""
+    return {
+        name: Tensor(shape, tuple(inputs[element] for element in elements_of(name, shape)))
+        for name, shape in grouped(inputs).items()
+    }
+
+
 class Scope:
     """The names of one program: its inputs, its named statements, and their use."""
 
-    __slots__ = ("_declared", "_defined", "_program", "_used", "input_names", "inputs", "source")
+    __slots__ = (
+        "_declared",
+        "_defined",
+        "_program",
+        "_used",
+        "input_names",
+        "inputs",
+        "source",
+        "tensors",
+    )
 
     def __init__(
         self, source: str, input_names: Sequence[str], program: Sequence[Statement]
@@ -39,9 +57,11 @@ class Scope:
         self.input_names = tuple(input_names)
         self.inputs: dict[str, int] = {name: i for i, name in enumerate(input_names)}
         """Each input's node index: inputs are numbered first, in the order given."""
+        self.tensors: dict[str, Tensor] = tensor_inputs(self.inputs)
+        """The vectors and matrices among the inputs (``x`` for ``x[1]``, ``x[2]``…)."""
         self._declared = self._declare(program)
         # The only state that changes as the walk goes on:
-        self._defined: dict[str, Arg] = {}
+        self._defined: dict[str, Arg | Tensor] = {}
         self._used: set[str] = set()
 
     def _declare(self, program: Iterable[Statement]) -> dict[str, Statement]:
@@ -50,7 +70,7 @@ class Scope:
             if statement.name is None:
                 continue
             assert statement.name_span is not None, "a named statement spans its name"
-            if statement.name in self.inputs:
+            if statement.name in self.inputs or statement.name in self.tensors:
                 raise AdexplainError(
                     f"{statement.name} is an input with a value from --at; "
                     "give this intermediate another name",
@@ -69,11 +89,11 @@ class Scope:
             declared[statement.name] = statement
         return declared
 
-    def define(self, name: str, meaning: Arg) -> None:
+    def define(self, name: str, meaning: Arg | Tensor) -> None:
         """From now on ``name`` means the statement's result (a node, or a constant)."""
         self._defined[name] = meaning
 
-    def intermediate(self, expr: Name) -> Arg | None:
+    def intermediate(self, expr: Name) -> Arg | Tensor | None:
         """What a statement defined earlier made of this name, or None if no statement has it.
 
         Raises AdexplainError if a statement further down defines it.
@@ -96,7 +116,8 @@ class Scope:
         """The error for a name that is no input, statement or constant."""
         message = _misspelt(expr.name)
         if message is None:
-            close = suggestion(expr.name, [*self.input_names, *self._declared, *CONSTANTS])
+            known = [*self.input_names, *self.tensors, *self._declared, *CONSTANTS]
+            close = suggestion(expr.name, known)
             missing = [] if close else self._all_missing()
             if len(missing) > 1:
                 # Every missing value at once: a run per name is a run too many.
@@ -111,7 +132,7 @@ class Scope:
 
     def _all_missing(self) -> list[str]:
         """Every name of the program that nothing gives a value, in order of first use."""
-        known = {*self.inputs, *self._declared, *CONSTANTS}
+        known = {*self.inputs, *self.tensors, *self._declared, *CONSTANTS}
         missing: dict[str, None] = {}
         stack: list[Expr] = [statement.expr for statement in reversed(self._program)]
         while stack:

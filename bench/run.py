@@ -3,6 +3,7 @@
     python bench/run.py                      # all families, sizes 10 ... 100 000
     python bench/run.py --sizes 10,100 --runs 3 --families wide_sum
     python bench/run.py --families network,variables --runs 5   # issue 16's cases only
+    python bench/run.py --families vector_network --runs 5      # issue 17's: its section only
     python bench/run.py --runs 7 --baseline OLD/bin/adexplain   # before and after, in turn
 
 Each family is generated at each size as a list of operations; from it come the
@@ -18,7 +19,9 @@ timed from outside, with its peak memory (``/usr/bin/time -f %M``). Peers:
 Two more families are cases rather than size ladders (issue 16): ``network``, a tanh
 network with a squared loss written as a program (16-32-1 and 64-64-1, the gradient by
 every weight), and ``variables``, a random tree of about 50 000 nodes over 1, 10, 50, 200
-and 1 000 variables, to see what each variable costs.
+and 1 000 variables, to see what each variable costs. ``vector_network`` (issue 17) is
+the n-n-1 network written with vectors (``h = tanh(W @ x + b)``) at widths 8 to 128; run
+alone, it rewrites only its own section of RESULTS.md.
 
 Peers are not project dependencies: ``pip install micrograd sympy`` in the
 environment that runs this script. Results go to bench/RESULTS.md.
@@ -118,6 +121,12 @@ class Case(NamedTuple):
     text: str
     point: dict[str, float]
     wrt: list[str] | None = None
+    at: list[str] | None = None
+    """adexplain's --at options, where they are not ``point`` written out (vectors)."""
+    peer_point: dict[str, float] | None = None
+    """The peers' point, where their inputs are named apart from adexplain's elements."""
+    nodes: int | None = None
+    """adexplain's node count, where it differs from the peers' operations."""
 
 
 def network(inputs: int, hidden: int) -> Case:
@@ -168,6 +177,48 @@ def _weighted_sum(ops: list[Op], pairs: list[tuple[int, int]], bias: int) -> int
 
 
 NETWORKS = {"16-32-1": (16, 32), "64-64-1": (64, 64)}
+WIDTHS = [8, 16, 32, 64, 96, 128]
+"""Issue 17's n-n-1 networks written with vectors, to see how the cost grows with width."""
+
+
+def vector_network(width: int) -> Case:
+    """``network(width, width)`` written with vectors, as a course writes it:
+    ``h = tanh(W @ x + b)`` then ``(y - (v @ h + c))^2``; the gradient by every weight.
+
+    micrograd builds the same network from the same operations. The values are rounded to 3
+    decimals and written without spaces, so that W of the 128-wide network fits in one
+    command-line argument (Linux takes at most 128 KiB per argument)."""
+    scalar = network(width, width)
+    point = {name: round(value, 3) for name, value in scalar.point.items()}
+    weights = [[point[f"W{j}_{i}"] for i in range(width)] for j in range(width)]
+    vectors = {
+        "W": weights,
+        "b": [point[f"b{j}"] for j in range(width)],
+        "v": [point[f"v{j}"] for j in range(width)],
+        "c": point["c"],
+        "x": [point[f"x{i}"] for i in range(width)],
+        "y": point["y"],
+    }
+    at = [f"{name}={json.dumps(value, separators=(',', ':'))}" for name, value in vectors.items()]
+    assert all(len(option) < 128 * 1024 for option in at), "an --at option too long for Linux"
+    elements: dict[str, float] = {}
+    for name, value in vectors.items():
+        if isinstance(value, float):
+            elements[name] = value
+        elif name == "W":
+            elements.update(
+                {f"W[{j + 1},{i + 1}]": row[i] for j, row in enumerate(value) for i in range(width)}
+            )
+        else:
+            elements.update({f"{name}[{i + 1}]": item for i, item in enumerate(value)})
+    wrt = ["W", "b", "v", "c"]  # every weight: --wrt W is each of its elements
+    text = "h = tanh(W @ x + b)\n(y - (v @ h + c))^2"
+    # Per hidden unit: width products, one sum, the bias, tanh; then width products, one sum,
+    # the bias, the difference and the square.
+    nodes = len(elements) + width * (width + 3) + width + 4
+    return Case(scalar.ops, text, elements, wrt, at, point, nodes)
+
+
 VARIABLES = [1, 10, 50, 200, 1_000]
 SWEEP_NODES = 50_000
 
@@ -186,6 +237,8 @@ def cases(family: str, sizes: list[int]) -> list[tuple[int | str, Case]]:
         return [(name, network(*shape)) for name, shape in NETWORKS.items()]
     if family == "variables":
         return [(count, many_variables(count)) for count in VARIABLES]
+    if family == "vector_network":
+        return [(f"{width}-{width}-1", vector_network(width)) for width in WIDTHS]
     found = []
     for size in sizes:
         ops = FAMILIES[family](size)
@@ -367,7 +420,9 @@ def run(
                     {
                         "family": family,
                         "size": size,
-                        "nodes": len(case.ops),
+                        "nodes": case.nodes
+                        if name != "micrograd" and case.nodes
+                        else len(case.ops),
                         "variables": len(case.wrt or case.point),
                         "tool": name,
                         "median": statistics.median(times),
@@ -395,9 +450,10 @@ def _commands(
     )
     text_file.write_text(case.text)
     ops_file.write_text(json.dumps(case.ops))
-    point_file.write_text(json.dumps(case.point))
-    at = ",".join(f"{k}={v}" for k, v in case.point.items())
-    ours = [shutil.which("adexplain") or "adexplain", "-", "--at", at, "--format", "json"]
+    point_file.write_text(json.dumps(case.peer_point or case.point))
+    options = case.at or [",".join(f"{k}={v}" for k, v in case.point.items())]
+    at = [part for option in options for part in ("--at", option)]
+    ours = [shutil.which("adexplain") or "adexplain", "-", *at, "--format", "json"]
     if case.wrt is not None:
         ours += ["--wrt", ",".join(case.wrt)]
     commands: dict[str, tuple[list[str], Path | None]] = {"adexplain": (ours, text_file)}
@@ -720,6 +776,111 @@ NOTES16 = [
 ]
 
 
+def issue17(rows: list[dict], load: float | None = None) -> list[str]:
+    """The n-n-1 tanh networks written with vectors: time by width, growth, micrograd."""
+    lines = [
+        "## Vector networks (issue 17)",
+        "",
+        "`h = tanh(W @ x + b)` then `(y - (v @ h + c))^2`, the weights, inputs and target as",
+        "arrays in --at, explained to JSON with the gradient by every weight (`--wrt W,b,v,c`).",
+        "Wall-clock best of the runs (median in brackets), best CPU time; micrograd builds the",
+        "same network from its operations in the same run, the tools taking turns."
+        + (
+            f" The machine's load average was {load:.1f} on its 2 cores during the run (other "
+            "work shared it): CPU time is what that disturbs least."
+            if load is not None
+            else ""
+        ),
+        "",
+        "| network | weights | nodes | adexplain | cpu | micrograd | ratio | time / previous "
+        "| weights / previous |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    previous: tuple[float, int] | None = None
+    for width in WIDTHS:
+        name = f"{width}-{width}-1"
+        ours, peer = (
+            _best(rows, "vector_network", name),
+            _best(rows, "vector_network", name, "micrograd"),
+        )
+        if ours is None:
+            continue
+        weights = width * (width + 2) + 1
+        growth = ("–", "–")
+        if previous is not None:
+            growth = (f"{ours['min'] / previous[0]:.2f}x", f"{weights / previous[1]:.2f}x")
+        previous = (ours["min"], weights)
+        cells = [
+            name,
+            f"{weights:,}".replace(",", " "),
+            str(ours["nodes"]),
+            _seconds(ours),
+            f"{ours['cpu_min']:.3f} s",
+            _seconds(peer) if peer else "–",
+            f"{ours['min'] / peer['min']:.1f}x" if peer else "–",
+            *growth,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    target = _best(rows, "vector_network", "64-64-1")
+    if target is not None:
+        shortfall = f"{target['min'] / 2:.1f}x the target"
+        lines += [
+            "",
+            "| target | measured | verdict |",
+            "|---|---|---|",
+            f"| 64-64-1 (4 225 weights) to JSON by every weight within 2 s | "
+            f"{target['min']:.2f} s (median {target['median']:.2f} s) | "
+            f"{_verdict(target['min'] <= 2.0, shortfall)} |",
+        ]
+    return [*lines, "", *notes17(rows), ""]
+
+
+def notes17(rows: list[dict]) -> list[str]:
+    """How the time grows, fitted to the runs: a fixed cost and a cost per weight."""
+    points = []
+    for width in WIDTHS:
+        ours = _best(rows, "vector_network", f"{width}-{width}-1")
+        if ours is not None:
+            points.append((width * (width + 2) + 1, ours["min"]))
+    if len(points) < 2:
+        return []
+    # Least squares for time = fixed + per_weight * weights.
+    count = len(points)
+    mean_w = sum(w for w, _ in points) / count
+    mean_t = sum(t for _, t in points) / count
+    spread = sum((w - mean_w) ** 2 for w, _ in points)
+    per_weight = sum((w - mean_w) * (t - mean_t) for w, t in points) / spread
+    fixed = mean_t - per_weight * mean_w
+    worst = max(abs(fixed + per_weight * w - t) for w, t in points)
+    return [
+        f"The time is close to linear in the number of weights, which grows as the square of "
+        f"the width: fitted to the runs above, {fixed:.2f} s plus {per_weight * 1e6:.0f} µs per "
+        f"weight (the largest miss {worst:.2f} s). Each weight is an input node, a product "
+        "node, two edges and a gradient entry; the path listing stops at 100 000 steps for all "
+        "variables together, so past about 11 000 weights (paths of 9 steps: between the "
+        "96- and the 128-wide network) it no longer grows. A row of a layer is "
+        "one `sum` node with an edge per term, so the path from the loss to any weight has 9 "
+        "edges at every width, where the network written with scalars (issue 16's cases) "
+        "chains 64 binary additions per row.",
+    ]
+
+
+def splice(results: Path, section: list[str]) -> str:
+    """RESULTS.md with its issue-17 section replaced (or added before "All runs"), the rest
+    as it was: the other sections come from longer runs that are not repeated here."""
+    text = results.read_text() if results.exists() else "# Benchmark results\n\n## All runs\n"
+    body = "\n".join(section).rstrip("\n") + "\n\n"
+    heading = "## Vector networks (issue 17)"
+    if heading in text:
+        start = text.index(heading)
+        end = text.find("\n## ", start + len(heading))
+        end = len(text) if end < 0 else end + 1
+        return text[:start] + body + text[end:]
+    anchor = text.find("## All runs")
+    anchor = len(text) if anchor < 0 else anchor
+    return text[:anchor] + body + text[anchor:]
+
+
 def _verdict(met: bool, shortfall: str) -> str:
     return "met" if met else f"not met: {shortfall}"
 
@@ -777,6 +938,8 @@ def report(
         ]
     if any(r["family"] in ("network", "variables") for r in rows):
         lines += issue16(rows, before)
+    if any(r["family"] == "vector_network" for r in rows):
+        lines += issue17(rows)
     lines += [
         "## All runs",
         "",
@@ -796,7 +959,9 @@ def report(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--families", default=",".join([*FAMILIES, "network", "variables"]))
+    parser.add_argument(
+        "--families", default=",".join([*FAMILIES, "network", "variables", "vector_network"])
+    )
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-peers", action="store_true")
@@ -810,6 +975,22 @@ def main() -> None:
         help="another adexplain executable (the code before a change), run in turn with this one",
     )
     options = parser.parse_args()
+    if options.families == "vector_network":
+        # Issue 17's cases alone: their section of RESULTS.md is replaced, the rest kept.
+        saved = Path(options.from_json or Path(options.output).with_suffix(".json"))
+        kept = json.loads(saved.read_text()) if saved.exists() else []
+        if options.from_json:
+            rows = [r for r in kept if r["family"] == "vector_network"]
+        else:
+            rows = run(["vector_network"], [], options.runs, not options.no_peers)
+            load = os.getloadavg()[1]  # the last five minutes: the run's own span
+            rows = [{**r, "load": load} for r in rows]
+            others = [r for r in kept if r["family"] != "vector_network"]
+            saved.write_text(json.dumps([*others, *rows], indent=1))
+        output = Path(options.output)
+        load_seen = next((r["load"] for r in rows if "load" in r), None)
+        output.write_text(splice(output, issue17(rows, load_seen)))
+        return
     before = json.loads(Path(options.before).read_text()) if options.before else None
     if options.from_json:
         rows = json.loads(Path(options.from_json).read_text())

@@ -26,10 +26,12 @@ SYMBOLS = {name: sympy.Symbol(name, real=True) for name in NAMES}
 
 
 def sympy_of(op: Op, args: Sequence[sympy.Expr]) -> sympy.Expr:
-    """The op's ``sympy`` definition applied to these arguments."""
-    placeholders = [f"_arg{i}" for i in range(op.arity)]
+    """The op's ``sympy`` definition applied to these arguments (any number, for a variadic
+    op such as a layer's sum)."""
+    placeholders = [f"_arg{i}" for i in range(len(args))]
     local = dict(zip(placeholders, args, strict=True))
-    result: sympy.Expr = sympy.parse_expr(op.sympy.format(*placeholders), local_dict=local)
+    definition = op.sympy_text(len(args))
+    result: sympy.Expr = sympy.parse_expr(definition.format(*placeholders), local_dict=local)
     return result
 
 

@@ -192,7 +192,7 @@ def test_syntax_error_shows_line_column_and_caret() -> None:
     result = run("y - max(0,w*x+)", "--at", "y=5,w=2,x=1")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "adexplain: error[syntax]: unexpected ')': expected '(', '+', '-', a name or a number",
+        "adexplain: error[syntax]: unexpected ')': expected '(', '+', '-', '[', a name or a number",
         "  at line 1, column 15:",
         "    y - max(0,w*x+)",
         "                  ^",

@@ -76,6 +76,20 @@ OPTION_CASES = {
     ],
     # A kink makes the finite difference disagree, and the check says why.
     "relu_at_kink.check": ["relu(x) + x", "--at", "x=0", "--show", "check"],
+    # Backprop by blocks (issue 17): each layer's value, adjoint and rule in matrix form.
+    "two_layer_network.blocks": ["--file", "samples/two_layer_network.toml", "--show", "blocks"],
+    # Several outputs (issue 17): the Jacobian by forward and by reverse sweeps, and a VJP.
+    "jacobian.layer": [
+        "y = tanh(W @ x)",
+        "--at",
+        "W=[[1,2,3],[4,5,6]],x=[0.1,0.2,-0.3]",
+        "--wrt",
+        "x",
+        "--seed",
+        "y=[1,-1]",
+        "--show",
+        "values",
+    ],
     # A 2-2-1 network as a program, by every section: a handout must fit its page.
     "net_2_2_1.all": ["--file", "samples/net_2_2_1.toml", "--show", "all"],
     # Exact fractions, and the node where they stop.

@@ -705,3 +705,10 @@ def test_a_w_form_key_of_thousands_of_digits_is_a_key_that_names_nothing(tmp_pat
     result = run("check", str(submission(tmp_path, text)))
     assert result.exit_code == 1, result.output
     assert result.stdout.count("is not a node of this problem") == 2
+
+
+def test_two_keys_for_one_node_grade_the_first_and_say_so(tmp_path: Path) -> None:
+    text = NAMED_LIKE_NODES + "[values]\nw4 = 6\nu4 = 5\n"
+    out = run("check", str(submission(tmp_path, text))).stdout
+    assert "✓ u4 = 6 is right" in out
+    assert "Not graded: [values] 'u4' and 'w4' both name u4; the first was graded" in out

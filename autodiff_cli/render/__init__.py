@@ -19,7 +19,16 @@ if TYPE_CHECKING:
     from ..explain import Explanation
 
 
-SECTIONS = ("graph", "values", "partials", "paths", "adjoints", "tangents", "check")
+SECTIONS = (
+    "graph",
+    "values",
+    "partials",
+    "paths",
+    "adjoints",
+    "blocks",
+    "tangents",
+    "check",
+)
 """Every part an explanation can show, in the order shown."""
 DEFAULT_SECTIONS = ("values", "partials", "paths")
 """The core's three parts; the rest on request (--show). JSON always has nodes, edges, paths

@@ -9,6 +9,7 @@ from .. import labels as label
 from ..explain import Explanation
 from ..graph import Node
 from ..numbers import format_number
+from ..tensor import collapsed, point_parts
 from .view import statements as view_statements
 
 
@@ -81,8 +82,8 @@ def title(ex: Explanation, digits: int) -> str:
     """The picture's title: the expression, or a program one statement per line, then the
     point wrapped to lines of TITLE_WIDTH, and what is highlighted; lines joined by newlines."""
     statements = view_statements(ex.expression)
-    pairs = [f"{name} = {format_number(v, digits)}" for name, v in ex.point.items()]
-    lit = [chain.variable for chain in ex.chains] if highlighted_nodes(ex) else []
+    pairs = point_parts(ex.point, lambda v: format_number(v, digits))  # W = [[1, 2], ...]
+    lit = collapsed([chain.variable for chain in ex.chains]) if highlighted_nodes(ex) else []
     note = label.notation_note(ex.graph)
     lines = [*statements[:-1], f"{statements[-1]} at"] if len(statements) > 1 else []
     lines += _wrapped(pairs, "" if lines else f"{' '.join(ex.expression.split())} at ")

@@ -13,6 +13,7 @@ from ..labels import ordinal
 from ..labels import partial_tex as _partial
 from ..numbers import format_count, format_number
 from ..passes import Edge, edge_formula
+from ..tensor import parse_element_name
 
 _SUBSCRIPTS = str.maketrans("₋₀₁₂₃₄₅₆₇₈₉", "-0123456789")
 _ID = re.compile(r"^([^\W\d_]+)([₋₀-₉0-9-]+)$")
@@ -197,7 +198,12 @@ _NUMBER = re.compile(r"^\d*\.?\d+([eE][+-]?\d+)?$")
 
 
 def tex_variable(name: str) -> str:
-    """A variable's name in math mode: x1 as x_{1}, θ as \theta, long names upright-italic."""
+    """A variable's name in math mode: x1 as x_{1}, θ as \theta, long names upright-italic;
+    an element W[1,2] as W_{1,2}."""
+    element = parse_element_name(name)
+    if element is not None:
+        base, index = element
+        return f"{tex_variable(base)}_{{{','.join(str(i + 1) for i in index)}}}"
     if _ID.match(name):
         return tex_id(name)
     pieces = [_greek(char).strip("$") if not char.isascii() else char for char in name]
@@ -232,6 +238,9 @@ _SYMBOLS = {
     "├": "|",
     "└": "`",
     "ᵢ": r"$_i$",
+    "×": r"$\times$",
+    "⊙": r"$\odot$",
+    "ᵀ": r"$^{\top}$",
 }
 _ACCENTS = {"\u0304": "=", "\u0307": "."}  # combining macron (w̄), dot above (ẇ)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import labels as label
 from ..arithmetic import Arithmetic
@@ -19,6 +20,7 @@ from ..formula import factor, number_precedence, precedence
 from ..graph import Graph, Node
 from ..numbers import Value, format_count, format_number, is_finite, is_nan
 from ..passes import MAX_LISTED_STEPS, Edge, Path, edge_formula
+from ..tensor import point_text
 
 SOURCE_WIDTH = 40
 """Longer source snippets are shortened in tables (JSON keeps them up to 200 characters)."""
@@ -55,24 +57,46 @@ class TableView:
         object.__setattr__(self, "rows", (*self.rows[:keep], filler, *self.rows[-keep:]))
 
 
-def summary_lines(ex: Explanation, digits: int) -> list[str]:
-    point = ", ".join(f"{name} = {format_number(v, digits)}" for name, v in ex.point.items())
+def _output_line(ex: Explanation, digits: int) -> str:
     output = ex.graph.nodes[ex.graph.output]
+    if not ex.graph.outputs:
+        return (
+            f"Output:     {ex.graph.output_name} = {label.node(ex.graph, output.index)} = "
+            f"{format_number(ex.output_value, digits)}"
+        )
+    from ..jacobian import describe_output
+
+    values = point_text(
+        {ex.graph.nodes[o].name or ex.graph.nodes[o].id: ex.values[o] for o in ex.graph.outputs},
+        lambda v: format_number(v, digits),
+    )
+    return (
+        f"Output:     {values} ({describe_output(ex.graph)}); the paths and adjoints below are "
+        f"for its first element, {output.name} = {label.node(ex.graph, output.index)}"
+    )
+
+
+def is_program(ex: Explanation) -> bool:
+    """Whether the text names a statement (``a = x*x; a + a``). The elements of an unnamed
+    vector output are named (``Z[1]``, ``Z[2]``) without making it a program."""
+    graph = ex.graph
+    if graph.statements:
+        return any(statement.name for statement in graph.statements)
+    return any(node.kind == "op" and node.name for node in graph.nodes)
+
+
+def summary_lines(ex: Explanation, digits: int) -> list[str]:
+    point = point_text(ex.point, lambda v: format_number(v, digits))
     expression = " ".join(ex.expression.split()) if "\n" not in ex.expression.strip() else ""
     # A program written on one line (a = x*x; a + a) is still a program.
-    heading = (
-        "Program:   "
-        if any(node.kind == "op" and node.name for node in ex.graph.nodes)
-        else "Expression:"
-    )
+    heading = "Program:   " if is_program(ex) else "Expression:"
     lines = [f"{heading} {expression}"] if expression else ["Program:", *_program_lines(ex)]
     note = label.notation_note(ex.graph)
     return [
         *lines,
         *([f"Nodes:      {note}"] if note else []),
         f"Point:      {point}",
-        f"Output:     {ex.graph.output_name} = {label.node(ex.graph, output.index)} = "
-        f"{format_number(ex.output_value, digits)}",
+        _output_line(ex, digits),
     ]
 
 
@@ -452,6 +476,14 @@ class ChainLines(Lines):
 
 
 @dataclass(frozen=True, slots=True)
+class BlockLines(Lines):
+    """One block of the blocks view (a statement or an input), which documents typeset."""
+
+    block: Any = field(kw_only=True)
+    """The ``blocks.Block`` written."""
+
+
+@dataclass(frozen=True, slots=True)
 class CheckLines(Lines):
     """The routes to one derivative compared."""
 
@@ -482,6 +514,10 @@ def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block
         blocks.append(partials_table(ex, digits, labels))
     if "adjoints" in sections:
         blocks.append(adjoint_table(ex, digits, labels))
+    if "blocks" in sections:
+        from .blocks_view import block_view  # only a program with vectors needs it
+
+        blocks.extend(block_view(ex, digits))
     for chain in ex.chains:
         if "paths" in sections:
             lines = tuple(chain_rule_lines(ex, chain, digits, labels))
@@ -491,6 +527,10 @@ def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block
         if "check" in sections and chain.variable in ex.checks:
             check = ex.checks[chain.variable]
             blocks.append(CheckLines(tuple(check_lines(check, digits, ex.graph.output_name))))
+    if ex.jacobian is not None or ex.product is not None or ex.graph.outputs:
+        from .jacobian_view import jacobian_view  # several outputs, or a seed
+
+        blocks.extend(jacobian_view(ex, digits))
     blocks.append(GradientLines((gradient_line(ex, digits),), style="bold green"))
     if ex.diagnostics:
         blocks.append(WarningLines(tuple(warning_lines(ex)), style="yellow"))
@@ -552,11 +592,13 @@ def _tree_label(ex: Explanation, node: Node, digits: int) -> str:
 
 
 def gradient_line(ex: Explanation, digits: int) -> str:
-    parts = [
-        f"{label.gradient(c.variable, ex.graph.output_name)} = {format_number(c.gradient, digits)}"
-        for c in ex.chains
-    ]
-    return "Gradient: " + ", ".join(parts)
+    # A gradient by a whole vector or matrix is written as one (∂Z/∂W = [[...], [...]]).
+    gradient = {c.variable: c.gradient for c in ex.chains}
+    output = ex.graph.output_name
+    named = point_text(
+        gradient, lambda v: format_number(v, digits), lambda name: label.gradient(name, output)
+    )
+    return "Gradient: " + named
 
 
 def warning_lines(ex: Explanation) -> list[str]:

@@ -113,7 +113,8 @@ def _tables(problem: QuizProblem, key: bool) -> list[tuple[tuple[str, str], list
         (lambda value: format_number(value)) if key else (lambda value: BLANK)  # type: ignore[arg-type]
     )
     inputs = [
-        (f"{node.id} = {node.name}", str(dict(problem.at)[node.name or ""]))
+        # The explanation's point: a --layer problem's W is given element by element.
+        (f"{node.id} = {node.name}", format_number(problem.explanation.point[node.name or ""]))
         for node in graph.inputs
     ]
     values = [

@@ -137,6 +137,14 @@ def document(ex: Explanation) -> dict[str, Any]:
     note = notation_note(graph)
     if note:  # the ids are not w1…wn, since the student's names look like them
         doc["notation_note"] = note
+    if ex.graph.statements:
+        from ..blocks_view import block_json  # a program with vectors: its blocks
+
+        doc["blocks"] = block_json(ex)
+    if ex.jacobian is not None or ex.product is not None:
+        from ..jacobian_view import jacobian_json  # several outputs, or a seed
+
+        doc.update(jacobian_json(ex))
     if ex.tangents:
         doc["tangents"] = {
             variable: _by_node(ids, sweep) for variable, sweep in ex.tangents.items()

@@ -7,7 +7,16 @@ from ...explain import Explanation
 from ...labels import partial_tex
 from .. import RenderOptions
 from ..tex import chain_rule_tex, latex_line, latex_text, tex_variable
-from ..view import ChainLines, GraphLines, SummaryLines, TableView, layout, statements
+from ..view import (
+    BlockLines,
+    ChainLines,
+    GraphLines,
+    SummaryLines,
+    TableView,
+    is_program,
+    layout,
+    statements,
+)
 
 SUFFIX = "tex"
 """How the golden files of this format are named."""
@@ -50,6 +59,11 @@ def render(ex: Explanation, options: RenderOptions) -> str:
                 " \\\\\n".join(_aligned(forms) for forms in chain_rule_tex(ex, chain, digits)),
                 r"\end{align*}",
             ]
+        elif isinstance(block, BlockLines):
+            from ..blocks_view import block_tex
+
+            out.append(rf"\subsubsection*{{{latex_text(block.lines[0])}}}")
+            out += [rf"\[ {line} \]" for line in block_tex(block.block, digits)]
         elif isinstance(block, GraphLines):
             out += [r"\subsection*{Graph}", r"\begin{alltt}", *_tree(block.lines), r"\end{alltt}"]
         else:
@@ -67,7 +81,7 @@ def _title(ex: Explanation) -> str:
     """The expression in the title when it is short; a program is listed one statement per
     line by the summary under the title instead."""
     flat = " ".join(ex.expression.split())
-    program = any(node.kind == "op" and node.name for node in ex.graph.nodes)
+    program = is_program(ex)
     if program or len(flat) > TITLE_CHARS:
         what = "a program" if program else "an expression"
         return rf"\section*{{Automatic differentiation of {what}}}"
@@ -88,7 +102,12 @@ def _aligned(forms: list[str]) -> str:
     """A line of equal forms, one under the other at the = sign, a long product broken over
     lines, so long ones fit the page."""
     first, *rest = forms
-    return f"{first} &= " + " \\\\\n&= ".join(_broken(form) for form in rest)
+    body = " \\\\\n&= ".join(_broken(form) for form in rest)
+    if first.count(r"\frac") > FACTORS_PER_LINE:
+        # A long path's ∂ factors (a layer's path has seven) take a line to themselves,
+        # right of the alignment point: the left column is as wide as its widest entry.
+        return f"& {first} \\\\\n&= {body}"
+    return f"{first} &= {body}"
 
 
 def _broken(form: str) -> str:

@@ -6,7 +6,17 @@ from ...explain import Explanation
 from ...labels import gradient
 from .. import RenderOptions
 from ..tex import chain_rule_tex
-from ..view import ChainLines, GraphLines, Lines, SummaryLines, TableView, layout, statements
+from ..view import (
+    BlockLines,
+    ChainLines,
+    GraphLines,
+    Lines,
+    SummaryLines,
+    TableView,
+    is_program,
+    layout,
+    statements,
+)
 from .mermaid import flowchart
 
 SUFFIX = "md"
@@ -28,6 +38,11 @@ def render(ex: Explanation, options: RenderOptions) -> str:
             out += [f"$$ {' = '.join(forms)} $$" for forms in lines] + [""]
         elif isinstance(block, GraphLines):
             out += ["## Graph", "", "```mermaid", *flowchart(ex, digits), "```", ""]
+        elif isinstance(block, BlockLines):
+            from ..blocks_view import block_tex
+
+            out += [f"### {_cell(block.lines[0])}", ""]
+            out += [f"$$ {line} $$" for line in block_tex(block.block, digits)] + [""]
         else:
             out += [*_paragraph(block, ex), ""]
     return "\n".join(out).rstrip("\n") + "\n"
@@ -36,7 +51,7 @@ def render(ex: Explanation, options: RenderOptions) -> str:
 def _title(ex: Explanation) -> str:
     """A program is not run together into one line of the title: the summary under it lists
     its statements, one per line, in a code block."""
-    if any(node.kind == "op" and node.name for node in ex.graph.nodes):
+    if is_program(ex):
         return "# Automatic differentiation of a program"
     return f"# Automatic differentiation of `{' '.join(ex.expression.split())}`"
 
