@@ -182,7 +182,10 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             args=FLAGS,
             headless=True,
             viewport={"width": 1300, "height": 1000},
+            # A loaded two-core machine can take far longer than the 30 s default to start.
+            timeout=120_000,
         )
+        context.set_default_timeout(60_000)
         yield context
         context.close()
 
@@ -197,7 +200,7 @@ class Opened:
         self.page.on("pageerror", lambda err: self.problems.append(f"error: {err}"))
         self.page.on("request", self._request)
         self.page.goto(path.as_uri())
-        self.page.wait_for_selector("body[data-ready=true]", timeout=10_000)
+        self.page.wait_for_selector("body[data-ready=true]", timeout=60_000)
 
     def _console(self, message: Any) -> None:
         if message.type in ("error", "warning"):
