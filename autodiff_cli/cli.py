@@ -657,16 +657,22 @@ def check_command(
         key=key_file or "",
         skipped=tuple(skipped),
         visibility=visibility,  # type: ignore[arg-type]
+        total=None if assignment is None else assignment.max_score,
+        root=files[0] if len(files) == 1 and Path(files[0]).is_dir() else "",
     )
     _write([REPORTS[format_name].load()(report)])
     for submission in report.submissions:  # the report has them; standard error must too
         if submission.error is not None:
             _tell(submission.error.render())
-    sys.exit(_check_exit_code(report))
+    sys.exit(_check_exit_code(report, one_upload=gradescope))
 
 
-def _check_exit_code(report: Report) -> ExitCode:
+def _check_exit_code(report: Report, one_upload: bool = False) -> ExitCode:
+    """2 when something could not be graded: a file, or (``one_upload``, Gradescope's
+    upload) anything but one .toml file; else 1 for a slip; else 0."""
     if not report.submissions or any(s.error is not None for s in report.submissions):
+        return ExitCode.BAD_INPUT
+    if one_upload and len(report.submissions) != 1:
         return ExitCode.BAD_INPUT
     return ExitCode.OK if all(s.all_right for s in report.submissions) else ExitCode.WRONG_ANSWER
 
@@ -860,7 +866,9 @@ def quiz_command(
         layer=layer,
     )
     try:
-        problems = quiz.generate(seed, count, options)
+        ctx = click.get_current_context()
+        typed = ctx.get_parameter_source("operations") is not click.core.ParameterSource.DEFAULT
+        problems = quiz.generate(seed, count, options, ops_given=typed)
         if practice:
             quiz.practice(problems, _ask, click.echo, Tolerance())
         elif out_dir is None:

@@ -44,16 +44,25 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from . import labels
-from .answers import SECTIONS, WHAT_A_KEY_NAMES, known_keys, node_key, pair_sums, pairs, read_answer
-from .arithmetic import Arithmetic
+from .answers import (
+    SECTIONS,
+    WHAT_A_KEY_NAMES,
+    Keys,
+    answer_hint,
+    node_key,
+    one_edge_note,
+    pair_sums,
+    pairs,
+    read_answer,
+)
 from .errors import AdexplainError
 from .explain import Explanation, explain
 from .graph import suggestion
-from .notation import Notation
 from .numbers import Value, format_number, is_finite, is_nan, to_float
 from .ops import OPS
 from .passes import Edge, adjoints, edge_partials, forward
@@ -150,6 +159,12 @@ class Tolerance:
         exponent = math.floor(math.log10(abs(t)))
         allowed = 0.5 * 10.0 ** (exponent - int(self.amount) + 1) * (1 + 1e-9)
         return (t - allowed, t + allowed)
+
+    def said(self, truth: Value) -> Value:
+        """A true value as feedback states it: what the rule takes for 0 (cos(pi/2) is
+        6e-17 in floating point) is said as 0, not as the noise."""
+        noise = self.kind == "digits" and is_finite(truth) and abs(to_float(truth)) < NOISE
+        return 0 if noise else truth
 
     def describe(self) -> str:
         if self.kind == "digits":
@@ -259,6 +274,9 @@ class Submission:
     """How the file's expr, at or wrt differ from the assignment's."""
     notes: tuple[str, ...] = ()
     """Things in the file that were not graded (answers for given inputs, unknown keys)."""
+    strays: tuple[ItemResult, ...] = ()
+    """Answers under keys that name nothing (``w9``, ``"dZ/dx"``): no entry, no item of the
+    assignment (the entry meant is missing), but said, with a hint."""
 
     @property
     def score(self) -> float | int:
@@ -271,7 +289,8 @@ class Submission:
     @property
     def all_right(self) -> bool:
         """Every entry right or following, and no answer under a key that names nothing."""
-        return self.error is None and all(item.verdict.earns for item in self.items)
+        earned = all(item.verdict.earns for item in self.items)
+        return self.error is None and earned and not self.strays
 
     @property
     def percent(self) -> float:
@@ -351,7 +370,17 @@ def assignment_of(
         entries.append(
             Entry("gradient", chain.variable, label, 1, chain.gradient, low, high, step, kink)
         )
-    return Assignment(origin, problem, ex, _weighed(entries, problem.weights, origin), own)
+    weights = _weight_keys(problem.weights, Keys(ex))
+    return Assignment(origin, problem, ex, _weighed(entries, weights, origin), own)
+
+
+def _weight_keys(weights: Mapping[str, float | int], keys: Keys) -> dict[str, float | int]:
+    """The weights by their entries' keys: ``w5`` is ``u5`` where nodes are numbered u."""
+    found: dict[str, float | int] = {}
+    for key, weight in weights.items():
+        named = (keys.resolve(section, key).key for section in SECTIONS)
+        found[next((k for k in named if k is not None), key)] = weight
+    return found
 
 
 def _weighed(
@@ -455,9 +484,11 @@ class _Answers:
 
 
 def _read_answers(data: Mapping[str, Any], ex: Explanation) -> _Answers:
-    known = known_keys(ex)
+    keys = Keys(ex)
+    known = keys.known
     inputs = set(known["values"][: ex.graph.input_count])
     read = _Answers()
+    first: dict[tuple[str, str], str] = {}  # (section, entry) to the key that first named it
     for section in SECTIONS:
         entries = data.get(section, {})
         if not isinstance(entries, dict):
@@ -468,27 +499,36 @@ def _read_answers(data: Mapping[str, Any], ex: Explanation) -> _Answers:
         except AdexplainError as err:
             read.notes.append(f"[{section}]: {err.message}, so nothing in it was graded")
             continue
-        for key, answer in entries.items():
-            if section == "values" and key in inputs:
-                read.notes.append(f"{key} is an input: it is given, not graded")
-            elif section == "gradient" and key in known[section] and key not in ex.gradient:
+        for written_key, answer in entries.items():
+            resolved = keys.resolve(section, written_key)
+            key = resolved.key
+            if key is None:
+                read.strays.append(_stray(section, written_key, answer, resolved.reason, keys, ex))
+            elif section == "values" and key in inputs:
+                read.notes.append(f"{written_key} is an input: it is given, not graded")
+            elif section == "gradient" and key not in ex.gradient:
                 read.notes.append(f"{labels.gradient(key)} is not asked for (wrt), so not graded")
-            elif key not in known[section]:
-                read.strays.append(_stray(section, key, answer, known[section], ex))
+            elif (section, key) in first:
+                read.notes.append(
+                    f"[{section}] {written_key!r} and {first[(section, key)]!r} both name {key}; "
+                    "the first was graded"
+                )
             else:
-                _read_one(read, section, key, answer, ex.arithmetic)
+                first[(section, key)] = written_key
+                _read_one(read, section, key, answer, ex)
     return read
 
 
-def _read_one(
-    read: _Answers, section: str, key: str, answer: object, arithmetic: Arithmetic
-) -> None:
+def _read_one(read: _Answers, section: str, key: str, answer: object, ex: Explanation) -> None:
     try:
-        read.section(section)[key] = read_answer(key, answer, arithmetic)
+        read.section(section)[key] = read_answer(key, answer, ex.arithmetic)
     except AdexplainError as err:
-        hint = err.message
-        if err.code != "bad-answer":  # the parser's words are about expressions in general
-            hint += '; an answer is a number or a constant expression (7.389, "e^2")'
+        variables = [name for node in ex.graph.inputs if (name := node.name)]
+        hint = answer_hint(answer, variables) if isinstance(answer, str) else ""
+        if not hint:
+            hint = err.message
+            if err.code != "bad-answer":  # the parser's words are about expressions
+                hint += '; an answer is a number or a constant expression (7.389, "e^2")'
         read.unreadable[(section, key)] = (_written(answer), hint)
         return
     if isinstance(answer, str):
@@ -499,9 +539,13 @@ def _written(answer: object) -> str:
     return answer if isinstance(answer, str) else repr(answer).lower()
 
 
-def _stray(section: str, key: str, answer: object, known: list[str], ex: Explanation) -> ItemResult:
-    hint = suggestion(key, known) or _derivative_hint(section, key, ex)
-    reason = f"[{section}] {key!r} is not {WHAT_A_KEY_NAMES[section]} of this problem{hint}"
+def _stray(
+    section: str, key: str, answer: object, why: str, keys: Keys, ex: Explanation
+) -> ItemResult:
+    hint = suggestion(key, keys.known[section]) or _derivative_hint(section, key, ex)
+    reason = f"[{section}] {key!r} " + (
+        why or f"is not {WHAT_A_KEY_NAMES[section]} of this problem{hint}"
+    )
     return ItemResult(
         section,
         key,
@@ -546,7 +590,9 @@ def check_file(
             ex = _explain_located(problem, path, rules)
             assignment = assignment_of(problem, ex, path, rules, own=True)
     except AdexplainError as err:
-        return Submission(path, _student_named(path, None), error=err)
+        # Graded against a key, the file still had the assignment's maximum to earn.
+        maximum = 0 if own or assignment is None else assignment.max_score
+        return Submission(path, _student_named(path, None), error=err, max_score=maximum)
     named = data.get("student")
     student = _student_named(path, named if isinstance(named, str) else None)
     read = _read_answers(data, assignment.explanation)
@@ -555,6 +601,7 @@ def check_file(
         path,
         student,
         grade(assignment, read, rules),
+        strays=tuple(read.strays),
         expr=" ".join(assignment.problem.expr.split()),
         max_score=assignment.max_score,
         against="" if own else assignment.origin,
@@ -617,7 +664,7 @@ def grade(assignment: Assignment, read: _Answers, rules: Rules) -> tuple[ItemRes
     numbers = [to_float(v) for name in SECTIONS for v in read.section(name).values()]
     blanket = len(numbers) >= BLANKET and len(set(numbers)) == 1
     items = [world.item(entry, read, rules, blanket) for entry in assignment.entries]
-    return (*items, *read.strays)
+    return tuple(items)
 
 
 class _Carried(NamedTuple):
@@ -637,6 +684,7 @@ class _StudentWorld:
 
     def __init__(self, assignment: Assignment, read: _Answers, tolerance: Tolerance) -> None:
         self.ex = ex = assignment.explanation
+        self.tolerance = tolerance
         self.graph = graph = ex.graph
         arithmetic = ex.arithmetic
         self.by_key = {node_key(graph, node.index): node.index for node in graph.nodes}
@@ -745,10 +793,18 @@ class _StudentWorld:
     def _with_true_arguments(self, target: int) -> str:
         node = self.graph.nodes[target]
         used = [
-            f"{self.graph.id(arg)} = {format_number(self.ex.values[arg])}"
+            f"{self.graph.id(arg)} = {format_number(self.tolerance.said(self.ex.values[arg]))}"
             for arg in dict.fromkeys(a for a in node.args if isinstance(a, int))
         ]
         return f"; with {' and '.join(used)}" if used else ""
+
+    def _one_edge(self, key: str, answer: Value, tolerance: Tolerance) -> str:
+        """Why an answer is wrong when it is one edge's partial of a pair of several."""
+        pair = self.pairs[key]
+        edges = [self.ex.edges[i].value for i in pair.edges]
+        if len(edges) > 1 and any(tolerance.accepts(answer, value) for value in edges):
+            return one_edge_note(self.graph, pair)
+        return ""
 
     def _carried_value(self, entry: Entry) -> Value:
         if entry.section == "values":
@@ -779,12 +835,14 @@ class _StudentWorld:
             step += self._with_true_arguments(self.by_key[entry.key])
         elif entry.section == "partials":
             step += self._with_true_arguments(self.pairs[entry.key].target)
+        said = rules.tolerance.said
         common: dict[str, Any] = {
             "weight": entry.weight,
-            "low": entry.low,
-            "high": entry.high,
+            "low": said(entry.low),
+            "high": said(entry.high),
             "kink": entry.kink,
         }
+        truth = said(entry.truth)
         where = (entry.section, entry.key)
         if where in read.unreadable:
             written, hint = read.unreadable[where]
@@ -793,7 +851,7 @@ class _StudentWorld:
                 entry.key,
                 entry.label,
                 None,
-                entry.truth,
+                truth,
                 Verdict.UNREADABLE,
                 step,
                 written=written,
@@ -807,7 +865,7 @@ class _StudentWorld:
                 entry.key,
                 entry.label,
                 None,
-                entry.truth,
+                truth,
                 Verdict.MISSING,
                 step,
                 **common,
@@ -818,12 +876,14 @@ class _StudentWorld:
         if not right and rules.tolerance.accepts(answer, carried.value):
             carried = self.carried(entry)  # which answers it used: only for a follows
         verdict, reason = _verdict(answer, entry, carried, rules.tolerance, blanket)
+        if verdict is Verdict.WRONG and not reason and entry.section == "partials":
+            reason = self._one_edge(entry.key, answer, rules.tolerance)
         return ItemResult(
             entry.section,
             entry.key,
             entry.label,
             answer,
-            entry.truth,
+            truth,
             verdict,
             step,
             written=read.written.get(where, ""),
@@ -878,10 +938,24 @@ def _range(item: ItemResult) -> str:
     return f"any value in {_interval(item)}"
 
 
+def _echo(item: ItemResult) -> str:
+    """The answer as the student wrote it: ``"−1/3"`` stays −1/3 and, with --exact, 0.667
+    stays 0.667 (not 667/1000)."""
+    if item.written:
+        return item.written
+    answer = item.answer
+    if answer is None:
+        return ""
+    if isinstance(answer, int) or (isinstance(answer, Fraction) and answer.denominator == 1):
+        return str(int(answer))
+    text = repr(to_float(answer))  # a TOML number: its shortest form is what was written
+    return text.removesuffix(".0")
+
+
 def feedback(item: ItemResult, hide_answers: bool = False) -> str:
     """One sentence about an entry, as a tutor would say it. A number called "this is" or
     "that gives" is always the true one; a carried value is never shown as if it were."""
-    answer = "" if item.answer is None else format_number(item.answer)
+    answer = _echo(item)
     if item.verdict is Verdict.UNREADABLE:
         if not item.step:
             return f"{item.reason}; nothing was graded for it"
@@ -898,7 +972,8 @@ def feedback(item: ItemResult, hide_answers: bool = False) -> str:
                 else ("a kink lies on its paths")
             )
             return (
-                f"{item.label} = {answer} is right: {where}, so any value in {_interval(item)} is"
+                f"{item.label} = {answer} is right: {where}, so any value in "
+                f"{_interval(item)} is right"
             )
         return f"{item.label} = {answer} is right"
     if item.verdict is Verdict.FOLLOWS:
@@ -958,12 +1033,16 @@ def _expected_quantity(ex: Explanation, name: str) -> Value:
     if intermediate is not None:  # ∂loss/∂h1: the node's adjoint
         return ex.adjoints[intermediate]
     edges = pairs(ex.graph, ex.edges)
-    if name in edges:
-        return ex.arithmetic.total([ex.edges[i].value for i in edges[name].edges])
-    keys = Notation("w", ex.graph.input_count)
-    for node in ex.graph.nodes:
-        if name in (keys.id(node.index), node.id):  # w5 as problem files key it, or as shown
-            return ex.values[node.index]
+    keys = Keys(ex)
+    edge = keys.resolve("partials", name).key
+    if edge is not None:
+        return ex.arithmetic.total([ex.edges[i].value for i in edges[edge].edges])
+    node = keys.resolve("values", name).key
+    if node is not None:  # as problem files key it (u5, or SPEC's w5)
+        return ex.values[keys.known["values"].index(node)]
+    for one in ex.graph.nodes:
+        if name == one.id:  # as shown, in any notation (v₁)
+            return ex.values[one.index]
     raise AdexplainError(
         f"--expect {name}: not a variable asked for with --wrt, a named intermediate, "
         "a node id or an edge (as w8/w7)" + suggestion(name, [*ex.gradient, *edges]),

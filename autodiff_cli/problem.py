@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .answers import SECTIONS as ANSWER_SECTIONS
-from .answers import WHAT_A_KEY_NAMES, known_keys, read_answer
+from .answers import WHAT_A_KEY_NAMES, Keys, read_answer
 from .errors import AdexplainError
 from .explain import Explanation, explain
 from .graph import suggestion
@@ -310,13 +310,16 @@ def _located(err: AdexplainError, problem: Problem, origin: str) -> AdexplainErr
 
 def check_answers(problem: Problem, explanation: Explanation) -> None:
     """Every answer must name something the problem has, and be a number or a constant."""
-    known = known_keys(explanation)
+    keys = Keys(explanation)
     for section, answers in problem.answers.items():
         for key, answer in answers.items():
-            if key not in known[section]:
+            resolved = keys.resolve(section, key)
+            if resolved.key is None:
                 raise AdexplainError(
-                    f"[{section}] {key!r} is not {WHAT_A_KEY_NAMES[section]} of this problem"
-                    + suggestion(key, known[section]),
+                    f"[{section}] {key!r} {resolved.reason}"
+                    if resolved.reason
+                    else f"[{section}] {key!r} is not {WHAT_A_KEY_NAMES[section]} of this "
+                    "problem" + suggestion(key, keys.known[section]),
                     code="unknown-answer",
                 )
             try:

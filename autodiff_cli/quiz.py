@@ -25,7 +25,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from . import labels
-from .answers import answer_sheet, pairs, read_answer
+from .answers import answer_hint, answer_sheet, pairs, read_answer, sum_notes
 from .arithmetic import EXACT
 from .errors import AdexplainError
 from .explain import Explanation, explain
@@ -117,9 +117,13 @@ class QuizProblem:
         else:
             lines.append(f"expr = {expr}")
         lines += [f"at = {{ {at} }}", 'wrt = "all"', ""]
+        notes = sum_notes(self.explanation)
         for section, entries in self.answers().items():
             lines.append(f"[{section}]")
             for key, value in entries.items():
+                if section == "partials" and key in notes:  # w2 * w2: a student may write one
+                    label = labels.partial(*key.split("/"))
+                    lines.append(f"# {label} is {notes[key]}: one entry, not one per edge")
                 # The blank problem lists what to fill in, as comments to uncomment.
                 answer = _toml_value(value) if with_answers else ""
                 lines.append(f"{'' if with_answers else '# '}{json.dumps(key)} = {answer}")
@@ -195,13 +199,20 @@ def _layer_candidate(rng: random.Random, options: Options) -> tuple[str, dict[st
     return LAYER, point
 
 
-def generate(seed: int, count: int, options: Options) -> list[QuizProblem]:
-    """``count`` problems from ``seed``; raises AdexplainError if the options allow none."""
-    if not options.layer and options.operations < _fewest_operations(options):
+def generate(seed: int, count: int, options: Options, ops_given: bool = True) -> list[QuizProblem]:
+    """``count`` problems from ``seed``; raises AdexplainError if the options allow none.
+    ``ops_given``: the user typed ``--ops`` (else the message says it is the default)."""
+    fewest = _fewest_operations(options)
+    if not options.layer and options.operations < fewest:
+        ops = (
+            f"--ops {options.operations} is"
+            if ops_given
+            else f"--ops is {options.operations} by default, which is"
+        )
         raise AdexplainError(
-            f"--ops {options.operations} is too few operations for what is asked: these "
-            f"options need at least {_fewest_operations(options)} (each function also needs "
-            f"a sum to join it in, and a kink takes {KINK_OPERATIONS})",
+            f"{ops} too few operations for what is asked: these options need at "
+            f"least {fewest} (each function also needs a sum to join it in, and a kink "
+            f"takes {KINK_OPERATIONS}); give --ops {fewest} or more",
             code="usage",
         )
     for name in options.functions:
@@ -364,7 +375,7 @@ def practice_one(
     entries = assignment_of(blank, ex, "quiz", Rules(tolerance)).entries
     for (label, _, step), entry in zip(_questions(ex), entries, strict=True):
         try:
-            answer = _read_number(label, ask, say)
+            typed = _read_number(label, ask, say, [name for name, _ in problem.at])
         except EOFError:
             say("  (end of input)")
             ended = True
@@ -373,14 +384,15 @@ def practice_one(
         truth = format_number(entry.truth)
         if entry.low != entry.high:
             truth = f"any value in [{format_number(entry.low)}, {format_number(entry.high)}]"
-        if answer is None:
+        if typed is None:
             say(f"  skipped: {step} this is {truth}")
             continue
+        answer, text = typed
         if tolerance.accepts_range(answer, entry.low, entry.high):
             right += 1
             say("  ✓ right")
         else:
-            say(f"  ✗ {step} this is {truth}, not {format_number(answer)}")
+            say(f"  ✗ {step} this is {truth}, not {text}")  # as typed: 7,5 stays 7,5
     say(f"\nScore: {right} of {asked}")
     return right, asked, ended
 
@@ -415,8 +427,11 @@ def _questions(ex: Explanation) -> list[tuple[str, Value, str]]:
     return questions
 
 
-def _read_number(label: str, ask: Ask, say: Say) -> Value | None:
-    """The student's number; None when they skip; EOFError when the input has ended."""
+def _read_number(
+    label: str, ask: Ask, say: Say, variables: Sequence[str] = ()
+) -> tuple[Value, str] | None:
+    """The student's number and what they typed; None when they skip; EOFError when the
+    input has ended."""
     while True:
         text = ask(f"{label} = ? ")
         if text is None:
@@ -424,6 +439,7 @@ def _read_number(label: str, ask: Ask, say: Say) -> Value | None:
         if not text.strip():
             return None
         try:
-            return read_answer(label, text.strip(), EXACT)
+            return read_answer(label, text.strip(), EXACT), text.strip()
         except AdexplainError as err:
-            say(f"  not a number: {err.message}; try again")
+            hint = answer_hint(text, variables) or f"not a number: {err.message}"
+            say(f"  {hint}; try again")

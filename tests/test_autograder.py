@@ -200,3 +200,25 @@ def test_the_grading_options_go_into_the_bundle(tmp_path: Path) -> None:
     results = run_autograder(root)
     assert results["score"] == 27
     assert "only the tool's convention" in results["output"]
+
+
+def test_an_upload_that_cannot_be_graded_exits_2_states_the_total_and_names_files_as_uploaded(
+    tmp_path: Path,
+) -> None:
+    shutil.copy(SUBMISSIONS / "s01.toml", tmp_path / "draft.toml")
+    shutil.copy(SUBMISSIONS / "s01.toml", tmp_path / "final.toml")
+    two = run("check", "--key", str(KEY), str(tmp_path), "--format", "gradescope")
+    assert two.exit_code == 2  # as for no .toml at all: nothing was graded
+    document = strict_json(two.stdout)
+    assert "found draft.toml, final.toml." in document["output"]
+    assert str(tmp_path) not in two.stdout
+    assert "The assignment is worth 28 points." in document["output"]
+    (tmp_path / "final.toml").unlink()
+    (tmp_path / "draft.toml").write_bytes(b"\xff\xfe")
+    junk = run("check", "--key", str(KEY), str(tmp_path), "--format", "gradescope")
+    assert junk.exit_code == 2
+    document = strict_json(junk.stdout)
+    assert document["output"].startswith("draft.toml could not be graded:")
+    assert str(tmp_path) not in document["output"]
+    assert "The assignment is worth 28 points." in document["output"]
+    assert document["extra_data"]["max_score"] == 28

@@ -77,3 +77,13 @@ def test_the_layout_map_names_every_module() -> None:
         if f"`{path.name}`" not in layout and f"{path.relative_to(package)}`" not in layout
     ]
     assert not missing, f"README's layout map does not name {missing}"
+
+
+def test_the_error_list_names_every_code_the_package_raises() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    errors = readme[readme.index("**Errors** start with") :].split("\n\n")[0]
+    source = "".join(path.read_text() for path in (REPO / "autodiff_cli").rglob("*.py"))
+    codes = set(re.findall(r'code="([a-z-]+)"', source))
+    assert "bad-answer" in codes
+    missing = sorted(code for code in codes if f"`{code}`" not in errors)
+    assert not missing, f"README's list of error codes does not name {missing}"

@@ -269,7 +269,8 @@ def test_a_class_of_200_with_slips_and_malformed_files(tmp_path: Path) -> None:
     assert len(graded) == 204
     stray = graded["zz_unknown_node.toml"]
     assert stray["error"] is None and stray["score"] == 1
-    assert {i["key"]: i["verdict"] for i in stray["items"]}["w9"] == "unreadable"
+    assert {i["key"]: i["verdict"] for i in stray["strays"]}["w9"] == "unreadable"
+    assert "w9" not in {i["key"] for i in stray["items"]}
     for name, verdicts in expected.items():
         submission = graded[name]
         assert submission["error"] is None, submission["error"]
@@ -546,3 +547,168 @@ def test_a_gradient_not_asked_for_is_noted_not_graded(tmp_path: Path) -> None:
     (graded,) = document["submissions"]
     assert answered(document) == {"x": "right"} and graded["max_score"] == 4
     assert graded["notes"] == ["∂Z/∂y is not asked for (wrt), so not graded"]
+
+
+# Where the student's own names are w1, w11, the tool prints nodes as u1, u2, … (issue 14):
+# inputs in the order of `at`, so u1 = w11, u2 = x, u3 = w1, u4 = u1*u2, u5 = u4 + u3.
+NAMED_LIKE_NODES = 'expr = "w11*x + w1"\nat = { w11 = 2, x = 3, w1 = 1 }\n'
+
+
+def test_answer_keys_are_the_ids_the_tool_prints_where_names_look_like_node_ids(
+    tmp_path: Path,
+) -> None:
+    # u4 = w11*x = 2*3 = 6 and ∂u4/∂u1 = x = 3, by hand.
+    path = submission(tmp_path, NAMED_LIKE_NODES + '[values]\nu4 = 6\n[partials]\n"u4/u1" = 3\n')
+    out = run("check", str(path)).stdout
+    assert "✓ u4 = 6 is right" in out
+    assert "✓ ∂u4/∂u1 = 3 is right" in out
+    assert "not a node" not in out and "not an edge" not in out
+    explained = run("--file", str(path))
+    assert explained.exit_code == 0, explained.output
+
+
+def test_spec_s_w_form_names_the_same_node_unless_it_is_also_a_variable_s_name(
+    tmp_path: Path,
+) -> None:
+    text = NAMED_LIKE_NODES + '[values]\nw4 = 6\n[partials]\n"w5/w4" = 1\n"w4/w1" = 3\n'
+    out = run("check", str(submission(tmp_path, text))).stdout
+    assert "✓ u4 = 6 is right" in out
+    assert "✓ ∂u5/∂u4 = 1 is right" in out
+    # w1 is the student's variable (u3) as well as the w form of u1: it reads two ways.
+    assert "'w4/w1' reads two ways, as w1 is also a variable's name" in out
+    assert "write 'u4/u1'" in out
+    refused = run("--file", str(submission(tmp_path, text, "f.toml")))
+    assert refused.exit_code == 2
+    assert "reads two ways" in refused.output
+
+
+def test_a_key_for_names_like_node_ids_names_its_columns_and_tests_as_printed(
+    tmp_path: Path,
+) -> None:
+    key = submission(tmp_path, NAMED_LIKE_NODES + "[weights]\nw5 = 2\n", "key.toml")
+    answers = tmp_path / "class"
+    answers.mkdir()
+    submission(answers, NAMED_LIKE_NODES + "[values]\nu4 = 6\nu5 = 7\n", "a.toml")
+    submission(answers, NAMED_LIKE_NODES + "[values]\nw4 = 6\n", "b.toml")
+    csv_out = run("check", "--key", str(key), str(answers), "--format", "csv").stdout
+    header = csv_out.splitlines()[0].split(",")
+    assert "values:u4" in header and "values:u5" in header
+    assert not any(column.startswith("values:w") for column in header)
+    rows = {line.split(",")[0]: line.split(",") for line in csv_out.splitlines()[1:]}
+    # Nine entries, u5 worth 2 (its weight given in the w form): the maximum is 10.
+    assert rows["a"][2:4] == ["3", "10"] and rows["b"][2:4] == ["1", "10"]
+    document = json.loads(
+        run("check", "--key", str(key), str(answers / "a.toml"), "--format", "gradescope").stdout
+    )
+    names = [test["name"] for test in document["tests"]]
+    assert "values: u4" in names and "partials: ∂u4/∂u1" in names
+
+
+def test_one_edge_s_partial_for_a_pair_of_two_edges_is_told_the_entry_is_their_sum(
+    tmp_path: Path,
+) -> None:
+    # w3 = w2 * w2 at y = -1: each edge's partial is y = -1, the pair's entry 2y = -2.
+    at = 'expr = "y*y - x"\nat = { x = 1, y = -1 }\n[partials]\n'
+    out = run("check", str(submission(tmp_path, at + '"w3/w2" = -1\n'))).stdout
+    assert "✗ ∂w3/∂w2 = w2 + w2; with w2 = -1 this is -2, not -1" in out
+    assert "(that is one of the two edges w2 → w3; this entry is their sum)" in out
+    other = run("check", str(submission(tmp_path, at + '"w3/w2" = 5\n', "t.toml"))).stdout
+    assert "✗ ∂w3/∂w2" in other and "one of the two edges" not in other
+    right = run("check", str(submission(tmp_path, at + '"w3/w2" = -2\n', "u.toml"))).stdout
+    assert "✓ ∂w3/∂w2 = -2 is right" in right
+
+
+def test_the_gradebook_counts_unreadable_apart_and_a_stray_key_is_no_item(
+    tmp_path: Path,
+) -> None:
+    # x*y + x at x = 2, y = 3: w3 = w1*w2, w4 = w3 + w1; 2 values, 4 pairs, 2 gradients: 8.
+    problem = 'expr = "x*y + x"\nat = { x = 2, y = 3 }\n'
+    submission(tmp_path, problem + '[values]\nw3 = "about 6"\nw4 = 8\nw9 = 1\n', "a.toml")
+    submission(tmp_path, problem + "[values]\nw3 = 6\n", "b.toml")
+    document = json.loads(run("check", str(tmp_path), "--format", "json").stdout)
+    a = next(s for s in document["submissions"] if s["file"].endswith("a.toml"))
+    assert len(a["items"]) == 8 and [s["key"] for s in a["strays"]] == ["w9"]
+    out = run("check", str(tmp_path)).stdout
+    header = next(line for line in out.splitlines() if line.strip().startswith("student"))
+    assert header.split()[:7] == [
+        "student",
+        "points",
+        "right",
+        "follows",
+        "wrong",
+        "unreadable",
+        "missing",
+    ]
+    gradebook = out.split("Gradebook:")[1].splitlines()
+    row = next(line for line in gradebook if line.strip().startswith("a "))
+    # a: w4 right; w3 unreadable; the other 6 entries missing (w9 counts nowhere).
+    assert row.split()[1:7] == ["1/8", "1", "0", "0", "1", "6"]
+    assert "a key names nothing: w9" in row
+    items = next(line for line in out.splitlines() if line.strip().startswith("item"))
+    assert "unreadable" in items.split()
+    w3 = next(line for line in out.splitlines() if line.strip().startswith("w3 "))
+    assert w3.split()[1:6] == ["2", "1", "0", "0", "1"]
+
+
+def test_a_true_value_that_is_float_noise_around_0_is_said_as_0(tmp_path: Path) -> None:
+    # cos(pi/2) is 0; in floating point it is 6.12323e-17, which the rule counts as 0.
+    text = 'expr = "cos(x) * y"\nat = { x = "pi/2", y = 2 }\n[values]\nw3 = 0.0001\nw4 = 0.5\n'
+    out = run("check", str(submission(tmp_path, text))).stdout
+    assert "w3 = cos(w1); with w1 = 1.5708 this is 0, not 0.0001" in out
+    assert "w4 = w3 * w2; with w3 = 0 and w2 = 2 this is 0, not 0.5" in out
+    assert "e-17" not in out
+
+
+def test_a_right_answer_at_a_kink_is_said_in_a_whole_sentence(tmp_path: Path) -> None:
+    path = submission(
+        tmp_path, 'expr = "relu(x) + y"\nat = { x = 0, y = 1 }\n[partials]\n"w3/w1" = 0.5\n'
+    )
+    out = run("check", str(path)).stdout
+    assert (
+        "✓ ∂w3/∂w1 = 0.5 is right: relu has a kink here, so any value in [0, 1] is right\n" in out
+    )
+
+
+def test_answers_are_echoed_as_the_student_wrote_them(tmp_path: Path) -> None:
+    # x/y at x = 2, y = 3: w3 = 2/3, ∂w3/∂w1 = 1/y = 1/3.
+    text = (
+        'expr = "x/y"\nat = { x = 2, y = 3 }\n[values]\nw3 = 0.667\n[partials]\n"w3/w1" = "−1/3"\n'
+    )
+    path = submission(tmp_path, text)
+    out = run("check", str(path)).stdout
+    assert "✓ w3 = 0.667 is right" in out
+    assert "with w1 = 2 and w2 = 3 this is 0.333333, not −1/3" in out
+    exact = run("check", str(path), "--exact").stdout
+    assert "this is 2/3, not 0.667" in exact and "667/1000" not in exact
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("about 0.068", "'about' is not a number, a constant (pi, e) or a function"),
+        ("y", "y is a variable: an answer is the number at the point"),
+        ("7 389", "a space between digits"),
+    ],
+)
+def test_an_unreadable_answer_s_hint_fits_what_was_typed(
+    tmp_path: Path, written: str, hint: str
+) -> None:
+    text = f'expr = "x*y"\nat = {{ x = 2, y = 3 }}\n[values]\nw3 = "{written}"\n'
+    out = run("check", str(submission(tmp_path, text))).stdout
+    assert f"? w3 = '{written}' could not be read: {hint}" in out
+    assert "write 2*x, not 2x" not in out  # the parser's advice on programs is not for answers
+
+
+def test_a_w_form_key_of_thousands_of_digits_is_a_key_that_names_nothing(tmp_path: Path) -> None:
+    # int() refuses more than 4 300 digits: such a key must not reach it.
+    text = NAMED_LIKE_NODES + "[values]\nw" + "9" * 6000 + " = 1\nw0 = 2\n"
+    result = run("check", str(submission(tmp_path, text)))
+    assert result.exit_code == 1, result.output
+    assert result.stdout.count("is not a node of this problem") == 2
+
+
+def test_two_keys_for_one_node_grade_the_first_and_say_so(tmp_path: Path) -> None:
+    text = NAMED_LIKE_NODES + "[values]\nw4 = 6\nu4 = 5\n"
+    out = run("check", str(submission(tmp_path, text))).stdout
+    assert "✓ u4 = 6 is right" in out
+    assert "Not graded: [values] 'u4' and 'w4' both name u4; the first was graded" in out

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shlex
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from autodiff_cli.problem import tomllib  # the standard library's, or tomli on 
 from autodiff_cli.quiz import Options, generate
 from autodiff_cli.render import WORKSHEETS
 
-from .helpers import compile_latex, run
+from .helpers import REPO, compile_latex, run
 
 OPTION_SETS = {
     "plain": Options(),
@@ -148,7 +150,7 @@ def test_practice_explains_a_wrong_step_and_survives_bad_input_and_the_end() -> 
     result = run("quiz", "--practice", "--seed", "11", input=script)
     assert result.exit_code == 0
     out = result.stdout
-    assert "not a number:" in out and "try again" in out
+    assert "'not' is not a number" in out and "try again" in out
     assert f"this is {answers[0]}, not {wrong}" in out
     assert "skipped:" in out
     assert "(end of input)" in out
@@ -243,3 +245,73 @@ def test_practice_at_a_kink_takes_any_slope_of_the_subdifferential() -> None:
         assert f"Score: {score} of {len(order)}" in result.stdout, slope
         if slope == "2":
             assert "this is any value in [0, 1], not 2" in result.stdout
+
+
+def test_a_pair_of_two_edges_says_in_template_key_and_worksheet_that_it_is_their_sum() -> None:
+    repeated_somewhere = False
+    for problem in generate(1, 4, Options()):
+        ex = problem.explanation
+        ids = {node.index: node.id for node in ex.graph.nodes}
+        twice = Counter((ids[edge.target], ids[edge.source]) for edge in ex.edges)
+        for blank in (problem.toml(), problem.toml(with_answers=True)):
+            tomllib.loads(blank)  # the note is a comment: the file still reads
+        template = problem.toml().splitlines()
+        sheet = WORKSHEETS["markdown"].load()([problem])
+        for (target, source), count in twice.items():
+            entry = template.index(f'# "{target}/{source}" = ')
+            note = f"the sum over the two edges {source} → {target}"
+            if count == 2:
+                repeated_somewhere = True
+                assert note in template[entry - 1], template[entry - 1]
+                assert f"∂{target}/∂{source} ({note})" in sheet
+            else:
+                assert "sum over" not in template[entry - 1]
+    assert repeated_somewhere, "seed 1 has a w2 * w2 somewhere: the test must see one"
+
+
+def readme_quiz_examples() -> list[list[str]]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    lines = re.findall(r"^adexplain (quiz [^#\n]*)", readme, flags=re.MULTILINE)
+    return [shlex.split(line) for line in lines]
+
+
+def test_every_quiz_example_of_the_readme_runs(tmp_path: Path, monkeypatch) -> None:
+    examples = readme_quiz_examples()
+    assert len(examples) >= 4, examples
+    monkeypatch.chdir(tmp_path)  # --out week5/ is written here
+    for words in examples:
+        result = run(*words, input="")  # --practice: the end of input stops it
+        assert result.exit_code == 0, (words, result.output)
+
+
+def test_too_few_ops_by_default_says_that_4_is_the_default() -> None:
+    result = run("quiz", "--seed", "7", "--kink", "--functions", "exp,sin")
+    assert result.exit_code == 2
+    assert "--ops is 4 by default, which is too few operations" in result.stderr
+    assert "need at least 7" in result.stderr  # two functions, two sums, the kink's three
+    assert (
+        run("quiz", "--seed", "7", "--kink", "--functions", "exp,sin", "--ops", "7").exit_code == 0
+    )
+
+
+def test_practice_echoes_a_wrong_answer_as_it_was_typed() -> None:
+    first = Fraction(answers_in_order(11)[0])
+    assert first.denominator == 1, "seed 11 starts with a whole number"
+    typed = f"{int(first) + 7},5"  # a decimal comma: 7.5 too many
+    result = run("quiz", "--practice", "--seed", "11", input=typed + "\n")
+    assert f", not {typed}\n" in result.stdout, result.stdout
+
+
+def test_the_latex_worksheet_keeps_the_command_s_double_dashes_and_says_each_rule_once() -> None:
+    problems = generate(1, 1, Options())
+    tex = WORKSHEETS["latex"].load()(problems)
+    # "--" in TeX is an en dash: each hyphen is cut off, so --seed can be pasted back.
+    assert r"-{}-{}seed" in tex and "--seed" not in tex
+    for sheet in (tex, WORKSHEETS["markdown"].load()(problems)):
+        assert sheet.lower().count("as fractions") == 1
+
+
+def test_practice_says_why_a_word_or_a_variable_is_no_answer() -> None:
+    result = run("quiz", "--practice", "--seed", "11", input="about 3\nx\n")
+    assert "  'about' is not a number, a constant (pi, e) or a function" in result.stdout
+    assert "  x is a variable: an answer is the number at the point" in result.stdout

@@ -10,6 +10,8 @@ to the assignment's total whatever the student answered.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 from ..errors import visible
@@ -25,29 +27,41 @@ def render_gradescope(report: Report) -> str:
 def results(report: Report) -> dict[str, Any]:
     """The results.json document (see Gradescope's "Autograder specifications")."""
     if len(report.submissions) != 1:
-        found = ", ".join(visible(s.path) for s in report.submissions) or "none"
-        return {
-            "score": 0,
-            "output": f"Upload exactly one .toml file (your filled-in problem); found {found}.",
-            "visibility": report.visibility,
-            "tests": [],
-        }
+        found = ", ".join(_shown(s.path, report) for s in report.submissions) or "none"
+        return _not_graded(
+            f"Upload exactly one .toml file (your filled-in problem); found {found}.", report
+        )
     return _graded(report.submissions[0], report)
+
+
+def _shown(path: str, report: Report) -> str:
+    """A file as the student named it: relative to the submission folder."""
+    if report.root and Path(path).is_relative_to(report.root):
+        path = str(Path(path).relative_to(report.root))
+    return visible(path)
+
+
+def _not_graded(output: str, report: Report) -> dict[str, Any]:
+    """Score 0 with what to do, and the assignment's total, which nothing else states."""
+    document: dict[str, Any] = {"score": 0, "output": output, "visibility": report.visibility}
+    if report.total is not None:
+        document["output"] += f"\nThe assignment is worth {points(report.total)} points."
+        document["extra_data"] = {"max_score": report.total}
+    return {**document, "tests": []}
 
 
 def _graded(s: Submission, report: Report) -> dict[str, Any]:
     if s.error is not None:
-        return {
-            "score": 0,
-            "output": f"{visible(s.path)} could not be graded:\n{s.error.render()}",
-            "visibility": report.visibility,
-            "tests": [],
-        }
+        error = s.error.render()
+        if report.root:  # the message names the file by the autograder's path too
+            error = error.replace(str(Path(report.root)) + os.sep, "")
+        return _not_graded(f"{_shown(s.path, report)} could not be graded:\n{error}", report)
     lines = [f"{visible(s.student)}: {points(s.score)} of {points(s.max_score)} points.", ""]
     if s.changes:
         lines.append("Your file changes the problem; it was graded as assigned:")
         lines.extend(f"  {visible(change)}" for change in s.changes)
     lines.extend(f"Not graded: {visible(note)}" for note in s.notes)
+    lines.extend(f"Not graded: {visible(feedback(stray))}" for stray in s.strays)
     slip = s.first_slip
     if slip is not None:
         lines.append(f"First slip: {feedback(slip, report.hide_answers)}")

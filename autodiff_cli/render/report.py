@@ -47,6 +47,11 @@ class Report:
     """Files in the folders given that are not problem files."""
     visibility: Visibility = "visible"
     """When Gradescope shows the results to the student."""
+    total: float | int | None = None
+    """The assignment's maximum (``--key``), stated even when nothing could be graded."""
+    root: str = ""
+    """The submission folder, when one was given: Gradescope's output names files from it,
+    not by the autograder's paths."""
 
 
 def points(value: float | int) -> str:
@@ -57,7 +62,9 @@ def against(report: Report, short: bool = False) -> str:
     """What the report graded against; ``short`` names the key without its folder (a
     student on Gradescope has no use for the autograder's paths)."""
     if report.key:
-        maximum = next((s.max_score for s in report.submissions if s.error is None), None)
+        maximum = report.total
+        if maximum is None:
+            maximum = next((s.max_score for s in report.submissions if s.error is None), None)
         total = f" ({points(maximum)} points)" if maximum is not None else ""
         key = Path(report.key).name if short else report.key
         return f"Graded against the assignment {visible(key)}{total}."
@@ -98,9 +105,13 @@ def _submission_lines(submission: Submission, hide_answers: bool) -> list[str]:
         for i in submission.items
         if i.verdict is not Verdict.MISSING
     )
+    lines.extend(
+        f"  {MARKS[i.verdict]} {visible(feedback(i, hide_answers))}" for i in submission.strays
+    )
     if missing:
         worth = points(sum(i.weight for i in missing))
-        lines.append(f"  - Not answered ({worth} points): {', '.join(i.label for i in missing)}")
+        unit = "point" if worth == "1" else "points"
+        lines.append(f"  - Not answered ({worth} {unit}): {', '.join(i.label for i in missing)}")
     lines.extend(f"  Not graded: {visible(note)}" for note in submission.notes)
     slip = submission.first_slip
     if slip is not None:
@@ -131,6 +142,11 @@ def remarks(submission: Submission, repeated: set[str]) -> list[str]:
         found.append("changed the problem")
     if submission.error is not None:
         found.append(f"not graded: {submission.error.code}")
+    if submission.strays:
+        keys = ", ".join(stray.key for stray in submission.strays)
+        found.append(
+            f"{'a key names' if len(submission.strays) == 1 else 'keys name'} nothing: {keys}"
+        )
     return found
 
 
@@ -141,7 +157,7 @@ def gradebook(report: Report) -> TableView:
         counts = Counter(item.verdict for item in s.items)
         note = "; ".join(remarks(s, repeated))
         if s.error is not None:
-            rows.append((visible(s.student), "—", "—", "—", "—", "—", visible(s.path), note))
+            rows.append((visible(s.student), "—", "—", "—", "—", "—", "—", visible(s.path), note))
             continue
         rows.append(
             (
@@ -150,16 +166,27 @@ def gradebook(report: Report) -> TableView:
                 str(counts[Verdict.RIGHT]),
                 str(counts[Verdict.FOLLOWS]),
                 str(counts[Verdict.WRONG]),
-                str(counts[Verdict.MISSING] + counts[Verdict.UNREADABLE]),
+                str(counts[Verdict.UNREADABLE]),
+                str(counts[Verdict.MISSING]),
                 visible(s.path),
                 note,
             )
         )
     return TableView(
         title=f"Gradebook: {len(report.submissions)} submissions",
-        headers=("student", "points", "right", "follows", "wrong", "missing", "file", "remarks"),
+        headers=(
+            "student",
+            "points",
+            "right",
+            "follows",
+            "wrong",
+            "unreadable",
+            "missing",
+            "file",
+            "remarks",
+        ),
         rows=tuple(rows),
-        numeric=(False, True, True, True, True, True, False, False),
+        numeric=(False, True, True, True, True, True, True, False, False),
     )
 
 
@@ -190,15 +217,24 @@ def item_table(report: Report) -> TableView:
             str(t.verdicts["right"]),
             str(t.verdicts["follows"]),
             str(t.verdicts["wrong"]),
+            str(t.verdicts["unreadable"]),
             t.common_wrong(),
         )
         for label, t in tally.items()
     )
     return TableView(
         title="Items: how the class did on each entry",
-        headers=("item", "answered", "right", "follows", "wrong", "wrong answers given"),
+        headers=(
+            "item",
+            "answered",
+            "right",
+            "follows",
+            "wrong",
+            "unreadable",
+            "wrong answers given",
+        ),
         rows=rows,
-        numeric=(False, True, True, True, True, False),
+        numeric=(False, True, True, True, True, True, False),
     )
 
 
@@ -208,8 +244,6 @@ def class_tally(submissions: Sequence[Submission]) -> dict[str, Tally]:
     tally: dict[str, Tally] = {}
     for submission in submissions:
         for item in submission.items:
-            if not item.step:
-                continue  # a key that names nothing is no entry of the problem
             label = item.label if len(problems) == 1 else f"{item.label} in {submission.expr}"
             entry = tally.setdefault(label, Tally(Counter(), Counter()))
             entry.verdicts[item.verdict.value] += 1
@@ -253,6 +287,7 @@ def _submission_json(s: Submission, hide_answers: bool, repeated: set[str]) -> d
         "duplicate_name": s.student in repeated,
         "first_slip": None if slip is None else feedback(slip, hide_answers),
         "items": [_item_json(item, hide_answers) for item in s.items],
+        "strays": [_item_json(item, hide_answers) for item in s.strays],
     }
 
 

@@ -3,7 +3,8 @@
 One row per submission: name, file, score, max, percent, then one column per entry
 of the assignment (the points it earned), and remarks last (a duplicate name, a
 changed problem, a file that could not be graded). Columns are the same for every
-row, so the file imports as one table.
+row, so the file imports as one table. A file that could not be graded has the
+assignment's max, and its score and percent blank: an LMS takes a 0 for a grade given.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ def render_csv(report: Report) -> str:
     for s in report.submissions:
         earned = {_column(s, item.section, item.key, several): item.points for item in s.items}
         if s.error is not None:
-            cells = [s.student, s.path, 0, s.max_score, 0, *[""] * len(entries)]
+            # Blank, not 0: an LMS records a 0 as a grade, and this file was never graded.
+            maximum = s.max_score if report.key else ""
+            cells = [s.student, s.path, "", maximum, "", *[""] * len(entries)]
         else:
             percent = f"{s.percent:.1f}"
             cells = [s.student, s.path, s.score, s.max_score, percent]
@@ -44,6 +47,5 @@ def _entries(submissions: tuple[Submission, ...], several: bool) -> list[str]:
     columns: dict[str, None] = {}
     for s in submissions:
         for item in s.items:
-            if item.step:  # a key that names nothing is no column
-                columns.setdefault(_column(s, item.section, item.key, several), None)
+            columns.setdefault(_column(s, item.section, item.key, several), None)
     return list(columns)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .. import labels as label
+from ..answers import sum_notes
 from ..numbers import format_number
 from ..quiz import RULES_NOTE, QuizProblem
 from .tex import latex_text
@@ -24,7 +25,7 @@ def markdown(problems: Sequence[QuizProblem], key: bool = False) -> str:
     if not key:
         out += [
             "For each problem: the value of every node, the partial on every edge, and the "
-            "gradient. Write fractions as fractions (1/3).",
+            "gradient.",
             "",
             RULES_NOTE,
             "",
@@ -62,11 +63,13 @@ def latex(problems: Sequence[QuizProblem], key: bool = False) -> str:
     if not key:
         out.append(
             "For each problem: the value of every node, the partial on every edge, "
-            "and the gradient. Write fractions as fractions (1/3)."
+            "and the gradient."
         )
         out += ["", latex_text(RULES_NOTE)]
     if problems and problems[0].generated:
-        out += ["", rf"\texttt{{{latex_text(problems[0].generated)}}}"]
+        # -{} keeps TeX from joining -- into a dash, so the command can be pasted back.
+        command = latex_text(problems[0].generated).replace("-", "-{}")
+        out += ["", rf"\texttt{{{command}}}"]
     for problem in problems:
         out += [
             rf"\subsection*{{Problem {problem.number}}}",
@@ -94,6 +97,11 @@ def latex(problems: Sequence[QuizProblem], key: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
+def _partial_row(key: str, note: str) -> str:
+    """``∂w3/∂w2``, and for a pair of several edges what its one entry is."""
+    return label.partial(*key.split("/")) + (f" ({note})" if note else "")
+
+
 def _point(problem: QuizProblem) -> str:
     return ", ".join(f"{name} = {value}" for name, value in problem.at)
 
@@ -113,8 +121,9 @@ def _tables(problem: QuizProblem, key: bool) -> list[tuple[tuple[str, str], list
         (f"{node.id} = {node.formula}", show(answers["values"][node.id]))
         for node in graph.nodes[graph.input_count :]
     ]
+    notes = sum_notes(problem.explanation)
     partials = [
-        (label.partial(*key_text.split("/")), show(value))
+        (_partial_row(key_text, notes.get(key_text, "")), show(value))
         for key_text, value in answers["partials"].items()
     ]
     gradient = [(label.gradient(name), show(value)) for name, value in answers["gradient"].items()]
