@@ -564,3 +564,25 @@ def test_a_scalar_program_has_no_blocks_view(browser: Any, tmp_path: Path) -> No
     opened = Opened(browser, _page(tmp_path, *EXAMPLE))
     assert opened.page.query_selector("#blocks") is None
     assert opened.problems == []
+
+
+def test_a_vector_outputs_jacobian_is_shown_as_a_matrix(browser: Any, tmp_path: Path) -> None:
+    args = ["tanh(W @ x)", "--at", "W=[[1,2],[3,4]],x=[0.5,-1]", "--wrt", "x"]
+    jacobian = strict_json(output(*args, "--format", "json"))["jacobian"]
+    opened = Opened(browser, _page(tmp_path, *args))
+    table = opened.page.query_selector("#jacobian .jacobian-matrix table")
+    assert table is not None
+    headers = [th.inner_text() for th in table.query_selector_all("thead th")]
+    assert headers[1:] == jacobian["inputs"]
+    rows = table.query_selector_all("tbody tr")
+    shown = [[td.inner_text() for td in row.query_selector_all("td")] for row in rows]
+    _numbers_match(shown, jacobian["matrix"])
+    # Independently: tanh(W @ x)'s Jacobian is diag(1 - tanh(W @ x)²) W.
+    a = [1 * 0.5 + 2 * -1, 3 * 0.5 + 4 * -1]
+    expected = [
+        [(1 - math.tanh(a[i]) ** 2) * w for w in row] for i, row in enumerate([[1, 2], [3, 4]])
+    ]
+    _numbers_match(shown, expected)
+    text = opened.text("#jacobian")
+    assert f"forward mode {jacobian['forward_sweeps']} (one per input)" in text
+    assert opened.problems == []

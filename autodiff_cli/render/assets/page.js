@@ -327,7 +327,33 @@
       (block.kind === "input" ? inputs : statements).appendChild(card);
       view.blocks.push({ card: card, block: block, cells: cells, status: status });
     });
+    if (page.jacobian) section.appendChild(jacobian(page.jacobian));
     $("panes").parentNode.insertBefore(section, $("panes"));
+  }
+
+  /* A vector output's Jacobian: the matrix, and how each mode builds it, sweep by sweep. */
+  function jacobian(info) {
+    var box = el("div", { id: "jacobian" });
+    var matrix = info.tables[info.tables.length - 1];
+    [matrix].concat(info.tables.slice(0, -1)).forEach(function (t, k) {
+      var part = el("section", { "class": "table" + (k === 0 ? " jacobian-matrix" : "") });
+      part.appendChild(el("h2", {}, t.title));
+      var table = el("table"), head = el("tr");
+      t.headers.forEach(function (h) { head.appendChild(el("th", {}, h)); });
+      table.appendChild(el("thead")).appendChild(head);
+      var body = el("tbody");
+      t.rows.forEach(function (row) {
+        var tr = el("tr");
+        row.forEach(function (cell, c) { tr.appendChild(el(c === 0 && k === 0 ? "th" : "td", t.numeric[c] ? { "class": "n" } : {}, cell)); });
+        body.appendChild(tr);
+      });
+      table.appendChild(body);
+      part.appendChild(table);
+      t.notes.forEach(function (note) { part.appendChild(el("p", {}, note)); });
+      box.appendChild(part);
+    });
+    info.lines.forEach(function (line) { box.appendChild(el("p", {}, line)); });
+    return box;
   }
 
   /* Values appear as the forward pass reaches them; adjoints as the reverse sweep adds

@@ -170,6 +170,7 @@ def page_data(ex: Explanation, options: RenderOptions) -> dict[str, Any]:
     }
     if "blocks" in options.sections:
         data.update(_blocks(ex, shown, digits, stages))
+        data.update(_jacobian(ex, digits))
     return data
 
 
@@ -213,6 +214,30 @@ def _blocks(
         if block.shape:
             elements.update(_elements(ex, block, nodes))
     return {"blocks": found, "block_headings": headings, "elements": elements}
+
+
+def _jacobian(ex: Explanation, digits: int) -> dict[str, Any]:
+    """A vector output's Jacobian as the text formats print it: the forward sweeps' columns,
+    the reverse sweeps' rows, the matrix, and the sentence on their counts."""
+    if ex.jacobian is None:
+        return {}
+    from ..jacobian_view import jacobian_view
+    from ..view import TableView
+
+    parts = jacobian_view(ex, digits)
+    tables = [
+        {
+            "title": t.title,
+            "headers": list(t.headers),
+            "rows": [list(r) for r in t.rows],
+            "numeric": list(t.numeric),
+            "notes": list(t.notes),
+        }
+        for t in parts
+        if isinstance(t, TableView)
+    ]
+    lines = [line for part in parts if not isinstance(part, TableView) for line in part.lines]
+    return {"jacobian": {"tables": tables, "lines": lines}}
 
 
 def _cells(block: Any, nodes: Sequence[str | None], shown: Shown) -> list[list[dict[str, Any]]]:
