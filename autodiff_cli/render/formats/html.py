@@ -7,7 +7,8 @@ variable, with a predict mode. No server, no network: one file, for a USB stick.
 The page's data is the ``json`` format's document, embedded as it is, plus what a page
 needs to show it: every number already printed (``--digits``), every label, each sweep's
 steps (:mod:`~autodiff_cli.steps`), the interval of answers a prediction may fall in, and
-the graph's layout from Graphviz where it is installed. The page's script only reveals
+the graph's layout from Graphviz where it is installed, and for a program with vectors
+its blocks view and Jacobian as the text formats write them. The page's script only reveals
 these; it computes nothing. Without Graphviz it lays the graph out with the packaged
 copy of dagre (``render/assets/``, with its version, source and licence).
 """
