@@ -586,3 +586,13 @@ def test_a_vector_outputs_jacobian_is_shown_as_a_matrix(browser: Any, tmp_path: 
     text = opened.text("#jacobian")
     assert f"forward mode {jacobian['forward_sweeps']} (one per input)" in text
     assert opened.problems == []
+
+
+def test_show_blocks_alone_shows_the_finished_blocks(browser: Any, tmp_path: Path) -> None:
+    document = strict_json(output(*NETWORK, "--format", "json"))
+    opened = Opened(browser, _page(tmp_path, *NETWORK, "--show", "blocks"))
+    assert "Nothing to step through" in opened.text("#step")
+    for block in document["blocks"]:  # no sweep to wait for: every number is there
+        _numbers_match(_grid(opened, block["name"], "value"), block["value"])
+        _numbers_match(_grid(opened, block["name"], "adjoint"), block["adjoint"])
+    assert opened.problems == []
