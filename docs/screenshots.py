@@ -2,6 +2,7 @@
 
     python docs/screenshots.py page        # docs/page.png: the step-through page
     python docs/screenshots.py notebook    # docs/notebook.png: a notebook cell
+    python docs/screenshots.py blocks      # docs/page-blocks.png: a network's blocks view
 
 Needs the test extra (Playwright, nbclient, nbconvert, ipykernel), ``chromium`` and, for
 the notebook's typeset math, Debian's ``libjs-mathjax`` (nbconvert would otherwise ask a
@@ -35,20 +36,25 @@ def browser(playwright: object) -> object:
     )
 
 
-def page(folder: Path) -> None:
-    """The reverse sweep four terms in, with w6 chosen: its paths down to w are lit."""
-    from playwright.sync_api import sync_playwright
-
+def _write_page(folder: Path, args: list[str]) -> Path:
     html = folder / "page.html"
     html.write_text(
         subprocess.run(
-            [sys.executable, "-m", "autodiff_cli", *EXAMPLE, "--format", "html"],
+            [sys.executable, "-m", "autodiff_cli", *args, "--format", "html"],
             capture_output=True,
             text=True,
             check=True,
         ).stdout,
         encoding="utf-8",
     )
+    return html
+
+
+def page(folder: Path) -> None:
+    """The reverse sweep four terms in, with w6 chosen: its paths down to w are lit."""
+    from playwright.sync_api import sync_playwright
+
+    html = _write_page(folder, EXAMPLE)
     with sync_playwright() as playwright:
         chromium = browser(playwright)
         tab = chromium.new_page(viewport={"width": 1280, "height": 820})  # type: ignore[attr-defined]
@@ -59,6 +65,25 @@ def page(folder: Path) -> None:
             tab.keyboard.press("ArrowRight")
         tab.click('g.node[data-node="w6"]')
         tab.screenshot(path=str(DOCS / "page.png"))
+        chromium.close()  # type: ignore[attr-defined]
+
+
+def blocks(folder: Path) -> None:
+    """samples/two_layer_network.toml's blocks in the reverse sweep, 17 steps in: V's
+    gradient has just been completed, W's is still gathering terms; W[1,2] chosen."""
+    from playwright.sync_api import sync_playwright
+
+    html = _write_page(folder, ["--file", str(DOCS.parent / "samples" / "two_layer_network.toml")])
+    with sync_playwright() as playwright:
+        chromium = browser(playwright)
+        tab = chromium.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+        tab.goto(html.as_uri())
+        tab.wait_for_selector("body[data-ready=true]")
+        tab.keyboard.press("3")
+        for _ in range(17):
+            tab.keyboard.press("ArrowRight")
+        tab.click('[data-block="W"] table.value td[data-node="w2"]')
+        tab.locator("#blocks").screenshot(path=str(DOCS / "page-blocks.png"))
         chromium.close()  # type: ignore[attr-defined]
 
 
@@ -89,4 +114,4 @@ def notebook(folder: Path) -> None:
 
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as folder:
-        {"page": page, "notebook": notebook}[sys.argv[1]](Path(folder))
+        {"page": page, "notebook": notebook, "blocks": blocks}[sys.argv[1]](Path(folder))

@@ -442,3 +442,157 @@ def test_the_notebook_page_renders_in_the_browser(browser: Any, tmp_path: Path) 
     width = page.eval_on_selector(".adexplain svg", "svg => svg.getBoundingClientRect().width")
     assert width > 100
     assert json.loads(json.dumps(page.inner_text(".adexplain table"))).count("w") >= 8
+
+
+# --- the blocks view of a program with vectors -----------------------------------------------
+
+NETWORK = ["--file", "samples/two_layer_network.toml"]
+
+
+def _flat(nested: Any) -> list[Any]:
+    return [x for item in nested for x in _flat(item)] if isinstance(nested, list) else [nested]
+
+
+def _grid(opened: Opened, block: str, which: str) -> list[list[str]]:
+    rows = opened.page.query_selector_all(f'[data-block="{block}"] table.matrix.{which} tr')
+    return [[td.inner_text() for td in row.query_selector_all("td")] for row in rows]
+
+
+def _numbers_match(shown: list[list[str]], expected: Any) -> None:
+    """The page's grid holds the JSON document's numbers, each within --digits' rounding."""
+    flat = [float(text) for row in shown for text in row]
+    want = _flat(expected)
+    assert len(flat) == len(want)
+    for got, truth in zip(flat, want, strict=True):
+        assert got == pytest.approx(truth, rel=1e-5, abs=1e-12), (shown, expected)
+
+
+def test_the_blocks_are_shown_as_the_json_document_holds_them(browser: Any, tmp_path: Path) -> None:
+    document = strict_json(output(*NETWORK, "--format", "json", "--show", "blocks"))
+    opened = Opened(browser, _page(tmp_path, *NETWORK))
+    page = opened.page
+    cards = page.eval_on_selector_all(
+        "#blocks [data-block]", "els => els.map(e => e.dataset.block)"
+    )
+    statements = [b["name"] for b in document["blocks"] if b["kind"] == "statement"]
+    inputs = [b["name"] for b in document["blocks"] if b["kind"] == "input"]
+    assert cards == statements[::-1] + inputs  # from the output down, then the inputs
+    # Before the reverse sweep no adjoint is known.
+    assert {cell for row in _grid(opened, "W", "adjoint") for cell in row} == {"?"}
+    opened.stage(3)
+    page.keyboard.press("End")
+    for block in document["blocks"]:
+        values, adjoints = (
+            _grid(opened, block["name"], "value"),
+            _grid(opened, block["name"], "adjoint"),
+        )
+        shape = block["shape"]
+        # A grid, not a list: a matrix row by row, a vector as a column, a scalar one cell.
+        rows, columns = [*shape, 1, 1][:2] if shape else (1, 1)
+        assert [len(row) for row in values] == [columns] * rows, block["name"]
+        _numbers_match(values, block["value"])
+        _numbers_match(adjoints, block["adjoint"])
+        rules = page.query_selector(f'[data-block="{block["name"]}"] .rules .mono')
+        if block["kind"] == "statement":
+            assert rules is not None and rules.inner_text().split("\n") == block["rules"]
+        else:
+            assert rules is None
+    # The matrix gradients are the document's gradient, element by element.
+    shown = [float(c) for row in _grid(opened, "W", "adjoint") for c in row]
+    grads = document["gradient"]
+    assert shown == pytest.approx([grads[f"W[{r},{c}]"] for r in (1, 2) for c in (1, 2)], rel=1e-5)
+    # The matrix rule of the first layer, as the issue writes it.
+    assert "W̄ = δ xᵀ" in opened.text('[data-block="h"]')
+    assert opened.problems == []
+
+
+def test_the_sweep_marks_the_block_it_completes(browser: Any, tmp_path: Path) -> None:
+    path = _page(tmp_path, *NETWORK)
+    data = _embedded(path.read_text(encoding="utf-8"), "adexplain-page")
+    steps = next(s for s in data["stages"] if s["key"] == "adjoints")["steps"]
+    members = {b["name"]: {c["node"] for row in b["rows"] for c in row} for b in data["blocks"]}
+    opened = Opened(browser, path)
+    page = opened.page
+    opened.stage(3)
+    marked = []
+    for k in range(1, len(steps) + 1):
+        page.keyboard.press("ArrowRight")
+        if k == 3:
+            # While a block gathers terms its cells hold the sums so far: the adjoint table's.
+            table = opened.column("adjoints", "value")
+            held = [
+                table[data["nodes"][c["node"]]["adjoint_symbol"]]
+                for row in next(b for b in data["blocks"] if b["name"] == "s")["rows"]
+                for c in row
+            ]
+            assert [c for row in _grid(opened, "s", "adjoint") for c in row] == held
+            assert held == ["0", "-1"]  # s[2] has its term from loss = logsumexp(s) - s[2]
+        current = page.eval_on_selector_all(
+            "#blocks .block.current", "els => els.map(e => e.dataset.block)"
+        )
+        for name in current:
+            # The step is on one of the block's nodes, and no later step adds to any of them.
+            assert steps[k - 1]["node"] in members[name]
+            assert not any(s["node"] in members[name] for s in steps[k:])
+            assert "completes the block" in opened.text(f'[data-block="{name}"] .status')
+        marked += current
+    # Every block the sweep reaches is marked once (all of them here).
+    assert sorted(marked) == sorted(members)
+    assert opened.problems == []
+
+
+def test_clicking_an_element_names_it(browser: Any, tmp_path: Path) -> None:
+    document = strict_json(output(*NETWORK, "--format", "json"))
+    node = next(n for n in document["nodes"] if n.get("name") == "W[1,2]")["id"]
+    opened = Opened(browser, _page(tmp_path, *NETWORK))
+    page = opened.page
+    page.click(f'g.node[data-node="{node}"]')
+    assert "Element W[1,2]: row 1, column 2 of W, a 2×2 matrix" in opened.text("#details")
+    # Its cell in the block W is the one marked: the value W[1,2] = -1 of the sample.
+    selected = page.query_selector_all('[data-block="W"] td.selected')
+    assert [td.inner_text() for td in selected] == ["-1", "?"]
+    page.keyboard.press("Escape")
+    page.click('[data-block="h"] table.value td[data-node]')  # h's first element
+    assert "Element h[1]: entry 1 of h, a vector of 2" in opened.text("#details")
+    assert page.query_selector_all("g.node.selected")
+    assert opened.problems == []
+
+
+def test_a_scalar_program_has_no_blocks_view(browser: Any, tmp_path: Path) -> None:
+    data = _embedded(output(*EXAMPLE, "--format", "html"), "adexplain-page")
+    assert "blocks" not in data
+    opened = Opened(browser, _page(tmp_path, *EXAMPLE))
+    assert opened.page.query_selector("#blocks") is None
+    assert opened.problems == []
+
+
+def test_a_vector_outputs_jacobian_is_shown_as_a_matrix(browser: Any, tmp_path: Path) -> None:
+    args = ["tanh(W @ x)", "--at", "W=[[1,2],[3,4]],x=[0.5,-1]", "--wrt", "x"]
+    jacobian = strict_json(output(*args, "--format", "json"))["jacobian"]
+    opened = Opened(browser, _page(tmp_path, *args))
+    table = opened.page.query_selector("#jacobian .jacobian-matrix table")
+    assert table is not None
+    headers = [th.inner_text() for th in table.query_selector_all("thead th")]
+    assert headers[1:] == jacobian["inputs"]
+    rows = table.query_selector_all("tbody tr")
+    shown = [[td.inner_text() for td in row.query_selector_all("td")] for row in rows]
+    _numbers_match(shown, jacobian["matrix"])
+    # Independently: tanh(W @ x)'s Jacobian is diag(1 - tanh(W @ x)²) W.
+    a = [1 * 0.5 + 2 * -1, 3 * 0.5 + 4 * -1]
+    expected = [
+        [(1 - math.tanh(a[i]) ** 2) * w for w in row] for i, row in enumerate([[1, 2], [3, 4]])
+    ]
+    _numbers_match(shown, expected)
+    text = opened.text("#jacobian")
+    assert f"forward mode {jacobian['forward_sweeps']} (one per input)" in text
+    assert opened.problems == []
+
+
+def test_show_blocks_alone_shows_the_finished_blocks(browser: Any, tmp_path: Path) -> None:
+    document = strict_json(output(*NETWORK, "--format", "json"))
+    opened = Opened(browser, _page(tmp_path, *NETWORK, "--show", "blocks"))
+    assert "Nothing to step through" in opened.text("#step")
+    for block in document["blocks"]:  # no sweep to wait for: every number is there
+        _numbers_match(_grid(opened, block["name"], "value"), block["value"])
+        _numbers_match(_grid(opened, block["name"], "adjoint"), block["adjoint"])
+    assert opened.problems == []

@@ -19,6 +19,9 @@ from .view import BlockLines, Lines
 SHOWN = 8
 """Rows and columns of a matrix shown in full; past that its first and last few."""
 
+LABELS = {"statement": ("value", "adjoint"), "input": ("value", "gradient")}
+"""What a block's two arrays are called, by its kind (the page uses the same words)."""
+
 
 def block_view(ex: Explanation, digits: int) -> list[Lines]:
     """The heading, each statement from the output down, then each input with its gradient;
@@ -45,8 +48,9 @@ def block_view(ex: Explanation, digits: int) -> list[Lines]:
 
 def _statement_lines(block: Block, digits: int) -> list[str]:
     lines = [f"{block.source}    ({describe(block.shape)})"]
-    lines += _labelled("value", f"{block.name} = ", block.values, block.shape, digits)
-    lines += _labelled("adjoint", f"{bar(block.name)} = ", block.adjoints, block.shape, digits)
+    value, adjoint = LABELS[block.kind]
+    lines += _labelled(value, f"{block.name} = ", block.values, block.shape, digits)
+    lines += _labelled(adjoint, f"{bar(block.name)} = ", block.adjoints, block.shape, digits)
     for position, rule in enumerate(block.rules):
         lines.append(f"  {'rule:' if position == 0 else '':<10}{rule}")
     return lines
@@ -54,8 +58,9 @@ def _statement_lines(block: Block, digits: int) -> list[str]:
 
 def _input_lines(block: Block, digits: int) -> list[str]:
     lines = [f"{block.name}    ({describe(block.shape)})"]
-    lines += _labelled("value", f"{block.name} = ", block.values, block.shape, digits)
-    lines += _labelled("gradient", f"{bar(block.name)} = ", block.adjoints, block.shape, digits)
+    value, gradient = LABELS[block.kind]
+    lines += _labelled(value, f"{block.name} = ", block.values, block.shape, digits)
+    lines += _labelled(gradient, f"{bar(block.name)} = ", block.adjoints, block.shape, digits)
     return lines
 
 
@@ -73,7 +78,7 @@ def array_lines(values: tuple[Value, ...], shape: Shape, digits: int) -> list[st
     texts = [format_number(value, digits) for value in values]
     if not shape:
         return [texts[0]]
-    grid = _grid(texts, shape)
+    grid = grid_of(texts, shape)
     if len(shape) == 1:
         return ["[" + ", ".join(grid[0]) + "]"]
     widths = [max(len(row[c]) for row in grid) for c in range(len(grid[0]))]
@@ -86,7 +91,7 @@ def array_lines(values: tuple[Value, ...], shape: Shape, digits: int) -> list[st
     return lines
 
 
-def _grid(texts: list[str], shape: Shape) -> list[list[str]]:
+def grid_of(texts: list[Any], shape: Shape) -> list[list[Any]]:
     """The elements as rows of cells, cut to their corners past SHOWN rows or columns."""
     rows, columns = (shape[0], shape[1]) if len(shape) == 2 else (1, shape[0])
     grid = []
@@ -156,7 +161,7 @@ def _matrix_tex(values: tuple[Value, ...], shape: Shape, digits: int) -> str:
     texts = [format_number(value, digits) for value in values]
     if not shape:
         return texts[0]
-    grid = _grid(texts, shape)
+    grid = grid_of(texts, shape)
     if len(shape) == 1:  # a vector is a column, as the rules treat it
         grid = [[cell if cell != "…" else "⋮"] for cell in grid[0]]
     dots = {"…": r"\cdots", "⋮": r"\vdots", "⋱": r"\ddots"}

@@ -15,7 +15,7 @@
   var page = JSON.parse(document.getElementById("adexplain-page").textContent);
   var stages = page.stages;
   var state = { stage: 0, shown: 0, predict: false, asked: 0, right: 0, pending: false, selected: null };
-  var view = { boxes: {}, edges: [], rows: {} };
+  var view = { boxes: {}, edges: [], rows: {}, blocks: [] };
 
   function $(id) { return document.getElementById(id); }
   function el(tag, attrs, text) {
@@ -273,6 +273,116 @@
     });
   }
 
+  // --- the blocks view (a program with vectors) ---------------------------------------------
+
+  /* One grid of printed numbers, bracketed: a matrix row by row, a vector as a column. */
+  function matrix(rows, which, cells, scalar) {
+    var t = el("table", { "class": "matrix " + which + (scalar ? " scalar" : "") });
+    rows.forEach(function (row) {
+      var tr = el("tr");
+      row.forEach(function (cell) {
+        var td = el("td", cell.node ? { "data-node": cell.node, tabindex: "0", role: "button",
+          title: page.elements && page.elements[cell.node] ? page.elements[cell.node] : cell.node } : { "class": "dots" }, cell[which]);
+        if (cell.node) {
+          td.addEventListener("click", function () { select(cell.node); });
+          td.addEventListener("keydown", function (event) {
+            if (event.key === "Enter") { select(cell.node); event.preventDefault(); }
+          });
+          cells.push({ td: td, cell: cell, which: which });
+        }
+        tr.appendChild(td);
+      });
+      t.appendChild(tr);
+    });
+    return t;
+  }
+
+  function buildBlocks() {
+    if (!page.blocks) return;
+    var section = el("section", { id: "blocks" });
+    section.appendChild(el("h2", {}, page.block_headings[0]));
+    var statements = el("div", { "class": "blocks" }), inputs = el("div", { "class": "blocks" });
+    section.appendChild(statements);
+    section.appendChild(el("h2", {}, page.block_headings[1]));
+    section.appendChild(inputs);
+    page.blocks.forEach(function (block) {
+      var card = el("article", { "class": "block " + block.kind, "data-block": block.name });
+      var head = el("h3", {}, block.heading);
+      card.appendChild(head);
+      var cells = [];
+      [["value", 0], ["adjoint", 1]].forEach(function (pair) {
+        var line = el("div", { "class": "array" });
+        line.appendChild(el("span", { "class": "label" }, block.labels[pair[1]]));
+        line.appendChild(matrix(block.rows, pair[0], cells, !block.shape.length));
+        card.appendChild(line);
+      });
+      if (block.rules.length) {
+        var rules = el("div", { "class": "rules" });
+        rules.appendChild(el("span", { "class": "label" }, "rule:"));
+        rules.appendChild(el("div", { "class": "mono" }, block.rules.join("\n")));
+        card.appendChild(rules);
+      }
+      var status = el("p", { "class": "status" });
+      card.appendChild(status);
+      (block.kind === "input" ? inputs : statements).appendChild(card);
+      view.blocks.push({ card: card, block: block, cells: cells, status: status });
+    });
+    if (page.jacobian) section.appendChild(jacobian(page.jacobian));
+    $("panes").parentNode.insertBefore(section, $("panes"));
+  }
+
+  /* A vector output's Jacobian: the matrix, and how each mode builds it, sweep by sweep. */
+  function jacobian(info) {
+    var box = el("div", { id: "jacobian" });
+    var matrix = info.tables[info.tables.length - 1];
+    [matrix].concat(info.tables.slice(0, -1)).forEach(function (t, k) {
+      var part = el("section", { "class": "table" + (k === 0 ? " jacobian-matrix" : "") });
+      part.appendChild(el("h2", {}, t.title));
+      var table = el("table"), head = el("tr");
+      t.headers.forEach(function (h) { head.appendChild(el("th", {}, h)); });
+      table.appendChild(el("thead")).appendChild(head);
+      var body = el("tbody");
+      t.rows.forEach(function (row) {
+        var tr = el("tr");
+        row.forEach(function (cell, c) { tr.appendChild(el(c === 0 && k === 0 ? "th" : "td", t.numeric[c] ? { "class": "n" } : {}, cell)); });
+        body.appendChild(tr);
+      });
+      table.appendChild(body);
+      part.appendChild(table);
+      t.notes.forEach(function (note) { part.appendChild(el("p", {}, note)); });
+      box.appendChild(part);
+    });
+    info.lines.forEach(function (line) { box.appendChild(el("p", {}, line)); });
+    return box;
+  }
+
+  /* Values appear as the forward pass reaches them; adjoints as the reverse sweep adds
+     their terms (the sums so far), all of them once the sweep is over. */
+  function updateBlocks(step) {
+    var a = stageIndex("adjoints");
+    var during = a >= 0 && state.stage === a, before = a >= 0 && state.stage < a;
+    var held = during ? sums(a) : {};
+    view.blocks.forEach(function (b) {
+      b.cells.forEach(function (c) {
+        var text;
+        if (c.which === "value") text = valueShown(c.cell.node) ? c.cell.value : "?";
+        else if (before) text = "?";
+        else if (during) text = held[c.cell.node] !== undefined ? held[c.cell.node] : page.zero;
+        else text = c.cell.adjoint;
+        c.td.textContent = text;
+        c.td.classList.toggle("unknown", text === "?");
+        c.td.classList.toggle("selected", state.selected === c.cell.node);
+      });
+      var at = b.block.complete_at;
+      var current = during && at !== null && state.shown === at;
+      var complete = !before && (!during || (at !== null && state.shown >= at));
+      b.card.classList.toggle("current", current);
+      b.card.classList.toggle("complete", complete && a >= 0);
+      b.status.textContent = current ? "▶ This step completes the block: every adjoint of its elements is in."
+        : during && complete ? "✓ complete" : during ? "(its adjoints are still gathering terms)" : "";
+    });
+  }
+
   // --- showing the state --------------------------------------------------------------------
 
   function update() {
@@ -353,6 +463,7 @@
     $("prev").disabled = state.shown === 0;
     $("next").disabled = !stage || state.shown >= stage.steps.length;
     $("score").textContent = state.asked ? state.right + " of " + state.asked + " right" : "";
+    updateBlocks(step);
     highlight();
   }
 
@@ -446,6 +557,7 @@
   function select(id) {
     state.selected = state.selected === id ? null : id;
     details();
+    updateBlocks();
     highlight();
   }
 
@@ -500,6 +612,7 @@
     panel.appendChild(el("h3", {}, info.label + (id === page.output ? " (the output Z)" : "")));
     panel.appendChild(el("p", { "class": "mono" }, (node.kind === "input" ? "the input " : "") + info.formula
       + " = " + (valueShown(id) ? info.value : "?")));
+    if (page.elements && page.elements[id]) panel.appendChild(el("p", { "class": "element" }, "Element " + page.elements[id]));
     if (info.source) panel.appendChild(el("p", {}, "From the text: " + info.source));
     var incoming = [], outgoing = [];
     doc.edges.forEach(function (edge, i) {
@@ -549,6 +662,7 @@
     page.chains.forEach(function (c) { select.appendChild(el("option", { value: c.variable }, c.variable)); });
     select.addEventListener("change", function () { highlight(); details(); });
     draw();
+    buildBlocks();
     buildTables();
     $("next").addEventListener("click", next);
     $("prev").addEventListener("click", prev);
@@ -571,7 +685,7 @@
       else if (key === "Home") reset();
       else if (key === "End") revealAll();
       else if (key === "p" || key === "P") { $("predict-mode").click(); }
-      else if (key === "Escape") { state.selected = null; details(); highlight(); }
+      else if (key === "Escape") { state.selected = null; details(); updateBlocks(); highlight(); }
       else if (/^[1-9]$/.test(key)) chooseStage(Number(key) - 1);
       else return;
       event.preventDefault();

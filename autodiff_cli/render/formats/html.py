@@ -7,7 +7,8 @@ variable, with a predict mode. No server, no network: one file, for a USB stick.
 The page's data is the ``json`` format's document, embedded as it is, plus what a page
 needs to show it: every number already printed (``--digits``), every label, each sweep's
 steps (:mod:`~autodiff_cli.steps`), the interval of answers a prediction may fall in, and
-the graph's layout from Graphviz where it is installed. The page's script only reveals
+the graph's layout from Graphviz where it is installed, and for a program with vectors
+its blocks view and Jacobian as the text formats write them. The page's script only reveals
 these; it computes nothing. Without Graphviz it lays the graph out with the packaged
 copy of dagre (``render/assets/``, with its version, source and licence).
 """
@@ -21,11 +22,13 @@ from importlib.resources import files
 from typing import Any
 
 from ... import labels as label
+from ...blocks import bar
 from ...explain import ChainRule, Explanation
 from ...graph import Node
 from ...homework import Tolerance
 from ...numbers import Value, format_number
 from ...steps import Step, forward_steps, reverse_steps
+from ...tensor import describe
 from .. import SECTIONS, RenderOptions
 from .. import graphviz as gv
 from ..picture import highlighted_nodes
@@ -152,7 +155,7 @@ def page_data(ex: Explanation, options: RenderOptions) -> dict[str, Any]:
             if chain.variable in ex.tangents
         ]
     drawn = len(graph.nodes) <= gv.MAX_NODES
-    return {
+    data = {
         "summary": summary_lines(ex, digits),
         "output": ids[graph.output],
         "nodes": nodes,
@@ -166,6 +169,113 @@ def page_data(ex: Explanation, options: RenderOptions) -> dict[str, Any]:
         "layout": _layout(ex, nodes, edges, stages) if drawn else None,
         "draw": drawn,
     }
+    if "blocks" in options.sections:
+        data.update(_blocks(ex, shown, digits, stages))
+        data.update(_jacobian(ex, digits))
+    return data
+
+
+def _blocks(
+    ex: Explanation, shown: Shown, digits: int, stages: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """The blocks view (a program with vectors): each block's heading and rule as the text
+    formats write them, its value and adjoint as a grid of printed numbers, and the step of
+    the reverse sweep after which its adjoint is complete; nothing for a scalar program."""
+    from ..blocks_view import LABELS, block_view
+
+    view = block_view(ex, digits)
+    if not view:
+        return {}
+    ids = [node.id for node in ex.graph.nodes]
+    last: dict[str, int] = {}
+    for stage in stages:
+        if stage["key"] == "adjoints":
+            last = {step["node"]: k + 1 for k, step in enumerate(stage["steps"])}
+    headings, found, elements = [], [], {}
+    for part in view:
+        block = getattr(part, "block", None)
+        if block is None:
+            headings.append(part.lines[0])
+            continue
+        nodes = [None if n is None else ids[n] for n in block.nodes]
+        reached = [last[n] for n in nodes if n is not None and n in last]
+        value, adjoint = LABELS[block.kind]
+        found.append(
+            {
+                "name": block.name,
+                "kind": block.kind,
+                "shape": list(block.shape),
+                "heading": part.lines[0],
+                "labels": [f"{value}: {block.name} =", f"{adjoint}: {bar(block.name)} ="],
+                "rows": _cells(block, nodes, shown),
+                "rules": list(block.rules),
+                "complete_at": max(reached) if reached else None,
+            }
+        )
+        if block.shape:
+            elements.update(_elements(ex, block, nodes))
+    return {"blocks": found, "block_headings": headings, "elements": elements}
+
+
+def _jacobian(ex: Explanation, digits: int) -> dict[str, Any]:
+    """A vector output's Jacobian as the text formats print it: the forward sweeps' columns,
+    the reverse sweeps' rows, the matrix, and the sentence on their counts."""
+    if ex.jacobian is None:
+        return {}
+    from ..jacobian_view import jacobian_view
+    from ..view import TableView
+
+    parts = jacobian_view(ex, digits)
+    tables = [
+        {
+            "title": t.title,
+            "headers": list(t.headers),
+            "rows": [list(r) for r in t.rows],
+            "numeric": list(t.numeric),
+            "notes": list(t.notes),
+        }
+        for t in parts
+        if isinstance(t, TableView)
+    ]
+    lines = [line for part in parts if not isinstance(part, TableView) for line in part.lines]
+    return {"jacobian": {"tables": tables, "lines": lines}}
+
+
+def _cells(block: Any, nodes: Sequence[str | None], shown: Shown) -> list[list[dict[str, Any]]]:
+    """The block's grid, a vector as a column (as its rule treats it): each cell its node,
+    value and adjoint as printed, or the dots where a large matrix is cut."""
+    from ..blocks_view import grid_of
+
+    rows = grid_of(list(range(len(nodes))), block.shape) if block.shape else [[0]]
+    if len(block.shape) == 1:
+        rows = [[cell if cell != "…" else "⋮"] for cell in rows[0]]
+    return [
+        [
+            {"node": None, "value": cell, "adjoint": cell}
+            if isinstance(cell, str)
+            else {
+                "node": nodes[cell],
+                "value": shown(block.values[cell]),
+                "adjoint": shown(block.adjoints[cell]),
+            }
+            for cell in row
+        ]
+        for row in rows
+    ]
+
+
+def _elements(ex: Explanation, block: Any, nodes: Sequence[str | None]) -> dict[str, Any]:
+    """What clicking an element's node says of it: its name and where it sits in its block."""
+    columns = block.shape[1] if len(block.shape) == 2 else 1
+    out = {}
+    for k, (index, node) in enumerate(zip(block.nodes, nodes, strict=True)):
+        if index is None or node is None:
+            continue
+        name = ex.graph.nodes[index].name or node
+        row, column = divmod(k, columns)
+        place = f"row {row + 1}, column {column + 1}" if len(block.shape) == 2 else f"entry {k + 1}"
+        out[node] = f"{name}: {place} of {block.name}, {describe(block.shape)}"
+    return out
 
 
 def _node(ex: Explanation, node: Node, shown: Shown) -> dict[str, Any]:
