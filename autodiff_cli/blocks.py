@@ -28,7 +28,7 @@ from .numbers import Value
 from .ops import FUNCTIONS, OPS, Op, Operand
 from .scope import tensor_inputs
 from .syntax import Call, Expr, Name, Number, Operator
-from .tensor import Shape, Statement, Step
+from .tensor import Shape, Statement, Step, parse_element_name
 from .vector_ops import Rule, Term, vector_op
 
 BAR = "\u0304"
@@ -54,6 +54,13 @@ def bar(name: str) -> str:
     return name + BAR
 
 
+def whole_output_name(ex: Explanation) -> str:
+    """The output's name as a whole: ``Z`` for a vector output, whose labels are its first
+    element's (``∂Z[1]/∂x``), so that a block and its rule say Z̄, not Z[1]̄."""
+    parsed = parse_element_name(ex.graph.output_name)
+    return ex.graph.output_name if parsed is None else parsed[0]
+
+
 def blocks(ex: Explanation) -> tuple[Block, ...]:
     """Every statement of a program with vectors, then every input; empty otherwise."""
     graph = ex.graph
@@ -61,7 +68,7 @@ def blocks(ex: Explanation) -> tuple[Block, ...]:
     if not statements:
         return ()
     fed = Counter[str]()
-    output = graph.output_name
+    output = whole_output_name(ex)
     derived = [_rules(graph.source, statement, fed, output) for statement in statements]
     made = [
         _statement_block(ex, statement, rules, fed)
@@ -80,7 +87,7 @@ def _statement_block(
     values = tuple(ex.values[e] if isinstance(e, int) else e.value for e in statement.elements)
     zero = ex.arithmetic.zero
     adjoints = tuple(ex.adjoints[e] if isinstance(e, int) else zero for e in statement.elements)
-    name = statement.name or ex.graph.output_name
+    name = statement.name or whole_output_name(ex)
     source = " ".join(ex.graph.source[statement.span.start : statement.span.end].split())
     lines = tuple(_assignment(target, term, fed) for target, term in rules)
     return Block(name, "statement", statement.shape, nodes, values, adjoints, source, lines)

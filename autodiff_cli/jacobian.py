@@ -21,7 +21,7 @@ from .errors import AdexplainError
 from .graph import Graph
 from .numbers import Value
 from .passes import Edge, adjoints, tangents
-from .tensor import describe, grouped, parse_element_name, shape_text
+from .tensor import describe, grouped, parse_element_name
 
 MAX_SWEEPS = 2_000
 """Each way takes one sweep per input or output: past this many, the Jacobian is left out
@@ -150,7 +150,7 @@ def output_shape(graph: Graph) -> tuple[str, tuple[int, ...]]:
 
 def describe_output(graph: Graph) -> str:
     name, shape = output_shape(graph)
-    return f"{name} is {describe(shape)} {shape_text(shape)}" if shape else f"{name} is a scalar"
+    return f"{name} is {describe(shape)}" if shape else f"{name} is a scalar"
 
 
 def _close(a: Value, b: Value) -> bool:

@@ -44,6 +44,16 @@ def test_a_tanh_layers_rule_is_the_textbook_one() -> None:
     assert rules["loss"] == _same(["s̄ = loss̄ · (softmax(s) - onehot(2))"])
 
 
+def test_an_unnamed_vector_output_is_one_block_named_as_a_whole() -> None:
+    """Its labels are its first element's (∂Z[1]/∂x), but the block is the whole vector:
+    Z and Z̄, never Z[1]̄ (which reads as the bar of one element)."""
+    found = blocks(explain("tanh(W @ x)", {"W": "[[1, 2], [3, 4]]", "x": "[1, -1]"}))
+    output = found[0]
+    assert output.name == "Z"
+    assert _same(output.rules)[0] == _same(["δ = Z̄ ⊙ (1 - Z^2)"])[0]
+    assert not any("[" in rule for block in found for rule in block.rules)
+
+
 @pytest.mark.parametrize(
     ("program", "at", "name", "rules"),
     [
