@@ -69,6 +69,26 @@ def test_latex_of_a_program_with_greek_and_the_survey_notation_compiles(tmp_path
     assert r"\frac{\partial Z}{\partial x}" in tex
 
 
+LAYERS = [
+    "h = tanh(W1 @ x + b1); s = W2 @ h + b2; loss = cross_entropy(s, 2)",
+    "--at",
+    "W1=[[0.1,-0.2,0.3],[0.4,0.5,-0.6]],x=[1,2,-1],b1=[0.1,-0.1],"
+    "W2=[[1,-1],[0.5,0.2],[-0.3,0.8]],b2=[0,0.1,-0.1]",
+]
+"""A network whose weights are named as ML writes them: W1, b1, a name ending in a digit."""
+
+
+def test_latex_of_a_network_with_numbered_weights_compiles(tmp_path: Path) -> None:
+    """W1's element once typeset as W_{1}_{1,1}, a double subscript pdflatex stops at."""
+    document = tmp_path / "network.tex"
+    compile_latex(document, output(*LAYERS, "--wrt", "W1", "--format", "latex", "--show", "all"))
+    tex = document.read_text()
+    assert r"(W_{1})_{1,1}" in tex
+    # One spelling of W1 in the chain rules, the gradient line and the blocks.
+    assert r"\mathit{W1}" not in tex and r"\overline{\mathit{W1}}" not in tex
+    assert r"\bar{W}_{1} = \begin{bmatrix}" in tex
+
+
 def test_mermaid_flowchart_shape() -> None:
     chart = output(*EXAMPLE, "--format", "mermaid")
     lines = chart.splitlines()

@@ -5,6 +5,7 @@ Python surface a notebook uses: numpy scalars as values, nodes by id, ``print(re
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -198,3 +199,18 @@ def test_the_latex_display_is_tex_that_compiles(
         "\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n%s\n\\end{document}\n"
     )
     compile_latex(tmp_path / "display.tex", document % math)
+
+
+def test_the_notebook_math_of_numbered_weights_compiles(tmp_path: Path) -> None:
+    """The MathJax of the HTML display and the text/latex display, compiled by pdflatex:
+    an element of W1 was W_{1}_{1,1}, a double subscript."""
+    at = {"W1": [[0.1, -0.2], [0.3, 0.4]], "x": [1, 2]}
+    result = explain("h = tanh(W1 @ x); loss = sum(h)", at=at, wrt=["W1"])
+    shown = re.findall(r"\$\$.*?\$\$", html.unescape(result._repr_html_()), re.DOTALL)
+    assert shown
+    math = "\n".join([*shown, result._repr_latex_()])
+    assert "(W_{1})_{1,1}" in math
+    document = (
+        "\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n%s\n\\end{document}\n"
+    )
+    compile_latex(tmp_path / "network.tex", document % math)

@@ -14,6 +14,7 @@ from ..blocks import BAR, Block, bar, blocks
 from ..explain import Explanation
 from ..numbers import Value, format_number, json_number
 from ..tensor import Shape, describe
+from .tex import tex_adjoint, tex_variable
 from .view import BlockLines, Lines
 
 SHOWN = 8
@@ -147,10 +148,10 @@ def _nested(flat: list[Any], shape: Shape) -> Any:
 
 def block_tex(block: Block, digits: int) -> list[str]:
     """The block as display math: its value and adjoint as matrices, then its rule."""
-    name = tex_name(block.name)
+    name = tex_variable(block.name)
     value = _matrix_tex(block.values, block.shape, digits)
     adjoint = _matrix_tex(block.adjoints, block.shape, digits)
-    lines = [rf"{name} = {value}, \qquad {_barred(name, block.name)} = {adjoint}"]
+    lines = [rf"{name} = {value}, \qquad {tex_adjoint(block.name)} = {adjoint}"]
     if block.rules:
         rows = " \\\\ ".join(_rule_tex(rule) for rule in block.rules)
         lines.append(rf"\begin{{aligned}} {rows} \end{{aligned}}")
@@ -167,19 +168,6 @@ def _matrix_tex(values: tuple[Value, ...], shape: Shape, digits: int) -> str:
     dots = {"…": r"\cdots", "⋮": r"\vdots", "⋱": r"\ddots"}
     body = r" \\ ".join(" & ".join(dots.get(cell, cell) for cell in row) for row in grid)
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
-
-
-def _barred(typeset: str, name: str) -> str:
-    """A bar over one letter, a line over a longer name."""
-    return rf"\bar{{{typeset}}}" if len(name) == 1 else rf"\overline{{{typeset}}}"
-
-
-def tex_name(name: str) -> str:
-    greek = {"δ": r"\delta"}
-    if name in greek:
-        return greek[name]
-    escaped = name.replace("_", r"\_")
-    return escaped if len(name) == 1 else rf"\mathit{{{escaped}}}"
 
 
 _WORD = re.compile(r"(?:(?![ᵀ₀-₉])[^\W\d_])(?:(?![ᵀ₀-₉])\w)*")
@@ -203,8 +191,7 @@ def _expression_tex(text: str) -> str:
             return rf"\mathrm{{{escaped}}}"
         if found == "if":
             return r"\text{ if }"
-        typeset = tex_name(found)
-        return _barred(typeset, found) if barred else typeset
+        return tex_adjoint(found) if barred else tex_variable(found)
 
     out = _WORD.sub(word, text).replace(BAR, "")
     out = re.sub(r"([₀-₉]+)", lambda m: f"_{{{m.group(1).translate(_SUBSCRIPT)}}}", out)

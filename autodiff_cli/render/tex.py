@@ -211,16 +211,30 @@ _NUMBER = re.compile(r"^\d*\.?\d+([eE][+-]?\d+)?$")
 
 def tex_variable(name: str) -> str:
     """A variable's name in math mode: x1 as x_{1}, θ as \theta, long names upright-italic;
-    an element W[1,2] as W_{1,2}."""
+    an element W[1,2] as W_{1,2}, and an element of W1 as (W_{1})_{1,2}. The one place a
+    name is typeset: the chain rules, the gradient lines and the blocks all call it."""
     element = parse_element_name(name)
     if element is not None:
         base, index = element
-        return f"{tex_variable(base)}_{{{','.join(str(i + 1) for i in index)}}}"
+        typeset = tex_variable(base)
+        if _ID.match(base):  # W_{1}_{1,2} is a double subscript, an error in TeX and MathJax
+            typeset = f"({typeset})"
+        return f"{typeset}_{{{','.join(str(i + 1) for i in index)}}}"
     if _ID.match(name):
         return tex_id(name)
     pieces = [_greek(char).strip("$") if not char.isascii() else char for char in name]
     text = "".join(pieces).replace("_", r"\_")
     return text if len(name) == 1 else rf"\mathit{{{text}}}"
+
+
+def tex_adjoint(name: str) -> str:
+    r"""A variable's adjoint: the bar over its letters, as a textbook writes it (\bar{x},
+    \bar{W}_{1}, \overline{\mathit{loss}}), never over a subscript."""
+    match = _ID.match(name)
+    letters = match.group(1) if match is not None else name
+    typeset = tex_variable(letters) if match is None else letters  # tex_id's letters, as typed
+    barred = rf"\bar{{{typeset}}}" if len(letters) == 1 else rf"\overline{{{typeset}}}"
+    return barred + tex_id(name).removeprefix(letters) if match is not None else barred
 
 
 _SPECIAL = {
