@@ -44,6 +44,7 @@ from .scope import tensor_inputs
 
 if TYPE_CHECKING:
     from .crosscheck import CrossCheck
+    from .notebook import Display
 
 DEFAULT_MAX_PATHS = 20
 
@@ -164,6 +165,12 @@ class Explanation:
         from .notebook import latex
 
         return latex(self)
+
+    def show(self, sections: str | Iterable[str] = "all", digits: int = 6) -> Display:
+        """For a notebook: the sections ``--show`` names (``"blocks"``, ``"graph,paths"``)."""
+        from .notebook import show
+
+        return show(self, sections, digits)
 
     def on_paths(self, chain: ChainRule) -> frozenset[int]:
         """Every node on some path from Z to the chain's variable (to highlight a picture).

@@ -16,14 +16,16 @@ from __future__ import annotations
 import html as html_text
 import shlex
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from .errors import AdexplainError
 from .explain import Explanation
-from .render import RenderOptions, renderer
+from .render import SECTIONS, RenderOptions, renderer
 from .render.graphviz import MAX_NODES, svg
 from .render.tex import chain_rule_tex, tex_id, tex_number
-from .render.view import ChainLines, GraphLines, TableView, WarningLines, layout
+from .render.view import BlockLines, ChainLines, GraphLines, TableView, WarningLines, layout
+from .scope import suggestion
 
 STYLE = (
     "<style>"
@@ -33,7 +35,8 @@ STYLE = (
     "{padding:0.15em 0.7em;border-bottom:1px solid #ccc;text-align:left}"
     ".adexplain table.adexplain-table td.n{text-align:right;font-variant-numeric:tabular-nums}"
     ".adexplain code{white-space:pre}"
-    ".adexplain svg{max-width:100%;height:auto}"
+    # A graph keeps its natural size and scrolls: shrunk to the cell, 46 nodes are unreadable.
+    ".adexplain .adexplain-graph{overflow-x:auto;max-width:100%}"
     ".adexplain .warning{border-left:4px solid #e69f00;padding-left:0.5em}"
     "</style>"
 )
@@ -46,7 +49,7 @@ def html(ex: Explanation, options: RenderOptions | None = None) -> str:
     out = [STYLE, '<div class="adexplain">', _paragraph(summary.lines)]  # type: ignore[union-attr]
     picture = graph_svg(ex, options)
     if picture:
-        out.append(picture)
+        out.append(f'<div class="adexplain-graph">{picture.strip()}</div>')
     for block in blocks:
         if isinstance(block, TableView):
             out += [f"<h4>{_escape(block.title)}</h4>", _table(block)]
@@ -59,12 +62,44 @@ def html(ex: Explanation, options: RenderOptions | None = None) -> str:
         elif isinstance(block, GraphLines):
             if not picture:  # without Graphviz, the terminal's tree
                 out.append("<pre>" + "\n".join(map(_escape, block.lines)) + "</pre>")
+        elif isinstance(block, BlockLines):
+            out.append(_block_html(block, options.digits))
         elif isinstance(block, WarningLines):
             out.append(_paragraph(block.lines, "warning"))
         else:
             out.append(_paragraph(block.lines))
     out.append("</div>")
     return "\n".join(out)
+
+
+def _block_html(block: BlockLines, digits: int) -> str:
+    """A block as the documents typeset it, its matrices as MathJax's bmatrix: the text view's
+    columns are aligned with spaces, which HTML collapses."""
+    from .render.blocks_view import block_tex
+
+    heading = f"<h5>{_escape(block.lines[0])}</h5>"
+    return heading + "".join(
+        f"<p>$$ {_escape(line)} $$</p>" for line in block_tex(block.block, digits)
+    )
+
+
+def show(ex: Explanation, sections: str | Iterable[str] = "all", digits: int = 6) -> Display:
+    """The explanation with the sections ``--show`` names (``"blocks"``, ``"all"``,
+    ``["graph", "paths"]``), to display in a notebook: ``Explanation.show`` calls this."""
+    names = (
+        {name.strip() for name in sections.split(",")}
+        if isinstance(sections, str)
+        else set(sections)
+    )
+    chosen = set(SECTIONS) if names == {"all"} else names
+    unknown = sorted(chosen - set(SECTIONS))
+    if unknown:
+        raise AdexplainError(
+            f"unknown section {unknown[0]!r}; choose from {', '.join(SECTIONS)} or all"
+            + suggestion(unknown[0], [*SECTIONS, "all"]),
+            code="usage",
+        )
+    return Display(ex, RenderOptions(digits=digits, sections=frozenset(chosen)))
 
 
 def graph_svg(ex: Explanation, options: RenderOptions) -> str | None:

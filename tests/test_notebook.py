@@ -6,6 +6,7 @@ Python surface a notebook uses: numpy scalars as values, nodes by id, ``print(re
 from __future__ import annotations
 
 import html
+import math
 import re
 import subprocess
 import sys
@@ -214,3 +215,51 @@ def test_the_notebook_math_of_numbered_weights_compiles(tmp_path: Path) -> None:
         "\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n%s\n\\end{document}\n"
     )
     compile_latex(tmp_path / "network.tex", document % math)
+
+
+LAYER = ("h = tanh(W @ x); loss = sum(h)", {"W": [[1, -2], [3, 4]], "x": [0.5, -1]})
+
+
+def test_a_vector_program_shows_its_blocks_from_python_as_typeset_matrices() -> None:
+    """``show("blocks")`` asks for the blocks; each is MathJax's bmatrix, not a paragraph
+    padded with spaces that HTML collapses."""
+    expression, at = LAYER
+    shown = explain(expression, at=at, wrt=["W"]).show("blocks")._repr_html_()
+    assert "Backprop by blocks" in shown
+    matrices = re.findall(r"\$\$ (.*?) \$\$", html.unescape(shown))
+    value = r"W = \begin{bmatrix} 1 & -2 \\ 3 & 4 \end{bmatrix}"
+    assert any(value in formula for formula in matrices)
+    assert not re.search(r"<p>[^<]*\[\[1, -2\],<br>", shown)  # the old padded text grid
+    # tanh(W x) with x = (0.5, -1): h̄ = 1, so W̄ = (1 - h²) xᵀ; W̄[1,1] = 0.5 (1 - tanh(2.5)²).
+    assert f"{0.5 * (1 - math.tanh(2.5) ** 2):.6g}" in shown
+
+
+def test_show_takes_the_command_line_section_names() -> None:
+    expression, at = LAYER
+    result = explain(expression, at=at)
+    assert "Backprop by blocks" not in result._repr_html_()  # not among the default sections
+    assert "Backprop by blocks" in result.show("all")._repr_html_()
+    assert "Backprop by blocks" in result.show(["blocks", "values"])._repr_html_()
+    with pytest.raises(AdexplainError, match=r"unknown section 'blok'.*blocks"):
+        result.show("blok")
+
+
+def test_a_large_graph_keeps_its_size_and_scrolls() -> None:
+    """Shrunk to the cell's width, a 46-node graph's labels were too small to read."""
+    pytest.importorskip("shutil").which("dot") or pytest.skip("no Graphviz")
+    expression, at = LAYER
+    shown = explain(expression, at=at).show("graph")._repr_html_()
+    assert '<div class="adexplain-graph"><svg' in shown
+    assert "overflow-x:auto" in shown and "svg{max-width" not in shown
+
+
+def test_the_magic_shows_blocks_as_typeset_matrices() -> None:
+    from autodiff_cli.notebook import magic
+
+    shown = magic(
+        "\"h = tanh(W1 @ x); loss = sum(h)\" --at 'W1=[[1,-2],[3,4]],x=[0.5,-1]' --show blocks"
+    )
+    assert shown is not None
+    page = html.unescape(shown._repr_html_())  # type: ignore[union-attr]
+    assert r"\bar{W}_{1} = \begin{bmatrix}" in page
+    assert r"W_{1} = \begin{bmatrix} 1 & -2 \\ 3 & 4 \end{bmatrix}" in page
