@@ -18,6 +18,7 @@ with the block's own name, ``1 - h^2``), a vector operation's from its entry in
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Literal, NamedTuple
@@ -50,8 +51,17 @@ class Block(NamedTuple):
     """The local rule in matrix form, one assignment per line."""
 
 
+_NUMBERED = re.compile(r"^(.*[^\W\d_])(\d+)$")
+"""A name ending in digits after a letter: W1, b12."""
+
+
 def bar(name: str) -> str:
-    return name + BAR
+    """The adjoint's symbol: the bar over the name's last letter, W̄1 as a textbook's W̄₁,
+    never over a trailing digit."""
+    numbered = _NUMBERED.match(name)
+    if numbered is None:
+        return name + BAR
+    return numbered.group(1) + BAR + numbered.group(2)
 
 
 def whole_output_name(ex: Explanation) -> str:

@@ -44,6 +44,14 @@ def test_a_tanh_layers_rule_is_the_textbook_one() -> None:
     assert rules["loss"] == _same(["s̄ = loss̄ · (softmax(s) - onehot(2))"])
 
 
+def test_a_numbered_weights_bar_is_over_its_letter_not_its_digit() -> None:
+    """W̄1 as a textbook's W̄₁, not W1̄ (a bar over the digit)."""
+    program = "h = tanh(W1 @ x + b1); loss = sum(h)"
+    point = {"W1": "[[1, 2], [3, 4]]", "x": "[1, -1]", "b1": "[0, 1]"}
+    rules = _same(_by_name(blocks(explain(program, point)))["h"].rules)
+    assert rules == _same(["δ = h̄ ⊙ (1 - h^2)", "b̄1 = δ", "W̄1 = δ xᵀ", "x̄ = W1ᵀ δ"])
+
+
 def test_an_unnamed_vector_output_is_one_block_named_as_a_whole() -> None:
     """Its labels are its first element's (∂Z[1]/∂x), but the block is the whole vector:
     Z and Z̄, never Z[1]̄ (which reads as the bar of one element)."""

@@ -172,6 +172,8 @@ def _matrix_tex(values: tuple[Value, ...], shape: Shape, digits: int) -> str:
 
 _WORD = re.compile(r"(?:(?![ᵀ₀-₉])[^\W\d_])(?:(?![ᵀ₀-₉])\w)*")
 """A name: letters, digits and underscores, not the ᵀ of a transpose or a δ's subscript."""
+_BARRED_NUMBERED = re.compile(rf"([^\W\d_]){BAR}(\d+)")
+"""The adjoint of a numbered name as ``bar`` writes it: W̄1."""
 _SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
 
@@ -193,6 +195,8 @@ def _expression_tex(text: str) -> str:
             return r"\text{ if }"
         return tex_adjoint(found) if barred else tex_variable(found)
 
+    # W̄1 is W1's adjoint: the bar goes after the whole name, where word() looks for it.
+    text = _BARRED_NUMBERED.sub(lambda m: m.group(1) + m.group(2) + BAR, text)
     out = _WORD.sub(word, text).replace(BAR, "")
     out = re.sub(r"([₀-₉]+)", lambda m: f"_{{{m.group(1).translate(_SUBSCRIPT)}}}", out)
     for plain, typeset in (
