@@ -538,8 +538,9 @@ def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block
     return blocks
 
 
-TREE_DEPTH = 8
-"""Deeper levels are summarised, so the picture stays inside 80 columns."""
+TREE_DEPTH = 10
+"""Deeper levels are summarised. Ten reaches the weights of a two-layer network, nine
+edges below its loss, which is what a student draws the tree to see."""
 TREE_LINES = 200
 
 
