@@ -437,21 +437,52 @@ def _kink_name(
     return ""
 
 
+def _kink_choices(
+    ex: Explanation, ranges: Sequence[tuple[Value, Value]]
+) -> list[list[dict[int, Value]]]:
+    """The independent choices a kink leaves, each as its alternatives: an edge's partial at
+    one end of its interval or the other; but a tie of max or min is ONE choice, which
+    argument gets the slope (1, 0) or (0, 1), since its subdifferential is the segment
+    t·(1, 0) + (1 - t)·(0, 1), not the square [0, 1]²."""
+    open_edges = [i for i, (low, high) in enumerate(ranges) if low != high]
+    by_tie: dict[int, list[int]] = {}
+    choices: list[list[dict[int, Value]]] = []
+    for i in open_edges:
+        edge = ex.edges[i]
+        op = ex.graph.nodes[edge.target].op
+        if OPS[op].partials[edge.position].kink_is_tie:  # type: ignore[index]
+            by_tie.setdefault(edge.target, []).append(i)
+        else:
+            choices.append([{i: ranges[i][0]}, {i: ranges[i][1]}])
+    for tied in by_tie.values():
+        if len(tied) == 1:  # the other argument is a constant: its slope is not graded
+            (i,) = tied
+            choices.append([{i: ranges[i][0]}, {i: ranges[i][1]}])
+            continue
+        choices.append(
+            [{j: ranges[j][1] if j == winner else ranges[j][0] for j in tied} for winner in tied]
+        )
+    return choices
+
+
 def _gradient_ranges(
     ex: Explanation, ranges: Sequence[tuple[Value, Value]]
 ) -> dict[int, tuple[Value, Value]]:
     """Per variable node, the gradient's lowest and highest value as the kink partials range
-    over their intervals. The gradient is multilinear in the edge partials, so its extremes
-    are at the corners of the box of choices."""
-    choices = [i for i, (low, high) in enumerate(ranges) if low != high]
-    too_many = len(choices) > MAX_KINK_CHOICES or 2 ** len(choices) * len(ex.edges) > KINK_BUDGET
+    over their subdifferentials. The gradient is multilinear in the edge partials, so its
+    extremes are at the vertices of the product of those sets, which :func:`_kink_choices`
+    lists."""
+    choices = _kink_choices(ex, ranges)
+    corners = math.prod(len(alternatives) for alternatives in choices)
+    too_many = len(choices) > MAX_KINK_CHOICES or corners * len(ex.edges) > KINK_BUDGET
     if not choices or too_many:
         return {}
     found: dict[int, list[Value]] = {chain.node: [] for chain in ex.chains}
-    for corner in itertools.product((0, 1), repeat=len(choices)):
+    for corner in itertools.product(*choices):
         edges = list(ex.edges)
-        for position, end in zip(choices, corner, strict=True):
-            edges[position] = edges[position]._replace(value=ranges[position][end])
+        for picked in corner:
+            for position, value in picked.items():
+                edges[position] = edges[position]._replace(value=value)
         sweep = adjoints(ex.graph, edges, ex.arithmetic)
         for node, values in found.items():
             values.append(sweep[node])

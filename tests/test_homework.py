@@ -403,6 +403,19 @@ def test_the_gradient_at_a_kink_is_right_for_every_choice_of_the_kink_partial(
         assert answered(document) == {"x": verdict}, answer
 
 
+def test_a_tie_gives_one_argument_the_slope_not_both(tmp_path: Path) -> None:
+    """Z = max(x, 2x - 1) at x = 1 ties (1 = 1). The subdifferential of max there is
+    t·(1, 0) + (1 - t)·(0, 1), so ∂Z/∂x = t·1 + (1 - t)·2, anything in [1, 2] — worked by
+    hand. Slopes chosen for each argument on its own would let 0 (both 0) and 3 (both 1)
+    through."""
+    for answer, verdict in [(1, "right"), (1.5, "right"), (2, "right"), (0, "wrong"), (3, "wrong")]:
+        path = submission(
+            tmp_path, f'expr = "max(x, 2*x - 1)"\nat = {{ x = 1 }}\n[gradient]\nx = {answer}\n'
+        )
+        document = json.loads(run("check", str(path), "--format", "json").stdout)
+        assert answered(document) == {"x": verdict}, answer
+
+
 def test_a_step_right_only_through_a_rounded_earlier_answer_earns_no_carried_credit(
     tmp_path: Path,
 ) -> None:
