@@ -344,13 +344,15 @@ def executed_lines() -> Iterator[set[tuple[str, int]]]:
 
 
 def _python_surface_errors() -> None:
-    """The errors only Python reaches: a node that is not there, and magic lines (in a
+    """The errors only Python reaches: a node or a section that is not there, and magic lines (in a
     notebook) that cannot be split into words or are not the command line's options."""
     from autodiff_cli import explain
     from autodiff_cli.notebook import magic
 
     with pytest.raises(AdexplainError, match="no node 'w9'"):
         explain("x*x", at={"x": 1}).node("w9")
+    with pytest.raises(AdexplainError, match="unknown section 'blok'"):
+        explain("x*x", at={"x": 1}).show("blok")
     for line in ('"x*x --at x=1', "x --at x=1 --bogus"):
         assert magic(line) is None
 
