@@ -677,3 +677,24 @@ def test_every_stage_of_a_network_is_reached_by_keys(browser: Any, tmp_path: Pat
     page.keyboard.press("ArrowDown")
     assert shown() == titles[-1]
     assert opened.problems == []
+
+
+def test_a_wide_graph_opens_on_its_output(browser: Any, tmp_path: Path) -> None:
+    """A 3-2-3 network's graph is wider than its pane: the pane opens scrolled to the
+    output's box (a sweep starts there), not on a blank corner; its box says its name."""
+    program = "h = tanh(W1 @ x + b1); s = W2 @ h + b2; loss = cross_entropy(s, 2)"
+    point = (
+        "W1=[[0.1,-0.2,0.3],[0.4,0.5,-0.6]],x=[1,2,-1],b1=[0.1,-0.1],"
+        "W2=[[1,-1],[0.5,0.2],[-0.3,0.8]],b2=[0,0.1,-0.1]"
+    )
+    opened = Opened(browser, _page(tmp_path, program, "--at", point, "--wrt", "W1"))
+    page = opened.page
+    pane = page.locator("#graph").bounding_box()
+    output = page.locator("#picture g.node.output").bounding_box()
+    assert pane is not None and output is not None
+    assert page.evaluate("document.getElementById('graph').scrollWidth") > pane["width"]
+    assert pane["x"] <= output["x"] and output["x"] + output["width"] <= pane["x"] + pane["width"]
+    box = page.text_content("#picture g.node.output") or ""
+    assert "(loss)" in box and "= Z" not in box
+    assert "loss (thick border)" in opened.text("#legend")
+    assert opened.problems == []

@@ -79,7 +79,10 @@
 
   function boxText(id) {
     var info = page.nodes[id];
-    var head = info.label + (id === page.output ? "  = Z" : "");
+    // The output's box names it as the labels do (loss, Z), unless its label already does.
+    var out = doc.output_name || "Z";
+    var named = info.label.indexOf("(" + out + ")") >= 0;
+    var head = info.label + (id === page.output && !named ? "  = " + out : "");
     return [head, info.formula, "= " + info.value, ""];
   }
 
@@ -210,10 +213,22 @@
       svg.appendChild(g);
       view.boxes[node.id] = { group: g, value: texts[2], sweep: texts[3] };
     });
-    $("legend").textContent = "Inputs (rounded) at the bottom, Z (thick border) at the top. "
+    $("legend").textContent = "Inputs (rounded) at the bottom, " + (doc.output_name || "Z")
+      + " (thick border) at the top. "
       + "The current step has a thick dashed blue border; a chosen node's paths are thick vermillion; "
       + "a dashed orange edge marked * is not differentiable here (see the warnings). "
       + (page.layout ? "Layout: Graphviz." : "Layout: dagre (Graphviz is not installed).");
+  }
+
+  /* A graph wider than its pane opens on its output, at the top, where a sweep starts; the
+     pane's own scroll only, so the page itself stays where it is. */
+  function showOutput() {
+    var pane = $("graph"), svg = $("picture");
+    if (!page.draw || !svg) return;
+    var box = view.boxes[page.output].group.getBoundingClientRect();
+    var frame = pane.getBoundingClientRect();
+    pane.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+    pane.scrollTop += box.top - frame.top - 8;
   }
 
   // --- tables -------------------------------------------------------------------------------
@@ -738,6 +753,7 @@
       event.preventDefault();
     });
     update();
+    showOutput();
     document.body.setAttribute("data-ready", "true");
   }
 
