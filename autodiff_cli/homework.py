@@ -76,6 +76,7 @@ from .problem import (
     read_text,
     stated_problem,
 )
+from .tensor import describe, element_name, grouped
 
 
 class Verdict(enum.Enum):
@@ -1074,6 +1075,14 @@ def _expected_quantity(ex: Explanation, name: str) -> Value:
     for one in ex.graph.nodes:
         if name == one.id:  # as shown, in any notation (v₁)
             return ex.values[one.index]
+    shape = grouped(ex.point).get(name)
+    if shape is not None:
+        first = element_name(name, (0,) * len(shape))
+        raise AdexplainError(
+            f"--expect {name}: {name} is {describe(shape)}: give all of it, as "
+            f"{name}=[…], or one element, as {first}=…",
+            code="bad-expect",
+        )
     raise AdexplainError(
         f"--expect {name}: not a variable asked for with --wrt, a named intermediate, "
         "a node id or an edge (as w8/w7)" + suggestion(name, [*ex.gradient, *edges]),

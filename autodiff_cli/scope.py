@@ -180,6 +180,19 @@ def not_a_constant(expr: Name, source: str) -> AdexplainError:
     return AdexplainError(message, code="unknown-name", text=source, span=expr.span)
 
 
+def _not_scalar(expr: Operator, source: str) -> AdexplainError:
+    """A vector operator where only numbers may be: each value is a number, or an array
+    written alone (``x=[1, 2]``), never arithmetic on arrays."""
+    what = "an array" if expr.op == "array" else clip(source[expr.span.start : expr.span.end])
+    return AdexplainError(
+        f"{what} in a value: a value is a number or a constant expression (pi/2), "
+        "or an array written alone, as x=[1, 2]",
+        code="bad-at",
+        text=source,
+        span=expr.span,
+    )
+
+
 def _misspelt(name: str) -> str | None:
     """What to write instead, when the slip is clear whatever the names in scope."""
     pasted = {"²": "^2", "³": "^3", "π": "pi"}
@@ -195,7 +208,10 @@ def operation(expr: Operator | Call, source: str) -> Op:
     """The table entry an operator or a call means; raises for an unknown function or a
     wrong number of arguments."""
     if isinstance(expr, Operator):
-        return OPS[expr.op]
+        op = OPS.get(expr.op)
+        if op is None:  # @, x[i] or [a, b] in a scalar place: a value as 1+[2]
+            raise _not_scalar(expr, source)
+        return op
     op = FUNCTIONS.get(expr.function)
     if op is None:
         raise AdexplainError(

@@ -1,0 +1,62 @@
+"""A student's slips with vectors (review of issue 17): an array where a number was
+expected, a seed of the wrong length, transpose and slicing syntax, indices from 0."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import run
+
+AT = "W=[[1,2],[3,4]],x=[1,-1]"
+
+
+def test_expect_takes_a_vectors_gradient_whole() -> None:
+    # d/dx sum(x*x) = 2x, at x = [1, 2]: [2, 4], worked by hand.
+    assert run("sum(x * x)", "--at", "x=[1,2]", "--expect", "x=[2,4]").exit_code == 0
+    wrong = run("sum(x * x)", "--at", "x=[1,2]", "--expect", "x=[2,5]")
+    assert wrong.exit_code == 1
+    assert "x[2] = 5, but it is 4" in wrong.output
+
+
+def test_expect_a_number_for_a_vector_says_it_is_a_vector() -> None:
+    result = run("sum(x * x)", "--at", "x=[1,2]", "--expect", "x=2")
+    assert result.exit_code == 2
+    assert "x is a vector of 2" in result.output
+    assert "x[1]=" in result.output
+    assert "--wrt" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--at", "x=1+[2]"),
+        ("--at", "x=1@2"),
+        ("--at", "x=2[1]"),
+        ("--expect", "x[1]=[2]"),
+        ("--expect", "x=[1+[2],3]"),
+        ("--seed", "x=[1+[2],0]"),
+    ],
+)
+def test_an_array_in_a_scalar_place_is_bad_input_not_a_bug(option: str, value: str) -> None:
+    args = ["sum(x * x)", "--at", "x=[1,2]", option, value]
+    if option == "--at":
+        args = ["sum(x * x)", option, value]
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "internal" not in result.output
+    assert "written alone" in result.output or "unexpected" in result.output
+
+
+@pytest.mark.parametrize(
+    ("seed", "message"),
+    [
+        ("Z=[1,0,3]", "Z is a vector of 2; the seed has 3"),
+        ("x=[1,0,3]", "x is a vector of 2; the seed has 3"),
+        ("W=[[1,2]]", "W is a 2×2 matrix; the seed is a 1×2 matrix"),
+    ],
+)
+def test_a_seed_of_the_wrong_length_says_so(seed: str, message: str) -> None:
+    result = run("tanh(W @ x)", "--at", AT, "--seed", seed)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "not both" not in result.output
