@@ -60,3 +60,17 @@ def test_a_seed_of_the_wrong_length_says_so(seed: str, message: str) -> None:
     assert result.exit_code == 2
     assert message in result.output
     assert "not both" not in result.output
+
+
+@pytest.mark.parametrize("seed", [(), ("--seed", "y=[1,-1]")])
+def test_the_sweep_seeds_name_the_seeded_element_in_every_format(seed: tuple[str, ...]) -> None:
+    args = ["y = tanh(W @ x)", "--at", AT, *seed]
+    for fmt in ("plain", "markdown", "latex"):
+        result = run(*args, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        text = result.output.replace("\\[", "[").replace("\\]", "]")  # markdown's escapes
+        rows = [line for line in text.splitlines() if " 1 on " in line]
+        assert len(rows) == 6 + 2  # a forward sweep per input, a reverse one per output
+        assert not [row for row in rows if "?" in row or "ẋ" in row or "ȳ" in row]
+        assert any("tangent 1 on W[1,1]" in row for row in rows)
+        assert any("cotangent 1 on y[2]" in row for row in rows)
