@@ -74,3 +74,17 @@ def test_the_sweep_seeds_name_the_seeded_element_in_every_format(seed: tuple[str
         assert not [row for row in rows if "?" in row or "ẋ" in row or "ȳ" in row]
         assert any("tangent 1 on W[1,1]" in row for row in rows)
         assert any("cotangent 1 on y[2]" in row for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("expression", "at"),
+    [("cross_entropy(s, y)", "s=[-2.85,0.86,0.28],y=3"), ("p[y]", "p=[1,2],y=2")],
+)
+def test_a_variable_index_says_it_must_be_written_not_that_it_is_not_whole(
+    expression: str, at: str
+) -> None:
+    result = run(expression, "--at", at)
+    assert result.exit_code == 2
+    assert "a number written in the expression" in result.output
+    assert "not 'y'" in result.output
+    assert "whole number" not in result.output
