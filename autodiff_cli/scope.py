@@ -114,7 +114,7 @@ class Scope:
 
     def unknown(self, expr: Name) -> AdexplainError:
         """The error for a name that is no input, statement or constant."""
-        message = _misspelt(expr.name)
+        message = _misspelt(expr.name) or _power_t(self.source, expr)
         in_python = None
         if message is None:
             known = [*self.input_names, *self.tensors, *self._declared, *CONSTANTS]
@@ -190,6 +190,20 @@ def _not_scalar(expr: Operator, source: str) -> AdexplainError:
         code="bad-at",
         text=source,
         span=expr.span,
+    )
+
+
+def _power_t(source: str, expr: Name) -> str | None:
+    """``x^T``, as a textbook writes a transpose, is a power here: say how to write one."""
+    import re
+
+    before = re.search(r"([^\W\d]\w*|\))\s*(\^|\*\*)\s*\Z", source[: expr.span.start])
+    if expr.name != "T" or before is None:
+        return None
+    base = before.group(1) if before.group(1) != ")" else "(...)"
+    return (
+        f"{base}^T is {base} to the power T here, and T has no value: "
+        f"write a transpose as transpose({base if base != '(...)' else 'x'})"
     )
 
 

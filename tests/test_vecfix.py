@@ -88,3 +88,28 @@ def test_a_variable_index_says_it_must_be_written_not_that_it_is_not_whole(
     assert "a number written in the expression" in result.output
     assert "not 'y'" in result.output
     assert "whole number" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("expression", "hint"),
+    [
+        ("2 * x.T @ x", "write transpose(x) for x.T"),
+        ("W.T @ x", "write transpose(W) for W.T"),
+        ("x' * x", "write transpose(x) for x'"),
+        ("x^T @ x", "write a transpose as transpose(x)"),
+        ("W[:,1] @ x", "a column is transpose(W)[1]"),
+        ("W[1,:] @ x", "a row of W is W[1]"),
+    ],
+)
+def test_numpy_and_matlab_array_syntax_gets_a_hint(expression: str, hint: str) -> None:
+    result = run(expression, "--at", AT)
+    assert result.exit_code == 2
+    assert hint in result.output
+    assert "no value given" not in result.output
+
+
+def test_the_column_the_slicing_hint_offers_is_the_column() -> None:
+    # transpose(W)[1] @ x is W's first column [1, 3] dotted with x: its gradient by x.
+    result = run("transpose(W)[1] @ x", "--at", AT, "--wrt", "x")
+    assert result.exit_code == 0
+    assert "∂Z/∂x = [1, 3]" in result.output
