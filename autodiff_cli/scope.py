@@ -253,9 +253,23 @@ def suggestion(name: str, candidates: Iterable[str]) -> str:
     import difflib  # only on the way to an error message: not worth its start-up cost
 
     known = list(candidates)
+    from_zero = _counted_from_zero(name, known)
+    if from_zero:
+        return f" (indices start at 1: did you mean {from_zero!r}?)"
     by_case = [candidate for candidate in known if candidate.lower() == name.lower()]
     close = by_case or difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _counted_from_zero(name: str, known: list[str]) -> str | None:
+    """``x[0]``, counted from 0 as Python counts: the element meant, ``x[1]``, if there is one."""
+    from .tensor import element_name, parse_element_name
+
+    parsed = parse_element_name(name)
+    if parsed is None or -1 not in parsed[1]:
+        return None
+    meant = element_name(parsed[0], [i + 1 for i in parsed[1]])
+    return meant if meant in known else None
 
 
 def _line_of(text: str, offset: int) -> int:

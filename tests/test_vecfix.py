@@ -113,3 +113,20 @@ def test_the_column_the_slicing_hint_offers_is_the_column() -> None:
     result = run("transpose(W)[1] @ x", "--at", AT, "--wrt", "x")
     assert result.exit_code == 0
     assert "∂Z/∂x = [1, 3]" in result.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "meant"),
+    [
+        ("--wrt", "x[0]", "x[1]"),
+        ("--seed", "x[0]=1", "x[1]"),
+        ("--expect", "x[0]=2", "x[1]"),
+        ("--wrt", "W[0,1]", "W[1,2]"),  # Python's W[0, 1]: row 1, column 2
+    ],
+)
+def test_an_index_counted_from_zero_points_to_the_element_meant(
+    option: str, value: str, meant: str
+) -> None:
+    result = run("y = W @ x", "--at", AT, option, value)
+    assert result.exit_code == 2
+    assert f"indices start at 1: did you mean {meant!r}?" in result.output
