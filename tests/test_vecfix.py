@@ -130,3 +130,24 @@ def test_an_index_counted_from_zero_points_to_the_element_meant(
     result = run("y = W @ x", "--at", AT, option, value)
     assert result.exit_code == 2
     assert f"indices start at 1: did you mean {meant!r}?" in result.output
+
+
+def test_ragged_rows_are_listed_in_the_order_written() -> None:
+    result = run("sum(W @ x)", "--at", "W=[[1,2,3],[4,5]],x=[1,2,3]")
+    assert result.exit_code == 2
+    assert "different lengths (3, 2)" in result.output
+    many = "[" + ",".join(["[1]"] * 20 + ["[1,2]"]) + "]"
+    assert "(1, 1, 1, 1, 1, 1, 1, 1, …)" in run("sum(W)", "--at", f"W={many}").output
+
+
+def test_blocks_for_a_program_without_vectors_say_what_they_are_for() -> None:
+    shown = run("x*y", "--at", "x=1,y=2", "--show", "blocks").output
+    assert "Blocks are for programs with vectors" in shown
+    assert "Blocks are for" not in run("x*y", "--at", "x=1,y=2", "--show", "all").output
+
+
+def test_the_blocks_headings_use_no_generic_x() -> None:
+    shown = run("--file", "samples/two_layer_network.toml", "--show", "blocks").output
+    assert "each with its gradient, as W̄ = ∂loss/∂W" in shown
+    assert "a block's adjoint, as h̄ = ∂loss/∂h" in shown
+    assert "∂loss/∂x" not in shown
