@@ -596,3 +596,105 @@ def test_show_blocks_alone_shows_the_finished_blocks(browser: Any, tmp_path: Pat
         _numbers_match(_grid(opened, block["name"], "value"), block["value"])
         _numbers_match(_grid(opened, block["name"], "adjoint"), block["adjoint"])
     assert opened.problems == []
+
+
+WIDE = 12
+"""The rows of the wide network's W: a button per forward sweep made 3 + 24 of them."""
+
+
+def _wide_network() -> tuple[list[str], dict[str, Any]]:
+    """``h = tanh(W @ x + b); loss = (sum(h) - t)^2`` with a 12 × 2 W, by W."""
+    at = {
+        "W": [[0.1 * (i + 1), -0.05 * (i + 1)] for i in range(WIDE)],
+        "x": [1.0, 2.0],
+        "b": [0.01 * i for i in range(WIDE)],
+        "t": 1.0,
+    }
+    point = ",".join(f"{name}={json.dumps(value)}" for name, value in at.items())
+    program = "h = tanh(W @ x + b); loss = (sum(h) - t)^2"
+    return [program, "--at", point, "--wrt", "W"], at
+
+
+def test_the_stage_bar_is_one_row_for_a_wide_network(browser: Any, tmp_path: Path) -> None:
+    args, at = _wide_network()
+    path = _page(tmp_path, *args)
+    data = _embedded(path.read_text(encoding="utf-8"), "adexplain-page")
+    assert sum(1 for s in data["stages"] if s["key"].startswith("tangents:")) == 2 * WIDE
+    opened = Opened(browser, path)
+    page = opened.page
+    buttons = page.query_selector_all("#stages button")
+    assert len(buttons) == 4
+    bar = page.locator("#stages").bounding_box()
+    button = buttons[0].bounding_box()
+    assert bar is not None and button is not None
+    assert bar["height"] < 1.6 * button["height"]  # one row of buttons
+    controls = page.locator("#controls").bounding_box()
+    assert controls is not None and controls["height"] < 0.15 * 1000  # of the 1000 px window
+    page.select_option("#sweep-variable", label=f"W[{WIDE},2]")
+    assert f"Forward sweep for W[{WIDE},2] · step 0 of" in opened.text("#step")
+    assert page.get_attribute('#stages button[data-stage="tangents"]', "aria-selected") == "true"
+    assert opened.to_the_end() > 1
+    # The sweep ends at ∂loss/∂W[12,2] = 2 (Σh - t) (1 - h₁₂²) x₂, worked out here.
+    h = [
+        math.tanh(sum(w * x for w, x in zip(row, at["x"], strict=True)) + b)
+        for row, b in zip(at["W"], at["b"], strict=True)
+    ]
+    wanted = 2 * (sum(h) - at["t"]) * (1 - h[-1] ** 2) * at["x"][1]
+    symbol = data["nodes"][data["output"]]["tangent_symbol"]
+    shown = opened.column(f"tangents:W[{WIDE},2]", "value")[symbol]
+    assert float(shown) == pytest.approx(wanted, rel=1e-5)
+    assert opened.problems == []
+
+
+def test_every_stage_of_a_network_is_reached_by_keys(browser: Any, tmp_path: Path) -> None:
+    path = _page(tmp_path, *NETWORK)
+    titles = [
+        s["title"] for s in _embedded(path.read_text(encoding="utf-8"), "adexplain-page")["stages"]
+    ]
+    assert len(titles) > 9  # more than the digits 1–9 could reach one by one
+    opened = Opened(browser, path)
+    page = opened.page
+
+    def shown() -> str:
+        return opened.text("#step .count").split(" · ")[0]
+
+    seen = []
+    for number in range(1, len(page.query_selector_all("#stages button")) + 1):
+        opened.stage(number)
+        seen.append(shown())
+    for _ in titles:
+        page.keyboard.press("]")
+        seen.append(shown())
+    assert set(seen) == set(titles)
+    page.keyboard.press("[")
+    assert shown() == titles[-2]
+    # Tab from the sweep's button reaches its list, which keeps the last sweep shown (the
+    # one before the last); an arrow key there chooses the next one.
+    opened.stage(1)
+    page.focus('#stages button[data-stage="tangents"]')
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "sweep-variable"
+    page.keyboard.press("ArrowDown")
+    assert shown() == titles[-1]
+    assert opened.problems == []
+
+
+def test_a_wide_graph_opens_on_its_output(browser: Any, tmp_path: Path) -> None:
+    """A 3-2-3 network's graph is wider than its pane: the pane opens scrolled to the
+    output's box (a sweep starts there), not on a blank corner; its box says its name."""
+    program = "h = tanh(W1 @ x + b1); s = W2 @ h + b2; loss = cross_entropy(s, 2)"
+    point = (
+        "W1=[[0.1,-0.2,0.3],[0.4,0.5,-0.6]],x=[1,2,-1],b1=[0.1,-0.1],"
+        "W2=[[1,-1],[0.5,0.2],[-0.3,0.8]],b2=[0,0.1,-0.1]"
+    )
+    opened = Opened(browser, _page(tmp_path, program, "--at", point, "--wrt", "W1"))
+    page = opened.page
+    pane = page.locator("#graph").bounding_box()
+    output = page.locator("#picture g.node.output").bounding_box()
+    assert pane is not None and output is not None
+    assert page.evaluate("document.getElementById('graph').scrollWidth") > pane["width"]
+    assert pane["x"] <= output["x"] and output["x"] + output["width"] <= pane["x"] + pane["width"]
+    box = page.text_content("#picture g.node.output") or ""
+    assert "(loss)" in box and "= Z" not in box
+    assert "loss (thick border)" in opened.text("#legend")
+    assert opened.problems == []

@@ -15,7 +15,7 @@
   var page = JSON.parse(document.getElementById("adexplain-page").textContent);
   var stages = page.stages;
   var state = { stage: 0, shown: 0, predict: false, asked: 0, right: 0, pending: false, selected: null };
-  var view = { boxes: {}, edges: [], rows: {}, blocks: [] };
+  var view = { boxes: {}, edges: [], rows: {}, blocks: [], bar: [] };
 
   function $(id) { return document.getElementById(id); }
   function el(tag, attrs, text) {
@@ -79,7 +79,10 @@
 
   function boxText(id) {
     var info = page.nodes[id];
-    var head = info.label + (id === page.output ? "  = Z" : "");
+    // The output's box names it as the labels do (loss, Z), unless its label already does.
+    var out = doc.output_name || "Z";
+    var named = info.label.indexOf("(" + out + ")") >= 0;
+    var head = info.label + (id === page.output && !named ? "  = " + out : "");
     return [head, info.formula, "= " + info.value, ""];
   }
 
@@ -210,10 +213,22 @@
       svg.appendChild(g);
       view.boxes[node.id] = { group: g, value: texts[2], sweep: texts[3] };
     });
-    $("legend").textContent = "Inputs (rounded) at the bottom, Z (thick border) at the top. "
+    $("legend").textContent = "Inputs (rounded) at the bottom, " + (doc.output_name || "Z")
+      + " (thick border) at the top. "
       + "The current step has a thick dashed blue border; a chosen node's paths are thick vermillion; "
       + "a dashed orange edge marked * is not differentiable here (see the warnings). "
       + (page.layout ? "Layout: Graphviz." : "Layout: dagre (Graphviz is not installed).");
+  }
+
+  /* A graph wider than its pane opens on its output, at the top, where a sweep starts; the
+     pane's own scroll only, so the page itself stays where it is. */
+  function showOutput() {
+    var pane = $("graph"), svg = $("picture");
+    if (!page.draw || !svg) return;
+    var box = view.boxes[page.output].group.getBoundingClientRect();
+    var frame = pane.getBoundingClientRect();
+    pane.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+    pane.scrollTop += box.top - frame.top - 8;
   }
 
   // --- tables -------------------------------------------------------------------------------
@@ -457,8 +472,11 @@
     } else {
       box.textContent = "Nothing to step through: --show chose no stage.";
     }
-    Array.prototype.forEach.call($("stages").children, function (button, i) {
-      button.setAttribute("aria-selected", i === state.stage ? "true" : "false");
+    view.bar.forEach(function (entry) {
+      var here = entry.stages.indexOf(state.stage) >= 0;
+      entry.button.setAttribute("aria-selected", here ? "true" : "false");
+      if (here && entry.choice) entry.choice.value = String(state.stage);
+      if (here) showInBar(entry);
     });
     $("prev").disabled = state.shown === 0;
     $("next").disabled = !stage || state.shown >= stage.steps.length;
@@ -484,6 +502,53 @@
     var stage = stages[i];
     if (stage.variable) $("variable").value = stage.variable;
     update();
+  }
+  /* The stage bar: one button per kind of stage, numbered for its key. A group's stages (a
+     forward sweep per variable) share one button and a list of their variables, so the bar
+     is one row however many variables there are. */
+  function buildBar() {
+    var groups = {};
+    stages.forEach(function (stage, i) {
+      if (stage.group !== undefined && groups[stage.group]) { groups[stage.group].stages.push(i); return; }
+      var entry = { stages: [i], title: stage.title, group: stage.group };
+      if (stage.group !== undefined) groups[stage.group] = entry;
+      view.bar.push(entry);
+    });
+    view.bar.forEach(function (entry, k) {
+      var number = String(k + 1), several = entry.stages.length > 1;
+      var key = stages[entry.stages[0]].key;
+      var b = el("button", { role: "tab", "data-stage": several ? key.split(":")[0] : key,
+        title: "Key " + number + (several ? "; [ and ] the variable before or after" : "") },
+        number + " " + (several ? entry.group : entry.title));
+      entry.button = b;
+      entry.choose = function () { chooseStage(entry.choice ? Number(entry.choice.value) : entry.stages[0]); };
+      b.addEventListener("click", entry.choose);
+      $("stages").appendChild(b);
+      if (!several) return;
+      var choice = el("select", { id: "sweep-variable", "aria-label": entry.group + " which variable" });
+      entry.stages.forEach(function (i) {
+        choice.appendChild(el("option", { value: String(i) }, stages[i].variable));
+      });
+      choice.addEventListener("change", entry.choose);
+      entry.choice = choice;
+      $("stages").appendChild(choice);
+    });
+  }
+  /* A narrow window scrolls the bar sideways: bring the current stage's control into it. */
+  function showInBar(entry) {
+    var bar = $("stages"), box = bar.getBoundingClientRect();
+    var left = entry.button.getBoundingClientRect().left;
+    var right = (entry.choice || entry.button).getBoundingClientRect().right;
+    if (left < box.left || right > box.right) bar.scrollLeft += left - box.left;
+  }
+  /* [ and ]: the group's stage before or after the one shown (or the one its list holds). */
+  function stepGroup(by) {
+    var entry = view.bar.filter(function (e) { return e.choice; })[0];
+    if (!entry) return;
+    var at = entry.stages.indexOf(state.stage);
+    if (at < 0) { entry.choose(); return; }
+    var to = Math.max(0, Math.min(entry.stages.length - 1, at + by));
+    if (to !== at) chooseStage(entry.stages[to]);
   }
   function next() {
     var stage = stages[state.stage];
@@ -653,11 +718,7 @@
     var statements = doc.expression.split(/[\n;]+/).map(function (line) { return line.trim(); });
     $("expression").textContent = statements.filter(Boolean).join("; ").split(/\s+/).join(" ");
     $("summary").textContent = page.summary.join("\n");
-    stages.forEach(function (stage, i) {
-      var b = el("button", { role: "tab", "data-stage": stage.key, title: "Key " + (i + 1) }, (i + 1) + " " + stage.title);
-      b.addEventListener("click", function () { chooseStage(i); });
-      $("stages").appendChild(b);
-    });
+    buildBar();
     var select = $("variable");
     page.chains.forEach(function (c) { select.appendChild(el("option", { value: c.variable }, c.variable)); });
     select.addEventListener("change", function () { highlight(); details(); });
@@ -686,11 +747,13 @@
       else if (key === "End") revealAll();
       else if (key === "p" || key === "P") { $("predict-mode").click(); }
       else if (key === "Escape") { state.selected = null; details(); updateBlocks(); highlight(); }
-      else if (/^[1-9]$/.test(key)) chooseStage(Number(key) - 1);
+      else if (/^[1-9]$/.test(key) && view.bar[Number(key) - 1]) view.bar[Number(key) - 1].choose();
+      else if (key === "[" || key === "]") stepGroup(key === "]" ? 1 : -1);
       else return;
       event.preventDefault();
     });
     update();
+    showOutput();
     document.body.setAttribute("data-ready", "true");
   }
 

@@ -116,8 +116,10 @@ BODY = """\
 </div>
 <section id="tables"></section>
 <section id="warnings"></section>
-<footer><p>Keys: → or Space next, ← back, Home start, End reveal all, 1–9 choose a stage,
-P predict mode, Esc clear the selection. Made by adexplain; works offline.</p></footer>"""
+<footer><p>Keys: → or Space next, ← back, Home start, End reveal all, a digit the stage with
+that number on its button, [ and ] the forward sweep of the variable before or after (or Tab
+to its list and choose with ↑ ↓), P predict mode, Esc clear the selection. Made by adexplain;
+works offline.</p></footer>"""
 
 
 Shown = Callable[[Value], str]
@@ -405,6 +407,9 @@ def _tangents(
         "key": f"tangents:{chain.variable}",
         "variable": chain.variable,
         "title": f"Forward sweep for {chain.variable}",
+        # One control in the page's bar stands for every stage of a group (a list of the
+        # variables): a button per sweep would fill the screen for a 12 × 12 matrix.
+        "group": "Forward sweep for",
         "intro": f"Seeded with {notation.tangent(chain.node)} = 1 on {chain.variable}: each "
         "node's tangent gathers one term per argument, ending at "
         f"{label.gradient(chain.variable, ex.graph.output_name)} at {ex.graph.output_name}.",
