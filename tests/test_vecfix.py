@@ -151,3 +151,10 @@ def test_the_blocks_headings_use_no_generic_x() -> None:
     assert "each with its gradient, as W̄ = ∂loss/∂W" in shown
     assert "a block's adjoint, as h̄ = ∂loss/∂h" in shown
     assert "∂loss/∂x" not in shown
+
+
+@pytest.mark.parametrize("expect", ["x=[2,4,5]", "x[3]=1", "x[1,1]=2"])
+def test_an_expectation_past_a_vectors_end_names_its_shape(expect: str) -> None:
+    result = run("sum(x * x)", "--at", "x=[1,2]", "--expect", expect)
+    assert result.exit_code == 2
+    assert "x is a vector of 2, which has no element" in result.output
