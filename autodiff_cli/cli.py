@@ -41,6 +41,7 @@ from .render import (
     RenderOptions,
     stream,
 )
+from .tensor import flatten, parse_element_name, split_array
 
 # The homework checker and the quiz are imported when they are used: explaining needs
 # neither, and the registries name their formats without importing them.
@@ -556,10 +557,14 @@ def _expected(expect_options: tuple[str, ...], exact: bool) -> dict[str, Value]:
     expected: dict[str, Value] = {}
     for option in expect_options:
         try:
-            for name, value in parse_assignments(option, code="bad-expect", edges=True):
-                # An expected derivative may be infinite, as an answer may: sqrt's at 0.
-                arithmetic = choose_arithmetic(exact)
-                expected[name] = evaluate_value(name, value, arithmetic, allow_infinite=True)
+            for key, written in parse_assignments(option, code="bad-expect", edges=True):
+                # A vector's gradient written whole (x=[2,4]) is an expectation per element,
+                # read as check reads [gradient] x = [2, 4].
+                whole = parse_element_name(key) is None and "/" not in key
+                for name, value in flatten(key, written, split_array if whole else None):
+                    # An expected derivative may be infinite, as an answer may: sqrt's at 0.
+                    arithmetic = choose_arithmetic(exact)
+                    expected[name] = evaluate_value(name, value, arithmetic, allow_infinite=True)
         except AdexplainError as err:
             raise _as_bad_expect(err) from None
     return expected

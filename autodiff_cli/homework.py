@@ -76,6 +76,7 @@ from .problem import (
     read_text,
     stated_problem,
 )
+from .tensor import describe, element_name, grouped, parse_element_name
 
 
 class Verdict(enum.Enum):
@@ -1057,6 +1058,22 @@ def _intermediate(ex: Explanation, name: str) -> int | None:
     return next(found, None)
 
 
+def _check_element(ex: Explanation, name: str) -> None:
+    """Raise for ``x[3]`` of a vector of 2 (an --expect x=[2, 4, 5] one too long): say the
+    shape, not that x[3] is no variable."""
+    parsed = parse_element_name(name)
+    shape = grouped(ex.point).get(parsed[0]) if parsed is not None else None
+    if parsed is None or shape is None:
+        return
+    index = parsed[1]
+    if len(index) != len(shape) or not all(0 <= i < n for i, n in zip(index, shape, strict=True)):
+        raise AdexplainError(
+            f"--expect {name}: {parsed[0]} is {describe(shape)}, which has no element "
+            f"{name}" + suggestion(name, [*ex.gradient, *ex.point]),
+            code="bad-expect",
+        )
+
+
 def _expected_quantity(ex: Explanation, name: str) -> Value:
     if name in ex.gradient:
         return ex.gradient[name]
@@ -1074,6 +1091,15 @@ def _expected_quantity(ex: Explanation, name: str) -> Value:
     for one in ex.graph.nodes:
         if name == one.id:  # as shown, in any notation (v₁)
             return ex.values[one.index]
+    _check_element(ex, name)
+    shape = grouped(ex.point).get(name)
+    if shape is not None:
+        first = element_name(name, (0,) * len(shape))
+        raise AdexplainError(
+            f"--expect {name}: {name} is {describe(shape)}: give all of it, as "
+            f"{name}=[…], or one element, as {first}=…",
+            code="bad-expect",
+        )
     raise AdexplainError(
         f"--expect {name}: not a variable asked for with --wrt, a named intermediate, "
         "a node id or an edge (as w8/w7)" + suggestion(name, [*ex.gradient, *edges]),

@@ -101,6 +101,7 @@ def product(
     outputs = outputs_of(graph)
     output_names = {graph.nodes[o].name or "": o for o in outputs}
     input_names = {node.name: node.index for node in graph.inputs if node.name is not None}
+    _check_seed_shapes(graph, list(seed), list(input_names))
     on_outputs = [name for name in seed if name in output_names or _is_output(graph, name)]
     if on_outputs and len(on_outputs) == len(seed):
         nodes = {_node(output_names, name, "output", graph): value for name, value in seed.items()}
@@ -115,6 +116,23 @@ def product(
     nodes = {_node(input_names, name, "input", graph): value for name, value in seed.items()}
     sweep = tangents(graph, edges, nodes, arithmetic)
     return Product("jvp", tuple(nodes.items()), outputs, tuple(sweep[o] for o in outputs))
+
+
+def _check_seed_shapes(graph: Graph, seeded: list[str], inputs: list[str]) -> None:
+    """A seed written whole (``Z=[1,0,3]``) must have the shape of what it seeds: checked
+    first, as its extra element would otherwise read as a name of neither side."""
+    known: dict[str, tuple[int, ...]] = {name: () for name in inputs if "[" not in name}
+    known.update(grouped(inputs))
+    base, shape = output_shape(graph)
+    known[base] = shape
+    for name, given in grouped(seeded).items():
+        wanted = known.get(name)
+        if wanted is None or wanted == given:
+            continue
+        has = f"has {given[0]}" if len(given) == len(wanted) == 1 else f"is {describe(given)}"
+        raise AdexplainError(
+            f"--seed {name}: {name} is {describe(wanted)}; the seed {has}", code="bad-seed"
+        )
 
 
 def _is_output(graph: Graph, name: str) -> bool:

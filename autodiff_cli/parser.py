@@ -146,6 +146,7 @@ def _unexpected_character(text: str, position: int) -> AdexplainError:
     hint = f" (write {_LOOKALIKES[char]!r} instead)" if char in _LOOKALIKES else ""
     if char == "|":
         hint = " (write abs(x) for |x|)"
+    hint = hint or _array_syntax_hint(text, position)
     span = Span(position, position + 1)
     if unicodedata.combining(char):
         span, hint = _decomposed(text, position)
@@ -155,6 +156,29 @@ def _unexpected_character(text: str, position: int) -> AdexplainError:
         text=text,
         span=span,
     )
+
+
+def _array_syntax_hint(text: str, position: int) -> str:
+    """What to write for NumPy's and MATLAB's array syntax, which the grammar has no room for:
+    a transpose as ``W.T`` or ``x'``, a slice as ``W[:, 1]``."""
+    import re
+
+    word = re.search(r"([^\W\d]\w*)\s*\Z", text[:position])
+    name = word.group(1) if word else "W"
+    char = text[position]
+    if char == "." and re.match(r"\.\s*(T\b|t\s*\(|transpose\b)", text[position:]):
+        return f" (write transpose({name}) for {name}.T)"
+    if char == "'":
+        return f" (write transpose({name}) for {name}'; ' is not an operator here)"
+    opening = text.rfind("[", 0, position)
+    if char == ":" and opening > text.rfind("]", 0, position):
+        array = re.search(r"([^\W\d]\w*)\s*\Z", text[:opening])
+        m = array.group(1) if array else "W"
+        return (
+            f" (there are no slices: a row of {m} is {m}[1], a column is "
+            f"transpose({m})[1], indices from 1)"
+        )
+    return ""
 
 
 def _decomposed(text: str, position: int) -> tuple[Span, str]:

@@ -114,7 +114,7 @@ class Scope:
 
     def unknown(self, expr: Name) -> AdexplainError:
         """The error for a name that is no input, statement or constant."""
-        message = _misspelt(expr.name)
+        message = _misspelt(expr.name) or _power_t(self.source, expr)
         in_python = None
         if message is None:
             known = [*self.input_names, *self.tensors, *self._declared, *CONSTANTS]
@@ -180,6 +180,33 @@ def not_a_constant(expr: Name, source: str) -> AdexplainError:
     return AdexplainError(message, code="unknown-name", text=source, span=expr.span)
 
 
+def _not_scalar(expr: Operator, source: str) -> AdexplainError:
+    """A vector operator where only numbers may be: each value is a number, or an array
+    written alone (``x=[1, 2]``), never arithmetic on arrays."""
+    what = "an array" if expr.op == "array" else clip(source[expr.span.start : expr.span.end])
+    return AdexplainError(
+        f"{what} in a value: a value is a number or a constant expression (pi/2), "
+        "or an array written alone, as x=[1, 2]",
+        code="bad-at",
+        text=source,
+        span=expr.span,
+    )
+
+
+def _power_t(source: str, expr: Name) -> str | None:
+    """``x^T``, as a textbook writes a transpose, is a power here: say how to write one."""
+    import re
+
+    before = re.search(r"([^\W\d]\w*|\))\s*(\^|\*\*)\s*\Z", source[: expr.span.start])
+    if expr.name != "T" or before is None:
+        return None
+    base = before.group(1) if before.group(1) != ")" else "(...)"
+    return (
+        f"{base}^T is {base} to the power T here, and T has no value: "
+        f"write a transpose as transpose({base if base != '(...)' else 'x'})"
+    )
+
+
 def _misspelt(name: str) -> str | None:
     """What to write instead, when the slip is clear whatever the names in scope."""
     pasted = {"²": "^2", "³": "^3", "π": "pi"}
@@ -195,7 +222,10 @@ def operation(expr: Operator | Call, source: str) -> Op:
     """The table entry an operator or a call means; raises for an unknown function or a
     wrong number of arguments."""
     if isinstance(expr, Operator):
-        return OPS[expr.op]
+        op = OPS.get(expr.op)
+        if op is None:  # @, x[i] or [a, b] in a scalar place: a value as 1+[2]
+            raise _not_scalar(expr, source)
+        return op
     op = FUNCTIONS.get(expr.function)
     if op is None:
         raise AdexplainError(
@@ -223,9 +253,23 @@ def suggestion(name: str, candidates: Iterable[str]) -> str:
     import difflib  # only on the way to an error message: not worth its start-up cost
 
     known = list(candidates)
+    from_zero = _counted_from_zero(name, known)
+    if from_zero:
+        return f" (indices start at 1: did you mean {from_zero!r}?)"
     by_case = [candidate for candidate in known if candidate.lower() == name.lower()]
     close = by_case or difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _counted_from_zero(name: str, known: list[str]) -> str | None:
+    """``x[0]``, counted from 0 as Python counts: the element meant, ``x[1]``, if there is one."""
+    from .tensor import element_name, parse_element_name
+
+    parsed = parse_element_name(name)
+    if parsed is None or -1 not in parsed[1]:
+        return None
+    meant = element_name(parsed[0], [i + 1 for i in parsed[1]])
+    return meant if meant in known else None
 
 
 def _line_of(text: str, offset: int) -> int:

@@ -169,9 +169,11 @@ def _array_shape(name: str, value: list[Any]) -> Shape:
     while level and all(isinstance(item, list) for item in level):
         lengths = {len(item) for item in level}
         if len(lengths) != 1:
+            written = ", ".join(str(len(item)) for item in level[:8])  # in order, as typed
+            written += ", …" if len(level) > 8 else ""
             raise AdexplainError(
                 f"the rows of {name} have different lengths "
-                f"({', '.join(map(str, sorted(lengths)))}): a matrix needs rows of one length",
+                f"({written}): a matrix needs rows of one length",
                 code="bad-at",
             )
         (length,) = lengths

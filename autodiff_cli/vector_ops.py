@@ -274,7 +274,9 @@ def _positions(
     chosen = []
     for axis, (position, text) in enumerate(zip(positions, written, strict=True)):
         span = getattr(text, "span", expr.span)
-        value = position.value if isinstance(position, Constant) else None
+        if not isinstance(position, Constant):
+            raise _variable_index(ctx, text, span)
+        value = position.value
         if value is None or not math.isfinite(value) or value != int(value):
             raise AdexplainError(
                 "an index must be a whole number, such as 1 or 3 (indices start at 1)",
@@ -292,6 +294,20 @@ def _positions(
             )
         chosen.append(int(value) - 1)
     return chosen
+
+
+def _variable_index(ctx: Lowering, written: object, span: Span) -> AdexplainError:
+    """An index (or a class of cross_entropy) must be fixed where the expression is written:
+    the graph picks one element, and a derivative by the index would mean nothing."""
+    source = ctx.source[span.start : span.end]
+    return AdexplainError(
+        f"an index must be a number written in the expression, such as 1 or 3, not "
+        f"{source!r}, which depends on a variable: write the class or index itself "
+        "(indices start at 1)",
+        code="shape",
+        text=ctx.source,
+        span=span,
+    )
 
 
 def _array(ctx: Lowering, expr: Expr, args: tuple[Value, ...]) -> Value:

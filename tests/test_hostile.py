@@ -189,6 +189,12 @@ CORPUS: list[Entry] = [
         "not both",
     ),
     (["y = 2*x", "--at", "x=[1,2]", "--seed", "q=[1,0]"], None, None, "bad-seed", "not an input"),
+    (["y = 2*x", "--at", "x=[1,2]", "--seed", "y=[1,0,3]"], None, None, "bad-seed", "has 3"),
+    (["sum(x)", "--at", "x=[1,2]", "--expect", "x=2"], None, None, "bad-expect", "a vector of 2"),
+    (["x", "--at", "x=1+[2]"], None, None, "bad-at", "an array written alone"),
+    (["p[y]", "--at", "p=[1,2],y=2"], None, None, "shape", "written in the expression"),
+    (["x^T", "--at", "x=[1,2]"], None, None, "unknown-name", "transpose(x)"),
+    (["sum(x)", "--at", "x=[1,2]", "--expect", "x[3]=1"], None, None, "bad-expect", "no element"),
     # --- problem files --------------------------------------------------------------------
     (["--file", "no/such/file.toml"], None, None, "file", "cannot read"),
     (["--file", "{file}"], None, b"x" * 1_000_001, "file", "a problem file is at most"),

@@ -24,25 +24,52 @@ LABELS = {"statement": ("value", "adjoint"), "input": ("value", "gradient")}
 """What a block's two arrays are called, by its kind (the page uses the same words)."""
 
 
+def _adjoint_is(examples: list[Block], output: str, lead: str) -> str:
+    """``h̄ = ∂loss/∂h``, with a block of the program's own: a generic x would read as the
+    student's x."""
+    name = examples[0].name if examples else "h"
+    said = f"{bar(name)} = ∂{output}/∂{name}"
+    return f"{lead} {said}, element by element" if lead else said
+
+
+def no_blocks(sections: frozenset[str]) -> list[Lines]:
+    """Why --show blocks shows nothing for a program without vectors; nothing under
+    --show all, which asks for whatever there is rather than for blocks."""
+    from . import SECTIONS
+
+    if sections >= set(SECTIONS):
+        return []
+    return [
+        Lines(
+            (
+                "Blocks are for programs with vectors or matrices; this one has only numbers, "
+                "so its blocks would be its nodes: see --show adjoints",
+            )
+        )
+    ]
+
+
 def block_view(ex: Explanation, digits: int) -> list[Lines]:
     """The heading, each statement from the output down, then each input with its gradient;
     nothing for a program without vectors (its blocks would be its nodes)."""
     found = blocks(ex)
     if not found:
         return []
+    output = ex.graph.output_name
     statements = [block for block in found if block.kind == "statement"]
     inputs = [block for block in found if block.kind == "input"]
     view: list[Lines] = [
         Lines(
             (
                 "Backprop by blocks: each statement a block, from the output down; "
-                f"an adjoint x̄ is ∂{ex.graph.output_name}/∂x, element by element",
+                + _adjoint_is(statements or inputs, output, "a block's adjoint, as"),
             ),
             style="bold",
         )
     ]
     view += [BlockLines(tuple(_statement_lines(b, digits)), block=b) for b in reversed(statements)]
-    view.append(Lines((f"Inputs, with their gradients ∂{ex.graph.output_name}/∂x",), style="bold"))
+    heading = "Inputs, each with its gradient, as " + _adjoint_is(inputs, output, "")
+    view.append(Lines((heading,), style="bold"))
     view += [BlockLines(tuple(_input_lines(b, digits)), block=b) for b in inputs]
     return view
 

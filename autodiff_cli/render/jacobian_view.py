@@ -48,7 +48,7 @@ def _jacobian(ex: Explanation, jac: Jacobian, digits: int) -> list[TableView | L
         f"Forward mode, column by column: one sweep per input ({jac.forward_sweeps} sweeps)",
         ("sweep", "seed", "column: ∂(outputs)/∂(input)"),
         tuple(
-            (str(k + 1), f"ẋ = 1 on {name}", _vector(column, digits))
+            (str(k + 1), f"tangent 1 on {name}", _vector(column, digits))
             for k, (name, column) in enumerate(zip(inputs, jac.columns, strict=True))
         ),
         (True, False, False),
@@ -57,7 +57,7 @@ def _jacobian(ex: Explanation, jac: Jacobian, digits: int) -> list[TableView | L
         f"Reverse mode, row by row: one sweep per output ({jac.reverse_sweeps} sweeps)",
         ("sweep", "seed", "row: ∂(output)/∂(inputs)"),
         tuple(
-            (str(k + 1), f"ȳ = 1 on {name}", _vector(row, digits))
+            (str(k + 1), f"cotangent 1 on {name}", _vector(row, digits))
             for k, (name, row) in enumerate(zip(outputs, jac.rows, strict=True))
         ),
         (True, False, False),

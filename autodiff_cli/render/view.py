@@ -516,9 +516,9 @@ def layout(ex: Explanation, sections: frozenset[str], digits: int) -> list[Block
     if "adjoints" in sections:
         blocks.append(adjoint_table(ex, digits, labels))
     if "blocks" in sections:
-        from .blocks_view import block_view  # only a program with vectors needs it
+        from .blocks_view import block_view, no_blocks  # only a program with vectors needs it
 
-        blocks.extend(block_view(ex, digits))
+        blocks.extend(block_view(ex, digits) or no_blocks(sections))
     for chain in ex.chains:
         if "paths" in sections:
             lines = tuple(chain_rule_lines(ex, chain, digits, labels))
