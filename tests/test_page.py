@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -698,3 +699,13 @@ def test_a_wide_graph_opens_on_its_output(browser: Any, tmp_path: Path) -> None:
     assert "(loss)" in box and "= Z" not in box
     assert "loss (thick border)" in opened.text("#legend")
     assert opened.problems == []
+
+
+def test_the_reverse_sweeps_rule_is_written_in_the_graphs_own_letters() -> None:
+    """With a variable named w1 the nodes are u1, u2, …; the page's rule says ūᵢ, not w̄ᵢ,
+    which would read as the student's weight."""
+    page = output("w1*x", "--at", "w1=1,x=2", "--format", "html")
+    stages = {s["key"]: s for s in _embedded(page, "adexplain-page")["stages"]}
+    intro = unicodedata.normalize("NFD", stages["adjoints"]["intro"])
+    assert unicodedata.normalize("NFD", "ūᵢ += ūⱼ · ∂uⱼ/∂uᵢ") in intro
+    assert unicodedata.normalize("NFD", "w̄") not in intro

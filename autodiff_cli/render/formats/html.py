@@ -26,6 +26,7 @@ from ...blocks import bar
 from ...explain import ChainRule, Explanation
 from ...graph import Node
 from ...homework import Tolerance
+from ...notation import Notation
 from ...numbers import Value, format_number
 from ...steps import Step, forward_steps, reverse_steps
 from ...tensor import describe
@@ -375,10 +376,17 @@ def _reverse(ex: Explanation, labels: Sequence[str], shown: Shown) -> dict[str, 
         "key": "adjoints",
         "title": "Reverse sweep",
         "intro": f"From {seed} = 1 down: each node's adjoint gathers one term per use, "
-        f"w̄ᵢ += w̄ⱼ · ∂wⱼ/∂wᵢ, and an input's adjoint is ∂{out}/∂ of its variable.",
+        f"{_rule_of_uses(notation)}, and an input's adjoint is ∂{out}/∂ of its variable.",
         "start": [],
         "steps": steps,
     }
+
+
+def _rule_of_uses(notation: Notation) -> str:
+    """w̄ᵢ += w̄ⱼ · ∂wⱼ/∂wᵢ in the graph's own letters (ū, v̄ where w is the student's)."""
+    i, j = notation.symbol + "ᵢ", notation.symbol + "ⱼ"
+    bar_i, bar_j = notation.adjoint_symbol + "ᵢ", notation.adjoint_symbol + "ⱼ"
+    return f"{bar_i} += {bar_j} · ∂{j}/∂{i}"
 
 
 def _tangents(
