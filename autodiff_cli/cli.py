@@ -486,15 +486,7 @@ def explain_command(
     format_name = format_name or _default_format()
     as_json = _errors_as_json(format_name)
     sections = _sections(show, format_name)
-    compute = functools.partial(
-        explain,
-        max_paths=max_paths,
-        notation=notation,
-        forward_mode="tangents" in sections,
-        check="check" in sections,
-        exact=exact,
-        seed=_seed(seed_options),
-    )
+    compute = computation(sections, max_paths, notation, exact, seed_options)
     try:
         result = _run(expression, at_options, wrt, problem_file, compute)
         options = RenderOptions(
@@ -514,6 +506,26 @@ def explain_command(
         _tell(f"adexplain: check failed: {failure}")
     if failures:
         sys.exit(ExitCode.WRONG_ANSWER)
+
+
+def computation(
+    sections: frozenset[str],
+    max_paths: int,
+    notation: NotationStyle,
+    exact: bool,
+    seed_options: tuple[str, ...],
+) -> Callable[..., Explanation]:
+    """``explain`` with the explain command's options bound: the one place they become its
+    arguments, for the command line and the notebook's %adexplain alike."""
+    return functools.partial(
+        explain,
+        max_paths=max_paths,
+        notation=notation,
+        forward_mode="tangents" in sections,
+        check="check" in sections,
+        exact=exact,
+        seed=_seed(seed_options),
+    )
 
 
 def _seed(options: tuple[str, ...]) -> list[tuple[str, str]] | None:

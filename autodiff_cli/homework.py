@@ -741,7 +741,6 @@ class _StudentWorld:
         self.partial_answers = read.partials
         point = ex.values[: graph.input_count]
         world = forward(graph, point, arithmetic, self.value_answers, outside_domain="nan")
-        self.values = world.values
         self.carried_values = world.computed
         student_edges, _ = edge_partials(
             graph, world.values, arithmetic, outside_domain="nan", own_values=world.computed

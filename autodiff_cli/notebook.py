@@ -201,8 +201,14 @@ def magic(line: str) -> Display | Text | None:
 
     An error is one message on standard error, as on the command line, never a traceback.
     """
-    from .cli import _failed_expectations, _run, _save_pictures, _sections, explain_command
-    from .explain import explain
+    from .cli import (
+        _failed_expectations,
+        _run,
+        _save_pictures,
+        _sections,
+        computation,
+        explain_command,
+    )
 
     try:
         words = shlex.split(line)
@@ -221,18 +227,13 @@ def magic(line: str) -> Display | Text | None:
             color=params["format_name"] == "rich",
         )
 
-        def compute(expression: str, at: Any, wrt: Any) -> Explanation:
-            return explain(
-                expression,
-                at,
-                wrt,
-                params["max_paths"],
-                notation=params["notation"],
-                forward_mode="tangents" in sections,
-                check="check" in sections,
-                exact=params["exact"],
-            )
-
+        compute = computation(
+            sections,
+            params["max_paths"],
+            params["notation"],
+            params["exact"],
+            params["seed_options"],
+        )
         result = _run(
             params["expression"],
             params["at_options"],

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autodiff_cli.answers import read_answer
+from autodiff_cli.answers import answer_hint, read_answer
 from autodiff_cli.errors import AdexplainError
 from autodiff_cli.homework import Tolerance
 from autodiff_cli.render import REPORTS
@@ -537,11 +537,22 @@ def test_hand_written_answers_are_read(written: str, value: float) -> None:
     assert read_answer("w5", written) == pytest.approx(value, rel=1e-12)
 
 
-@pytest.mark.parametrize("written", ["about 7.4", "7.4?", "sin", "1,2,3", "x + 1"])
-def test_what_is_not_a_number_stays_unreadable_with_a_hint(written: str) -> None:
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("about 7.4", "'about' is not a number"),
+        ("x + 1", "x is a variable"),
+        ("7.4?", "unexpected character '?'"),
+        ("sin", "sin is a function: write sin(...)"),
+        ("1,2,3", "unexpected '.3'"),
+    ],
+)
+def test_what_is_not_a_number_stays_unreadable_with_a_hint(written: str, said: str) -> None:
+    """The reader refuses it, and the reader's message or the hint for what was typed says
+    why, in words that fit it."""
     with pytest.raises(AdexplainError) as caught:
         read_answer("w5", written)
-    assert caught.value.message
+    assert said in caught.value.message + " " + answer_hint(written, ["x"])
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False, width=64))

@@ -18,7 +18,7 @@ import pytest
 
 from autodiff_cli import AdexplainError, explain
 
-from .helpers import REPO, compile_latex, output
+from .helpers import REPO, compile_latex, output, tool
 
 EXAMPLE = ("y - max(0,w*x+b)", {"y": 5, "w": 2, "x": 1, "b": 1})
 
@@ -246,11 +246,12 @@ def test_show_takes_the_command_line_section_names() -> None:
 
 def test_a_large_graph_keeps_its_size_and_scrolls() -> None:
     """Shrunk to the cell's width, a 46-node graph's labels were too small to read."""
-    pytest.importorskip("shutil").which("dot") or pytest.skip("no Graphviz")
+    tool("dot")
     expression, at = LAYER
     shown = explain(expression, at=at).show("graph")._repr_html_()
     assert '<div class="adexplain-graph"><svg' in shown
-    assert "overflow-x:auto" in shown and "svg{max-width" not in shown
+    assert ".adexplain .adexplain-graph{overflow-x:auto;max-width:100%}" in shown
+    assert "svg{max-width" not in shown  # the rule that shrank it
 
 
 def test_the_magic_shows_blocks_as_typeset_matrices() -> None:
@@ -263,3 +264,15 @@ def test_the_magic_shows_blocks_as_typeset_matrices() -> None:
     page = html.unescape(shown._repr_html_())  # type: ignore[union-attr]
     assert r"\bar{W}_{1} = \begin{bmatrix}" in page
     assert r"W_{1} = \begin{bmatrix} 1 & -2 \\ 3 & 4 \end{bmatrix}" in page
+
+
+def test_the_magic_takes_seed_as_the_command_line_does() -> None:
+    """%adexplain ... --seed x=1 is one seeded forward sweep, J·v, as on the command line
+    (the magic once dropped the option without a word): ∂(x*y)/∂x · 1 = y = 2."""
+    from autodiff_cli.notebook import magic
+
+    shown = magic("'x*y' --at x=1,y=2 --seed x=1")
+    assert shown is not None
+    product = shown.explanation.product  # type: ignore[union-attr]
+    assert product is not None and product.kind == "jvp"
+    assert list(product.values) == [2]
