@@ -95,12 +95,14 @@ def test_rules_in_matrix_form(
     block = _by_name(blocks(explain(program, at)))[name]  # type: ignore[arg-type]
     if rules is not None:
         assert _same(block.rules) == _same(rules)
-    else:  # a one-row layer: the rule's first line is the activation's derivative
-        assert block.rules[0] in (
-            "δ = h̄ ⊙ (h * (1 - h))",
-            "δ = h̄ ⊙ (1 if (W @ x + c) > 0, 0 if (W @ x + c) < 0, "
+    else:  # a one-row layer: the rule's first line is the activation's own derivative
+        derivative = {
+            "sigmoid": "δ = h̄ ⊙ (h * (1 - h))",
+            "relu": "δ = h̄ ⊙ (1 if (W @ x + c) > 0, 0 if (W @ x + c) < 0, "
             "0 if (W @ x + c) = 0 by convention)",
-        )
+        }
+        (activation,) = [name for name in derivative if f"{name}(" in program]
+        assert _same(block.rules[:1]) == _same([derivative[activation]])
         assert "W̄ = δ xᵀ" in block.rules
 
 
