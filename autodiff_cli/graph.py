@@ -36,7 +36,7 @@ from .notation import Notation, NotationStyle, free_letter
 from .numbers import format_number
 from .ops import OPS, Op, Operand
 from .scope import Scope, operation, suggestion
-from .syntax import Call, Name, Operator, Program, Statement
+from .syntax import Call, Expr, Name, Operator, Program, Statement
 from .tensor import Tensor, element_name, indices, shape_of
 from .vector_ops import Lowering, is_vector, lower
 from .walk import post_order
@@ -163,7 +163,8 @@ def build(
     names = [*input_names, *(statement.name for statement in program if statement.name)]
     names += list(tensor.grouped(input_names))  # w2 of w2[1] looks like node w2 as well
     numbering = Numbering(source, input_names, notation, free_letter(names))
-    builder = _Builder(scope, Folder(source, arithmetic), numbering)
+    vectors = bool(scope.tensors) or _writes_an_array(program)
+    builder = _Builder(scope, Folder(source, arithmetic), numbering, vectors)
     result: Arg | Tensor = Constant(0.0, "0")
     for position, statement in enumerate(program):
         result = builder.statement(statement, last=position == len(program) - 1)
@@ -220,6 +221,19 @@ def output_name(nodes: Sequence[Node], output: int, last: str | None) -> str:
     return next(free, "Z₀")
 
 
+def _writes_an_array(program: Sequence[Statement]) -> bool:
+    """An array literal anywhere (``tanh([a, b] * 2)``): a program of scalar inputs that makes
+    vectors of its own. Walked with an explicit stack, as deep input must not recurse."""
+    stack: list[Expr] = [statement.expr for statement in program]
+    while stack:
+        expr = stack.pop()
+        if isinstance(expr, Operator) and expr.op == "array":
+            return True
+        if isinstance(expr, (Operator, Call)):
+            stack.extend(expr.args)
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class _Builder:
     """The steps of the walk: each asks the scope what a name means, the folder what a
@@ -228,6 +242,8 @@ class _Builder:
     scope: Scope
     folder: Folder
     numbering: Numbering
+    vectors: bool
+    """Whether the program has vectors, so its statements are kept as blocks."""
 
     def statement(self, statement: Statement, *, last: bool) -> Arg | Tensor:
         if statement.name is None and not last:
@@ -239,7 +255,7 @@ class _Builder:
                 span=statement.span,
             )
         created_before = len(self.numbering.nodes)
-        self.numbering.steps = [] if self.scope.tensors else None
+        self.numbering.steps = [] if self.vectors else None
         root = post_order(statement.expr, self.folder.number, self.name, self.apply)
         self.numbering.keep(statement, root)
         if last and statement.name is None and isinstance(root, Tensor):

@@ -235,3 +235,12 @@ def test_each_vector_operation_has_its_rule(program: str, at: dict[str, object],
     assert unicodedata.normalize("NFD", rule) in [unicodedata.normalize("NFD", r) for r in rules], (
         rules
     )
+
+
+def test_a_program_that_makes_its_own_vector_from_scalar_inputs_has_blocks() -> None:
+    """Blocks were kept only when an input was a vector: ``[a, b]`` written in the program
+    is a vector too, and its statement a block of its shape."""
+    found = _by_name(blocks(explain("h = tanh([a, b] * 2); sum(h)", {"a": 1, "b": 2})))
+    assert found["h"].shape == (2,)
+    # h = tanh(2v) with v = [a, b]: δ = ∂loss/∂v = h̄ ⊙ (1 - h²) ⊙ 2, and ā, b̄ its elements.
+    assert _same(found["h"].rules) == _same(["δ = (h̄ ⊙ (1 - h^2)) ⊙ 2", "ā = δ[1]", "b̄ = δ[2]"])
