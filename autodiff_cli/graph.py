@@ -163,7 +163,8 @@ def build(
     names = [*input_names, *(statement.name for statement in program if statement.name)]
     names += list(tensor.grouped(input_names))  # w2 of w2[1] looks like node w2 as well
     numbering = Numbering(source, input_names, notation, free_letter(names))
-    vectors = bool(scope.tensors) or _writes_an_array(program)
+    # No '[' in the text, no array literal: the walk is only for text that may have one.
+    vectors = bool(scope.tensors) or ("[" in source and _writes_an_array(program))
     builder = _Builder(scope, Folder(source, arithmetic), numbering, vectors)
     result: Arg | Tensor = Constant(0.0, "0")
     for position, statement in enumerate(program):
